@@ -1,0 +1,211 @@
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"herald/campaign"
+	"herald/providers"
+	"herald/providers/open"
+)
+
+// SendOptions are what `herald send` needs beyond the plan.
+type SendOptions struct {
+	// Yes skips the confirmation; Interactive says stdin is a terminal (without it, Yes is required).
+	Yes         bool
+	Interactive bool
+	Stdin       io.Reader
+	// Signals delivers Ctrl-C: the first stops gracefully, the second exits at once through Exit.
+	Signals <-chan os.Signal
+	Exit    func(code int)
+	// Engine tunes the run (tests shorten backoffs); Rate and Concurrency come from the plan.
+	Engine campaign.EngineOptions
+	// ProgressEvery is the progress line's period (default 1 s).
+	ProgressEvery time.Duration
+}
+
+// Send runs `herald send`: plan (or resume) the campaign, confirm, send with a progress line on stderr at most
+// once a second, write the results CSV and print a summary on stdout. The exit code follows SPEC.md: 0 every
+// ready row sent, 1 some rows failed/invalid/unknown, 2 input error (nothing sent), 3 stopped before the end.
+func Send(plan campaign.Plan, o SendOptions, stdout, stderr io.Writer) int {
+	in, err := campaign.Open(plan)
+	if err != nil {
+		return fail(err, stderr)
+	}
+	defer in.Close()
+	if !o.Yes && !o.Interactive {
+		return fail(campaign.InputError(fmt.Errorf("standard input is not a terminal, so herald cannot ask for confirmation: run herald preview first, then add --yes")), stderr)
+	}
+	var checked atomic.Int64
+	fmt.Fprintf(stderr, "Checking %s ...\n", in.Plan.CSVPath)
+	sess, err := campaign.Prepare(context.Background(), in, &checked)
+	if err != nil {
+		return fail(err, stderr)
+	}
+	defer sess.Close()
+	for _, n := range sess.Notes {
+		fmt.Fprintln(stderr, "note:", n)
+	}
+	if sess.Resumed {
+		fmt.Fprintf(stderr, "Resuming campaign %s:\n", sess.Info.Name)
+	} else {
+		fmt.Fprintf(stderr, "Campaign %s:\n", sess.Info.Name)
+	}
+	WriteCounts(stderr, sess.Counts)
+	ready := sess.Counts[campaign.StatusReady]
+	if ready == 0 {
+		fmt.Fprintln(stdout, "Nothing left to send.")
+		return finishRun(sess, nil, stdout, stderr)
+	}
+	if !o.Yes && !confirm(o.Stdin, stderr, ready, plan) {
+		fmt.Fprintln(stderr, "Not confirmed: nothing was sent.")
+		return 2
+	}
+	conc := plan.Concurrency
+	prov, err := open.Provider(plan.Profile, providers.ClientOptions{Concurrency: max(conc, 64)})
+	if err != nil {
+		return fail(campaign.InputError(err), stderr)
+	}
+	defer prov.Close()
+	eo := o.Engine
+	eo.Rate, eo.Concurrency, eo.StopOnPause = plan.Rate, conc, true
+	eng := sess.Engine(prov, eo)
+
+	type result struct {
+		snap campaign.Snapshot
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		s, err := eng.Run(context.Background())
+		done <- result{s, err}
+	}()
+	every := o.ProgressEvery
+	if every <= 0 {
+		every = time.Second
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	interrupts := 0
+	for {
+		select {
+		case <-tick.C:
+			fmt.Fprintln(stderr, ProgressLine(eng.Snapshot()))
+		case <-o.Signals:
+			interrupts++
+			if interrupts == 1 {
+				s := eng.Snapshot()
+				fmt.Fprintf(stderr, "\nStopping: no new messages; waiting for %d in flight (Ctrl-C again to quit at once).\n", s.InFlight)
+				eng.Stop("interrupted (Ctrl-C)")
+				continue
+			}
+			fmt.Fprintln(stderr, "Quit at once: the state store is consistent; rows in flight will show as unknown. Run the same command to resume.")
+			o.Exit(3)
+			return 3
+		case r := <-done:
+			if r.err != nil {
+				fmt.Fprintln(stderr, "herald:", r.err)
+			}
+			return finishRun(sess, &r.snap, stdout, stderr)
+		}
+	}
+}
+
+// confirm asks the user to type the number of messages (or "send").
+func confirm(stdin io.Reader, w io.Writer, ready int, plan campaign.Plan) bool {
+	fmt.Fprintf(w, "\nSend %d messages with %s via %s at %s, about %s?\nType %d (or send) to confirm: ",
+		ready, plan.TemplatePath, plan.Profile.Name, rateLabel(plan.Rate), Duration(estimate(ready, plan.Rate)), ready)
+	line, _ := bufio.NewReader(stdin).ReadString('\n')
+	line = strings.TrimSpace(line)
+	return line == strconv.Itoa(ready) || strings.EqualFold(line, "send")
+}
+
+func estimate(n int, r float64) time.Duration {
+	if r <= 0 || math.IsInf(r, 1) {
+		return 0
+	}
+	return time.Duration(float64(n) / r * float64(time.Second))
+}
+
+// finishRun writes the results CSV, prints the summary and returns the exit code.
+func finishRun(sess *campaign.Session, snap *campaign.Snapshot, stdout, stderr io.Writer) int {
+	if err := sess.WriteResults(); err != nil {
+		fmt.Fprintln(stderr, "herald:", err)
+	}
+	counts, err := sess.Store.Counts(sess.Info.ID)
+	if err != nil {
+		fmt.Fprintln(stderr, "herald:", err)
+		return 1
+	}
+	if snap != nil {
+		fmt.Fprintf(stdout, "Campaign %s %s after %s", sess.Info.Name, snap.State, Duration(snap.Elapsed))
+		if snap.Elapsed > 0 && snap.Sent > 0 {
+			fmt.Fprintf(stdout, " (%.1f msgs/s)", float64(snap.Sent)/snap.Elapsed.Seconds())
+		}
+		fmt.Fprintln(stdout)
+		if snap.Reason != "" {
+			fmt.Fprintln(stdout, "Reason:", snap.Reason)
+		}
+		fmt.Fprintf(stdout, "This run: %d sent, %d failed, %d unknown, %d retries\n", snap.Sent, snap.Failed, snap.Unknown, snap.Retries)
+	}
+	fmt.Fprintln(stdout, "All rows:")
+	WriteCounts(stdout, counts)
+	fmt.Fprintln(stdout, "Results CSV:", sess.Input.Plan.OutPath)
+	stopped := snap != nil && snap.State == campaign.StateStopped
+	if stopped || counts[campaign.StatusReady] > 0 {
+		fmt.Fprintln(stdout, "Stopped before the end: run the same command again to resume.")
+		return 3
+	}
+	if counts[campaign.StatusFailed]+counts[campaign.StatusInvalid]+counts[campaign.StatusUnknown] > 0 {
+		return 1
+	}
+	return 0
+}
+
+// ProgressLine is one line of progress for a terminal or a log.
+func ProgressLine(s campaign.Snapshot) string {
+	pct := 0.0
+	if s.Total > 0 {
+		pct = 100 * float64(s.Done()) / float64(s.Total)
+	}
+	line := fmt.Sprintf("%s %d/%d (%.0f%%) sent %d failed %d unknown %d in flight %d rate %.1f/s",
+		s.State, s.Done(), s.Total, pct, s.Sent, s.Failed, s.Unknown, s.InFlight, s.Rate)
+	if s.TargetRate < s.ConfiguredRate {
+		line += fmt.Sprintf(" (slowed to %.1f/s)", s.TargetRate)
+	}
+	if s.ETA > 0 {
+		line += " ETA " + Duration(s.ETA)
+	}
+	if s.Reason != "" {
+		line += " - " + s.Reason
+	}
+	return line
+}
+
+// Duration prints a duration for people: 1h02m, 3m05s, 12s.
+func Duration(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	default:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	}
+}
+
+func rateLabel(r float64) string {
+	if math.IsInf(r, 1) {
+		return "an unlimited rate"
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64) + "/s"
+}

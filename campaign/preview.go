@@ -1,0 +1,55 @@
+package campaign
+
+import (
+	"context"
+	"sync/atomic"
+)
+
+// PreviewResult is what a preview found: the summary, the first rendered messages and the results CSV's path.
+type PreviewResult struct {
+	Summary CheckSummary
+	// Samples are the first ready rows with their rendered messages.
+	Samples []CheckedRow
+	// OutPath is where the results CSV was written.
+	OutPath string
+}
+
+// Preview checks every row of in and writes the results CSV (status ready, invalid or duplicate, with the
+// reason). It never touches the network. rows, when not nil, is advanced as rows are checked so a screen can
+// show progress. samples is how many rendered ready rows to keep.
+func Preview(ctx context.Context, in *Input, samples int, rows *atomic.Int64) (PreviewResult, error) {
+	res := PreviewResult{OutPath: in.Plan.OutPath}
+	out, err := CreateResults(in.Plan.OutPath, in.Recipients.Header(), in.Recipients.Separator())
+	if err != nil {
+		return res, InputError(err)
+	}
+	sum, err := in.Checker().Run(ctx, func(r *CheckedRow) error {
+		if rows != nil {
+			rows.Add(1)
+		}
+		if r.Status == StatusReady && len(res.Samples) < samples {
+			keep := *r
+			keep.Fields = append([]string(nil), r.Fields...)
+			res.Samples = append(res.Samples, keep)
+		}
+		return out.Write(r.Fields, resultOf(r))
+	})
+	res.Summary = sum
+	if err != nil {
+		out.Abort()
+		return res, err
+	}
+	if err := out.Close(); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// resultOf is a checked row's line in a preview's results CSV.
+func resultOf(r *CheckedRow) Result {
+	res := Result{Number: r.Number, Status: r.Status}
+	if r.Problem != nil {
+		res.Code, res.Error = r.Problem.Code, r.Problem.Reason
+	}
+	return res
+}

@@ -1,0 +1,202 @@
+package campaign
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"herald/providers"
+)
+
+// Session is a campaign made ready to send: its rows checked and planned into the state store (or found there
+// from an earlier run), the campaign locked against a second herald process, rows in flight at a crash
+// recovered as unknown, and the rows the user asked to resend put back in the queue.
+type Session struct {
+	Input *Input
+	Store *Store
+	Info  CampaignInfo
+	// Counts are the rows per status, now.
+	Counts map[string]int
+	// Summary is the check of the CSV when it was planned in this run (zero when resumed).
+	Summary CheckSummary
+	// Resumed is set when the campaign was already in the store with the same input.
+	Resumed bool
+	// Notes are things to tell the user: the input changed since the last run, rows recovered as unknown,
+	// rows requeued.
+	Notes  []string
+	unlock func() error
+}
+
+// Fingerprint identifies a campaign's input: the CSV's bytes, the template file's bytes and the options that
+// change how rows are read. When it changes between runs, the campaign is planned again, and numbers already
+// messaged are skipped.
+func Fingerprint(p Plan) (string, error) {
+	h := sha256.New()
+	for _, path := range []string{p.CSVPath, p.TemplatePath} {
+		f, err := os.Open(path)
+		if err != nil {
+			return "", fmt.Errorf("fingerprint %s: %w", path, err)
+		}
+		_, err = io.Copy(h, f)
+		f.Close()
+		if err != nil {
+			return "", fmt.Errorf("fingerprint %s: %w", path, err)
+		}
+		h.Write([]byte{0})
+	}
+	fmt.Fprintf(h, "%s\x00%s", p.PhoneColumn, p.Region)
+	return hex.EncodeToString(h.Sum(nil))[:32], nil
+}
+
+// Prepare opens the state store, locks the campaign and plans it. rows, when not nil, counts the rows checked
+// (for a progress display on big files).
+func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, error) {
+	st, err := OpenStore(in.Plan.StatePath)
+	if err != nil {
+		return nil, InputError(err)
+	}
+	s := &Session{Input: in, Store: st}
+	ok := false
+	defer func() {
+		if !ok {
+			s.Close()
+		}
+	}()
+	if s.unlock, err = st.Lock(in.Plan.Campaign); err != nil {
+		return nil, InputError(err)
+	}
+	if err := s.plan(ctx, rows); err != nil {
+		return nil, err
+	}
+	id := s.Info.ID
+	if n, err := st.RecoverInFlight(id); err != nil {
+		return nil, err
+	} else if n > 0 {
+		s.Notes = append(s.Notes, fmt.Sprintf("%d rows were in flight when herald last stopped: they are unknown now (--resend-unknown sends them again)", n))
+	}
+	if in.Plan.ResendUnknown {
+		n, err := st.Requeue(id, StatusUnknown)
+		if err != nil {
+			return nil, err
+		}
+		s.Notes = append(s.Notes, fmt.Sprintf("--resend-unknown: %d unknown rows will be sent again", n))
+	}
+	if in.Plan.RetryFailed {
+		n, err := st.RequeueRetryable(id)
+		if err != nil {
+			return nil, err
+		}
+		s.Notes = append(s.Notes, fmt.Sprintf("--retry-failed: %d rows that failed for a passing reason will be sent again", n))
+	}
+	if s.Counts, err = st.Counts(id); err != nil {
+		return nil, err
+	}
+	ok = true
+	return s, nil
+}
+
+// plan checks the CSV into the store, or finds it planned already.
+func (s *Session) plan(ctx context.Context, rows *atomic.Int64) error {
+	in := s.Input
+	fp, err := Fingerprint(in.Plan)
+	if err != nil {
+		return InputError(err)
+	}
+	prev, existed, err := s.Store.Campaign(in.Plan.Campaign)
+	if err != nil {
+		return err
+	}
+	info := CampaignInfo{Name: in.Plan.Campaign, Template: in.Template.Name, TemplatePath: in.Plan.TemplatePath,
+		Profile: in.Plan.Profile.Name, CSVPath: in.Plan.CSVPath, Fingerprint: fp, Header: in.Recipients.Header(),
+		Separator: in.Recipients.Separator(), Status: "planned"}
+	planner, err := s.Store.Plan(info)
+	if errors.Is(err, ErrPlanned) {
+		s.Resumed, s.Info = true, prev
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if existed {
+		s.Notes = append(s.Notes, fmt.Sprintf("the CSV or template changed since campaign %s last ran: it was checked again; numbers already messaged are skipped", info.Name))
+	}
+	sum, err := in.Checker().Run(ctx, func(r *CheckedRow) error {
+		if rows != nil {
+			rows.Add(1)
+		}
+		pr := PlannedRow{Row: r.Num, Number: r.Number, Status: r.Status, Fields: r.Fields}
+		if r.Problem != nil {
+			pr.Code, pr.Error = r.Problem.Code, r.Problem.Reason
+		}
+		return planner.Add(pr)
+	})
+	if err != nil {
+		_ = planner.Abort()
+		return err
+	}
+	if _, err := planner.Finish(); err != nil {
+		return err
+	}
+	s.Summary = sum
+	got, _, err := s.Store.Campaign(info.Name)
+	if err != nil {
+		return err
+	}
+	s.Info = got
+	return nil
+}
+
+// Engine returns the engine that sends this session's ready rows through prov.
+func (s *Session) Engine(prov providers.Provider, opts EngineOptions) *Engine {
+	return NewEngine(s.Store, s.Info, s.Input.Binding, prov, opts)
+}
+
+// WriteResults writes the campaign's results CSV from the store to the plan's --out path.
+func (s *Session) WriteResults() error {
+	return ExportResults(s.Store, s.Info, s.Input.Plan.OutPath)
+}
+
+// Close releases the campaign lock and the store.
+func (s *Session) Close() error {
+	var errs []error
+	if s.unlock != nil {
+		errs = append(errs, s.unlock())
+		s.unlock = nil
+	}
+	if s.Store != nil {
+		errs = append(errs, s.Store.Close())
+		s.Store = nil
+	}
+	return errors.Join(errs...)
+}
+
+// ExportResults writes the results CSV of a campaign from the store: the input columns, then the result_*
+// columns, in row order. Rows still waiting are "pending".
+func ExportResults(st *Store, info CampaignInfo, path string) error {
+	w, err := CreateResults(path, info.Header, info.Separator)
+	if err != nil {
+		return err
+	}
+	err = st.EachRow(info.ID, func(r StoredRow) error {
+		res := Result{Number: r.Number, Status: r.Status, MessageID: r.MessageID, Code: r.Code, Error: r.Error,
+			Attempts: r.Attempts, At: r.Updated}
+		switch r.Status {
+		case StatusReady:
+			res.Status, res.At = StatusPending, time.Time{}
+		case StatusInFlight:
+			res.Status = StatusUnknown
+		}
+		return w.Write(r.Fields, res)
+	})
+	if err != nil {
+		w.Abort()
+		return fmt.Errorf("export campaign %s: %w", info.Name, err)
+	}
+	return w.Close()
+}

@@ -1,0 +1,513 @@
+package campaign
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"herald/providers"
+)
+
+// Meta's bounds on a template, which every provider enforces.
+const (
+	maxHeaderRunes = 60
+	maxFooterRunes = 60
+	maxBodyRunes   = 1024
+	maxBodyVars    = 20
+	maxButtons     = 10
+	maxURLButtons  = 2
+	maxLabelRunes  = 25
+)
+
+// Template is a parsed template file: the approved WhatsApp template's name and language, and how to fill its
+// header, body and buttons from the cells of a CSV row. It never changes once parsed; Bind checks it against a
+// CSV header and returns the Binding that renders rows.
+type Template struct {
+	// Path is the file the template came from, as given; errors name it.
+	Path string
+	// Name and Language identify the approved template at the provider (spring_sale, en_US).
+	Name     string
+	Language string
+	// HeaderKind is text, image, video, document or location; "" when the template has no header.
+	HeaderKind providers.ParamKind
+	// Footer is the fixed text under the body, "" when there is none.
+	Footer string
+
+	header  header
+	body    field
+	buttons []button
+	// params are the template's parameters in the order the provider receives them: header, body, buttons.
+	params []param
+	// bodyStart and bodyEnd bound the params that belong to the body.
+	bodyStart, bodyEnd int
+	// dynamicButtons counts the URL buttons whose link has a variable.
+	dynamicButtons int
+	footerLine     int
+}
+
+// Variable is one parameter of the template and the CSV column that fills it.
+type Variable struct {
+	// Ref is what is written between the braces before any fallback: a column name ("first_name") or a
+	// position ("1").
+	Ref string
+	// Column is the CSV column that fills it: Ref itself, or for a position the column listed under params.
+	Column string
+	// Fallback is used when the cell is empty, if HasFallback.
+	Fallback    string
+	HasFallback bool
+	// Part is where the variable sits: "header", "body", "button 1" (buttons count from 1).
+	Part string
+	// Line is the template file line where the column name is written (for a position, its params entry).
+	Line int
+}
+
+// Variables returns the template's parameters in the order the provider receives them: header, body, then
+// buttons; within a part, each {{column}} as written, or {{1}}..{{n}} by number.
+func (t *Template) Variables() []Variable {
+	vs := make([]Variable, len(t.params))
+	for i, p := range t.params {
+		vs[i] = p.Variable
+	}
+	return vs
+}
+
+// param is a Variable with what rendering needs to clean and report its value.
+type param struct {
+	Variable
+	// strict is set when the value goes into a link or a coordinate, where no space may appear.
+	strict bool
+	// place says where the value goes, for problems: "the body", "the URL of button 1".
+	place string
+}
+
+// header is the parsed header; which fields are used depends on kind.
+type header struct {
+	kind providers.ParamKind
+	// text is a text header's text, or the link of an image, video or document.
+	text                                  field
+	filename                              field
+	latitude, longitude, locName, address field
+}
+
+// button is one template button.
+type button struct {
+	kind  providers.ButtonKind
+	label string
+	// url is a URL button's link; its variable, if any, is its last segment.
+	url field
+}
+
+// TemplateError is a problem with the template file: where it is and how to fix it.
+type TemplateError struct {
+	// File is the template's path; Line its line, 0 when the problem has no single line (a missing key).
+	File string
+	Line int
+	// Msg says what is wrong; Fix how to fix it.
+	Msg string
+	Fix string
+}
+
+// Error formats the problem as "spring_sale.yaml line 7: <what> - <fix>".
+func (e *TemplateError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		b.WriteString(" line ")
+		b.WriteString(strconv.Itoa(e.Line))
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	if e.Fix != "" {
+		b.WriteString(" - ")
+		b.WriteString(e.Fix)
+	}
+	return b.String()
+}
+
+// LoadTemplate reads and parses the template file at path.
+func LoadTemplate(path string) (*Template, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the template file (check the --template path): %w", err)
+	}
+	return ParseTemplate(data, path)
+}
+
+var (
+	topKeys      = []string{"name", "language", "header", "body", "footer", "buttons", "params"}
+	headerKinds  = []string{"text", "image", "video", "document", "location"}
+	documentKeys = []string{"link", "filename"}
+	locationKeys = []string{"latitude", "longitude", "name", "address"}
+	buttonKeys   = []string{"url", "text", "quick_reply"}
+	paramsKeys   = []string{"header", "body", "buttons"}
+
+	templateNameRE = regexp.MustCompile(`^[a-z0-9_]{1,512}$`)
+	languageRE     = regexp.MustCompile(`^[A-Za-z]{2,3}(_[A-Za-z0-9]{2,4})?$`)
+	yamlLineRE     = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+)
+
+// ParseTemplate parses a template file's contents; path names the file in errors. Every error is a
+// *TemplateError.
+func ParseTemplate(data []byte, path string) (*Template, error) {
+	p := &parser{file: path}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, p.syntaxError(err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, p.fail(0, "the template file is empty", "start from templates/spring_sale.yaml")
+	}
+	top, err := p.keys(doc.Content[0], "the template", topKeys)
+	if err != nil {
+		return nil, err
+	}
+	t := &Template{Path: path}
+	if t.Name, err = p.required(top, "name", "the approved template's name at the provider"); err != nil {
+		return nil, err
+	}
+	if !templateNameRE.MatchString(t.Name) {
+		return nil, p.fail(top["name"].val.Line, fmt.Sprintf("name %q is not a WhatsApp template name", t.Name),
+			"write it as the provider shows it: lower-case letters, digits and _ (spring_sale)")
+	}
+	if t.Language, err = p.required(top, "language", "the template's language code, such as en_US"); err != nil {
+		return nil, err
+	}
+	if !languageRE.MatchString(t.Language) {
+		return nil, p.fail(top["language"].val.Line, fmt.Sprintf("language %q is not a language code", t.Language),
+			"write the code the provider shows, such as en or en_US (with _ not -)")
+	}
+	p.t = t
+	cols, err := p.paramColumns(top)
+	if err != nil {
+		return nil, err
+	}
+	if e, ok := top["header"]; ok {
+		if err := p.header(e, cols.header); err != nil {
+			return nil, err
+		}
+	}
+	body, err := p.required(top, "body", "the message text, as approved at the provider")
+	if err != nil {
+		return nil, err
+	}
+	t.bodyStart = len(t.params)
+	if err := p.part("body", cols.body, func(pp *partParser) error {
+		return pp.text(&t.body, body, top["body"].val, "the body", false)
+	}); err != nil {
+		return nil, err
+	}
+	t.bodyEnd = len(t.params)
+	if err := p.footer(top); err != nil {
+		return nil, err
+	}
+	if e, ok := top["buttons"]; ok {
+		if err := p.buttons(e, cols.buttons); err != nil {
+			return nil, err
+		}
+	}
+	for _, b := range t.buttons {
+		if b.url.hasVars() {
+			t.dynamicButtons++
+		}
+	}
+	return t, nil
+}
+
+// parser holds the state of one ParseTemplate call.
+type parser struct {
+	file string
+	t    *Template
+}
+
+// entry is one key of a YAML mapping and its value.
+type entry struct{ key, val *yaml.Node }
+
+func (p *parser) fail(line int, msg, fix string) error {
+	return &TemplateError{File: p.file, Line: line, Msg: msg, Fix: fix}
+}
+
+// syntaxError turns a YAML library error into a TemplateError with its line.
+func (p *parser) syntaxError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	return p.fail(line, "the file is not valid YAML ("+msg+")",
+		"check the indentation (spaces, not tabs) and put quotes around texts that contain a colon or start with {{")
+}
+
+// deref follows YAML aliases (*name) to the node they stand for.
+func deref(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+// keys reads a mapping node, refusing unknown and repeated keys.
+func (p *parser) keys(n *yaml.Node, what string, allowed []string) (map[string]entry, error) {
+	n = deref(n)
+	list := strings.Join(allowed, ", ")
+	if n.Kind != yaml.MappingNode {
+		return nil, p.fail(n.Line, what+" must be a set of keys ("+list+")",
+			"write each key on its own line, indented under its parent, as in templates/spring_sale.yaml")
+	}
+	out := make(map[string]entry, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := deref(n.Content[i])
+		if k.Kind != yaml.ScalarNode {
+			return nil, p.fail(k.Line, "a key of "+what+" is not a word", "the keys are "+list)
+		}
+		if !slices.Contains(allowed, k.Value) {
+			fix := "the keys are " + list
+			if s, ok := closest(k.Value, allowed); ok {
+				fix = "did you mean " + s + "? The keys are " + list
+			}
+			return nil, p.fail(k.Line, fmt.Sprintf("%q is not a key of %s", k.Value, what), fix)
+		}
+		if prev, dup := out[k.Value]; dup {
+			return nil, p.fail(k.Line, fmt.Sprintf("%s is written twice in %s (also on line %d)", k.Value, what,
+				prev.key.Line), "keep one of them")
+		}
+		out[k.Value] = entry{key: k, val: n.Content[i+1]}
+	}
+	return out, nil
+}
+
+// scalar is the text of a key's value; "" for an empty value.
+func (p *parser) scalar(e entry, what string) (string, error) {
+	v := deref(e.val)
+	if v.Kind != yaml.ScalarNode {
+		return "", p.fail(v.Line, what+" must be a text, not a list or a set of keys",
+			"write the text on the same line, after "+e.key.Value+":")
+	}
+	if v.Tag == "!!null" {
+		return "", nil
+	}
+	return v.Value, nil
+}
+
+// required is the non-empty text of a mandatory top-level key.
+func (p *parser) required(top map[string]entry, key, what string) (string, error) {
+	e, ok := top[key]
+	if !ok {
+		return "", p.fail(0, "the template has no "+key, "add "+key+": followed by "+what)
+	}
+	s, err := p.scalar(e, key)
+	if err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(s) == "" {
+		return "", p.fail(e.key.Line, key+" is empty", "write "+key+": followed by "+what)
+	}
+	return s, nil
+}
+
+// footer reads the static footer.
+func (p *parser) footer(top map[string]entry) error {
+	e, ok := top["footer"]
+	if !ok {
+		return nil
+	}
+	s, err := p.scalar(e, "footer")
+	if err != nil {
+		return err
+	}
+	if strings.Contains(s, "{{") {
+		return p.fail(deref(e.val).Line, "the footer has a variable",
+			"WhatsApp footers are fixed text: move the variable into the body")
+	}
+	p.t.Footer, p.t.footerLine = strings.TrimRight(s, spaces), deref(e.val).Line
+	return nil
+}
+
+// columnList is a params list: the columns that fill a part's positional variables {{1}}..{{n}}, in order.
+type columnList struct {
+	// key names the list in errors: "params.body".
+	key   string
+	names []string
+	lines []int
+	// line is where the list is written, 0 when it is absent.
+	line int
+}
+
+// paramColumns holds the params key of the template.
+type paramColumns struct {
+	header, body columnList
+	buttons      []columnList
+}
+
+// paramColumns reads the params key; absent lists come back empty, named for errors.
+func (p *parser) paramColumns(top map[string]entry) (paramColumns, error) {
+	pc := paramColumns{header: columnList{key: "params.header"}, body: columnList{key: "params.body"}}
+	e, ok := top["params"]
+	if !ok {
+		return pc, nil
+	}
+	m, err := p.keys(e.val, "params", paramsKeys)
+	if err != nil {
+		return pc, err
+	}
+	if e, ok := m["header"]; ok {
+		if pc.header, err = p.columnList(e.val, "params.header"); err != nil {
+			return pc, err
+		}
+	}
+	if e, ok := m["body"]; ok {
+		if pc.body, err = p.columnList(e.val, "params.body"); err != nil {
+			return pc, err
+		}
+	}
+	if e, ok := m["buttons"]; ok {
+		lists := deref(e.val)
+		if lists.Kind != yaml.SequenceNode {
+			return pc, p.fail(lists.Line, "params.buttons must be a list with one list of columns per button",
+				"write it as buttons: [[code]], one [...] per button in order, [] for a button without variables")
+		}
+		for i, n := range lists.Content {
+			cl, err := p.columnList(n, fmt.Sprintf("params.buttons list %d", i+1))
+			if err != nil {
+				return pc, err
+			}
+			pc.buttons = append(pc.buttons, cl)
+		}
+	}
+	return pc, nil
+}
+
+// columnList reads one list of column names.
+func (p *parser) columnList(n *yaml.Node, key string) (columnList, error) {
+	n = deref(n)
+	cl := columnList{key: key, line: n.Line}
+	if n.Kind != yaml.SequenceNode {
+		return cl, p.fail(n.Line, key+" must be a list of column names", "write it as [first_name, code]")
+	}
+	for _, c := range n.Content {
+		c = deref(c)
+		name := strings.TrimSpace(c.Value)
+		switch {
+		case c.Kind != yaml.ScalarNode || name == "":
+			return cl, p.fail(c.Line, key+" has an entry that is not a column name",
+				"write one CSV column name per entry, as in [first_name, code]")
+		case strings.ContainsAny(name, "{}|"):
+			return cl, p.fail(c.Line, fmt.Sprintf("%s entry %q is not a plain column name", key, name),
+				"write the column name alone, without braces; put a fallback in the text, as in {{1|10%}}")
+		}
+		cl.names = append(cl.names, name)
+		cl.lines = append(cl.lines, c.Line)
+	}
+	return cl, nil
+}
+
+// header reads the header: exactly one of text, image, video, document or location.
+func (p *parser) header(e entry, cols columnList) error {
+	m, err := p.keys(e.val, "the header", headerKinds)
+	if err != nil {
+		return err
+	}
+	kinds := make([]string, 0, len(m))
+	for _, k := range headerKinds {
+		if _, ok := m[k]; ok {
+			kinds = append(kinds, k)
+		}
+	}
+	switch len(kinds) {
+	case 0:
+		return p.fail(e.key.Line, "the header is empty",
+			"give it one of text, image, video, document or location, or remove header:")
+	case 1:
+	default:
+		return p.fail(m[kinds[1]].key.Line, fmt.Sprintf("the header has both %s and %s", kinds[0], kinds[1]),
+			"a template has one header: keep the one approved at the provider")
+	}
+	kind := kinds[0]
+	ke := m[kind]
+	h := &p.t.header
+	h.kind = providers.ParamKind(kind)
+	p.t.HeaderKind = h.kind
+	return p.part("header", cols, func(pp *partParser) error {
+		switch h.kind {
+		case providers.ParamText:
+			return pp.value(&h.text, ke, "the header text", "the header", false)
+		case providers.ParamImage, providers.ParamVideo:
+			return pp.link(&h.text, ke, "the "+kind+" link")
+		case providers.ParamDocument:
+			dm, err := p.keys(ke.val, "the document header", documentKeys)
+			if err != nil {
+				return err
+			}
+			le, err := p.need(dm, ke, "link", "the document header")
+			if err != nil {
+				return err
+			}
+			if err := pp.link(&h.text, le, "the document link"); err != nil {
+				return err
+			}
+			if fe, ok := dm["filename"]; ok {
+				return pp.value(&h.filename, fe, "the document file name", "the document's file name", false)
+			}
+			return nil
+		default:
+			return p.location(pp, ke)
+		}
+	})
+}
+
+// location reads a location header: latitude and longitude, and optionally a name and an address.
+func (p *parser) location(pp *partParser, ke entry) error {
+	h := &p.t.header
+	lm, err := p.keys(ke.val, "the location header", locationKeys)
+	if err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		key   string
+		dst   *field
+		limit float64
+	}{{"latitude", &h.latitude, 90}, {"longitude", &h.longitude, 180}} {
+		ce, err := p.need(lm, ke, c.key, "the location header")
+		if err != nil {
+			return err
+		}
+		if err := pp.value(c.dst, ce, "the "+c.key, "the "+c.key, true); err != nil {
+			return err
+		}
+		if s, static := c.dst.static(); static && !isCoordinate(s, c.limit) {
+			return p.fail(c.dst.line, fmt.Sprintf("the %s %q is not a number from -%g to %g", c.key, s, c.limit, c.limit),
+				"write it as a decimal number, such as 51.5074")
+		}
+	}
+	if ne, ok := lm["name"]; ok {
+		if err := pp.value(&h.locName, ne, "the location name", "the location's name", false); err != nil {
+			return err
+		}
+	}
+	if ae, ok := lm["address"]; ok {
+		return pp.value(&h.address, ae, "the location address", "the location's address", false)
+	}
+	return nil
+}
+
+// need returns a mandatory key of a nested mapping.
+func (p *parser) need(m map[string]entry, parent entry, key, what string) (entry, error) {
+	e, ok := m[key]
+	if !ok {
+		return e, p.fail(parent.key.Line, what+" has no "+key, "add "+key+": under "+parent.key.Value+":")
+	}
+	return e, nil
+}
+
+// plural writes a count with its noun: "1 button", "2 buttons".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}

@@ -1,0 +1,149 @@
+package campaign
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"herald/providers"
+)
+
+// work is one worker: it takes rows and sends each until it has a final outcome.
+func (e *Engine) work() {
+	defer e.workers.Done()
+	for j := range e.jobs {
+		if e.isStopped() {
+			return // the row stays ready: it is sent when the campaign is resumed
+		}
+		e.process(j)
+	}
+}
+
+// process sends one row, retrying transient failures, and records its outcome.
+func (e *Engine) process(j job) {
+	rendered, p := e.binding.Render(j.fields)
+	if p != nil {
+		// The template changed since the rows were checked and this row no longer fits it.
+		e.final(j, Outcome{Row: j.row, Status: StatusFailed, Code: p.Code, Error: p.Reason, Attempts: j.attempts})
+		return
+	}
+	msg := rendered.Message
+	msg.To = j.number
+	for attempt := j.attempts + 1; ; attempt++ {
+		if !e.gate() {
+			return
+		}
+		if err := e.limiter.Wait(e.stopCtx); err != nil {
+			return
+		}
+		if !e.gate() { // paused or stopped while waiting for the limiter: the token is forfeited
+			return
+		}
+		e.prog.inFlight.Add(1)
+		if err := e.journal.MarkInFlight(e.sendCtx, j.row, attempt); err != nil {
+			e.prog.inFlight.Add(-1)
+			if !errors.Is(err, context.Canceled) {
+				e.Stop("state store failure: " + err.Error())
+			}
+			return
+		}
+		msg.Ref = e.ref(j.row, attempt)
+		began := time.Now()
+		rcpt, err := e.prov.Send(e.sendCtx, msg)
+		e.latency.observe(time.Since(began))
+		e.prog.inFlight.Add(-1)
+		if err == nil {
+			e.final(j, Outcome{Row: j.row, Status: StatusSent, MessageID: rcpt.MessageID, Attempts: attempt})
+			return
+		}
+		pe := providers.AsError(err)
+		out := Outcome{Row: j.row, Code: pe.Code, Error: pe.Message, Class: pe.Class.String(), Attempts: attempt}
+		if out.Error == "" {
+			out.Error = pe.Error()
+		}
+		switch pe.Class {
+		case providers.ClassRetryable, providers.ClassRateLimited:
+			if pe.Class == providers.ClassRateLimited {
+				e.prog.rateLimited.Add(1)
+				e.pacer.slowDown(time.Now(), pe.RetryAfter)
+			}
+			if attempt >= e.opts.MaxAttempts {
+				out.Status = StatusFailed
+				out.Error = fmt.Sprintf("gave up after %d attempts: %s", attempt, out.Error)
+				e.final(j, out)
+				return
+			}
+			// Not in flight any more: a crash during the backoff leaves the row ready, not unknown.
+			out.Status = StatusReady
+			e.journal.Record(out)
+			e.prog.retries.Add(1)
+			if !e.sleep(backoff(attempt, e.opts.BackoffBase, e.opts.BackoffMax, pe.RetryAfter)) {
+				return
+			}
+		case providers.ClassPermanent:
+			out.Status = StatusFailed
+			e.final(j, out)
+			return
+		case providers.ClassFatal:
+			// Not the row's fault: it stays ready, so a resume after the fix sends it.
+			out.Status = StatusReady
+			e.journal.Record(out)
+			e.Stop(fmt.Sprintf("%s answered %s (%s): fix the account or template, then run the same command again",
+				e.info.Profile, pe.Code, out.Error))
+			return
+		default:
+			out.Status = StatusUnknown
+			if e.sendCtx.Err() != nil {
+				out.Code, out.Error = "interrupted", "herald stopped while the request was in flight: it may have been sent; not resent unless --resend-unknown"
+			}
+			e.final(j, out)
+			return
+		}
+	}
+}
+
+// final records a row's last outcome and counts it.
+func (e *Engine) final(j job, o Outcome) {
+	o.At = time.Now()
+	e.journal.Record(o)
+	e.prog.remaining.Add(-1)
+	failed := true
+	switch o.Status {
+	case StatusSent:
+		e.prog.sent.Add(1)
+		failed = false
+	case StatusUnknown:
+		e.prog.unknown.Add(1)
+	default:
+		e.prog.failed.Add(1)
+	}
+	if failed {
+		e.prog.failure(Failure{At: o.At, Row: j.row, Number: j.number, Status: o.Status, Code: o.Code, Reason: o.Error})
+	}
+	if reason := e.health.note(failed); reason != "" {
+		if e.opts.StopOnPause {
+			e.Stop("auto-paused: " + reason)
+		} else {
+			e.Pause("auto-paused: " + reason)
+		}
+	}
+}
+
+// sleep waits d unless the run stops first.
+func (e *Engine) sleep(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-e.stopCtx.Done():
+		return false
+	}
+}
+
+// ref is the client reference of one row attempt: unique per campaign, row and attempt, <= 32 characters.
+func (e *Engine) ref(row, attempt int) string {
+	return e.refBase + "-" + strconv.FormatInt(int64(row), 36) + "-" + strconv.Itoa(attempt)
+}

@@ -1,0 +1,101 @@
+// Package engagelab is herald's adapter for EngageLab's WhatsApp Send Message API: POST {base}/v1/messages with
+// HTTP Basic authentication (dev_key:dev_secret) and a template message body. It turns each documented error
+// code into a providers.Class (classes.go) so the send engine knows whether to retry, slow down, fail the row or
+// stop the campaign.
+package engagelab
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+
+	"herald/providers"
+)
+
+// DefaultBaseURL is the scheme and host of EngageLab's documented WhatsApp API.
+const DefaultBaseURL = "https://wa.api.engagelab.cc"
+
+// SendPath is the documented path of the Send Message API, kept when a profile sets base_url.
+const SendPath = "/v1/messages"
+
+// contentTypeJSON is shared, read-only, by every request's header map.
+var contentTypeJSON = []string{"application/json"}
+
+// Adapter sends template messages through one EngageLab account. It is safe for concurrent use.
+type Adapter struct {
+	client *http.Client
+	url    string
+	// authorization is the precomputed Authorization header value, shared read-only by every request.
+	authorization []string
+	from          string
+	// secrets are the credentials as they could come back in an answer (base64 pair, dev_secret, dev_key).
+	secrets [][]byte
+}
+
+// New returns an adapter for profile p (provider engagelab: dev_key, dev_secret and from are required) sending
+// with client. A nil client gets providers.NewHTTPClient sized from the profile.
+func New(p providers.Profile, client *http.Client) (*Adapter, error) {
+	if p.Provider != "engagelab" {
+		return nil, fmt.Errorf("profile %q has provider %q: the engagelab adapter needs a profile with provider: engagelab", p.Name, p.Provider)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("engagelab: %w", err)
+	}
+	base, err := providers.BaseURL(p.BaseURL, DefaultBaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("engagelab profile %q: %w", p.Name, err)
+	}
+	if client == nil {
+		client = providers.NewHTTPClient(providers.ClientOptions{Concurrency: p.Concurrency, Timeout: p.Timeout})
+	}
+	cred := base64.StdEncoding.EncodeToString([]byte(p.DevKey.Reveal() + ":" + p.DevSecret.Reveal()))
+	return &Adapter{
+		client:        client,
+		url:           base + SendPath,
+		authorization: []string{"Basic " + cred},
+		from:          p.From,
+		secrets:       [][]byte{[]byte(cred), []byte(p.DevSecret.Reveal()), []byte(p.DevKey.Reveal())},
+	}, nil
+}
+
+// Send posts msg as a template message and returns EngageLab's message_id, or a classified *providers.Error.
+func (a *Adapter) Send(ctx context.Context, msg providers.Message) (providers.Receipt, error) {
+	body, err := encodeRequest(a.from, msg)
+	if err != nil {
+		return providers.Receipt{}, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.url, bytes.NewReader(body))
+	if err != nil {
+		return providers.Receipt{}, &providers.Error{Class: providers.ClassFatal, Code: "bad_request",
+			Message: fmt.Sprintf("building the request to %s: %v", a.url, err), Err: err}
+	}
+	// The header values are shared slices: net/http only reads them.
+	req.Header = http.Header{"Content-Type": contentTypeJSON, "Authorization": a.authorization}
+	ans, err := providers.Do(ctx, a.client, req)
+	if err != nil {
+		return providers.Receipt{}, err
+	}
+	return parseAnswer(a.scrubbed(ans))
+}
+
+// redacted replaces a credential that an answer echoed.
+const redacted = "[redacted]"
+
+// scrubbed returns ans with every credential it echoes replaced, so that no error quoting the answer can leak
+// one. An answer that echoes none (the usual case) is returned as it is, without copying.
+func (a *Adapter) scrubbed(ans providers.Answer) providers.Answer {
+	for _, s := range a.secrets {
+		if bytes.Contains(ans.Body, s) {
+			ans.Body = bytes.ReplaceAll(ans.Body, s, []byte(redacted))
+		}
+	}
+	return ans
+}
+
+// Close releases the client's idle connections.
+func (a *Adapter) Close() error {
+	a.client.CloseIdleConnections()
+	return nil
+}

@@ -1,0 +1,178 @@
+package huawei
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+
+	"herald/providers"
+)
+
+// sendRequest is the body of sendWhatsappMessage (Table 2). herald sends one destination per request, so that
+// every answer speaks of exactly one row.
+type sendRequest struct {
+	BulkID       string        `json:"bulkId"`
+	Destinations []destination `json:"destinations"`
+	WhatsApp     whatsApp      `json:"whatsApp"`
+}
+
+// destination is one recipient (Table 8); MessageID is the client's id for the message.
+type destination struct {
+	MessageID string    `json:"messageId"`
+	To        recipient `json:"to"`
+}
+
+// recipient is the toObject (Table 10): the number in international format without '+'.
+type recipient struct {
+	PhoneNumber string `json:"phoneNumber"`
+}
+
+// whatsApp is the whatsApp object (Table 3) for a template message. A template with only body parameters sends
+// them as templateData, as the document's example does ("templateData": [] when there are none); a template
+// with a header or buttons sends mediaTemplateData instead.
+type whatsApp struct {
+	TemplateName      string             `json:"templateName"`
+	TemplateData      []string           `json:"templateData,omitzero"`
+	Language          string             `json:"language"`
+	MediaTemplateData *mediaTemplateData `json:"mediaTemplateData,omitempty"`
+}
+
+// mediaTemplateData is Table 4. Body.Placeholders is never null: the document allows an empty array only.
+type mediaTemplateData struct {
+	Header  *header  `json:"header,omitempty"`
+	Body    body     `json:"body"`
+	Buttons []button `json:"buttons,omitempty"`
+}
+
+// header is the HeaderObject (Table 5): one of a text placeholder, an image or video URL, or a location's
+// latitude and longitude, which the document types as numbers.
+type header struct {
+	TextPlaceholder string      `json:"textPlaceholder,omitempty"`
+	ImageURL        string      `json:"imageUrl,omitempty"`
+	VideoURL        string      `json:"videoUrl,omitempty"`
+	Latitude        json.Number `json:"latitude,omitempty"`
+	Longitude       json.Number `json:"longitude,omitempty"`
+}
+
+// body is the BodyObject (Table 6).
+type body struct {
+	Placeholders []string `json:"placeholders"`
+}
+
+// button is the ButtonObject (Table 7): a dynamic URL button's suffix or a quick reply's payload. A button
+// that takes no parameter is an empty object, so that each entry keeps its template button's position.
+type button struct {
+	URLPlaceholder    string `json:"urlPlaceholder,omitempty"`
+	QuickReplyPayload string `json:"quickReplyPayload,omitempty"`
+}
+
+// maxButtons is the most buttons a WhatsApp template has.
+const maxButtons = 10
+
+// newSendRequest builds the body for msg. It fails, before anything is sent, for what the CEC's document has no
+// field for: a document header (HeaderObject has no document) is fatal, since every row of the template would
+// fail alike; a location outside the documented ranges or a button index out of range fails the row. A
+// location header's name and address are not sent: HeaderObject has only latitude and longitude.
+func newSendRequest(msg providers.Message) (*sendRequest, error) {
+	req := &sendRequest{BulkID: msg.Ref,
+		Destinations: []destination{{MessageID: msg.Ref, To: recipient{PhoneNumber: msg.To}}},
+		WhatsApp:     whatsApp{TemplateName: msg.Template, Language: msg.Language}}
+	placeholders := make([]string, len(msg.Body))
+	for i, p := range msg.Body {
+		placeholders[i] = p.Text
+	}
+	if len(msg.Header) == 0 && len(msg.Buttons) == 0 {
+		req.WhatsApp.TemplateData = placeholders
+		return req, nil
+	}
+	media := &mediaTemplateData{Body: body{Placeholders: placeholders}}
+	if len(msg.Header) > 0 {
+		h, err := newHeader(msg.Header)
+		if err != nil {
+			return nil, err
+		}
+		media.Header = h
+	}
+	buttons, err := newButtons(msg.Buttons)
+	if err != nil {
+		return nil, err
+	}
+	media.Buttons = buttons
+	req.WhatsApp.MediaTemplateData = media
+	return req, nil
+}
+
+// newHeader maps the header's one parameter to a HeaderObject.
+func newHeader(params []providers.Param) (*header, error) {
+	if len(params) != 1 {
+		return nil, rowError("bad_header", fmt.Sprintf("the header has %d parameters: a WhatsApp header takes one", len(params)))
+	}
+	p := params[0]
+	switch p.Kind {
+	case providers.ParamText:
+		return &header{TextPlaceholder: p.Text}, nil
+	case providers.ParamImage:
+		return &header{ImageURL: p.Text}, nil
+	case providers.ParamVideo:
+		return &header{VideoURL: p.Text}, nil
+	case providers.ParamLocation:
+		lat, err := coordinate(p.Latitude, "latitude", 90)
+		if err != nil {
+			return nil, err
+		}
+		lng, err := coordinate(p.Longitude, "longitude", 180)
+		if err != nil {
+			return nil, err
+		}
+		return &header{Latitude: lat, Longitude: lng}, nil
+	case providers.ParamDocument:
+		return nil, &providers.Error{Class: providers.ClassFatal, Code: "unsupported_header",
+			Message: "Huawei CEC's sendWhatsappMessage has no document header: use a template with a text, image, video or location header, or another provider"}
+	}
+	return nil, rowError("bad_header", fmt.Sprintf("the header parameter has kind %q: use text, image, video or location", p.Kind))
+}
+
+// coordinate checks a latitude or longitude against ±limit and returns it as a JSON number.
+func coordinate(v, name string, limit float64) (json.Number, error) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.Abs(f) > limit {
+		return "", rowError("bad_location", fmt.Sprintf("the header's %s %q must be a number from -%g to %g", name, v, limit, limit))
+	}
+	return json.Number(strconv.FormatFloat(f, 'f', -1, 64)), nil
+}
+
+// newButtons lays the button parameters out by template position.
+func newButtons(params []providers.ButtonParams) ([]button, error) {
+	if len(params) == 0 {
+		return nil, nil
+	}
+	n := 0
+	for _, b := range params {
+		if b.Index < 0 || b.Index >= maxButtons {
+			return nil, rowError("bad_button", fmt.Sprintf("button index %d is out of range: a template has buttons 0 to %d", b.Index, maxButtons-1))
+		}
+		n = max(n, b.Index+1)
+	}
+	buttons := make([]button, n)
+	for _, b := range params {
+		var v string
+		if len(b.Params) > 0 {
+			v = b.Params[0].Text
+		}
+		switch b.Kind {
+		case providers.ButtonURL:
+			buttons[b.Index].URLPlaceholder = v
+		case providers.ButtonQuickReply:
+			buttons[b.Index].QuickReplyPayload = v
+		default:
+			return nil, rowError("bad_button", fmt.Sprintf("button %d has kind %q: use url or quick_reply", b.Index, b.Kind))
+		}
+	}
+	return buttons, nil
+}
+
+// rowError is a message this row cannot be sent as: nothing was sent.
+func rowError(code, msg string) *providers.Error {
+	return &providers.Error{Class: providers.ClassPermanent, Code: code, Message: msg}
+}

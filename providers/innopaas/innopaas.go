@@ -1,0 +1,110 @@
+// Package innopaas sends WhatsApp template messages through InnoPaaS: POST {base}/api/whatsapp/v3/msg/submit
+// with the headers AppKey and Authorization (the console's token, no "Bearer"), one recipient per request, the
+// row's reference as uid. Its answers are read tolerantly (their body is unpublished) and classified by the
+// table in classes.go.
+package innopaas
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"herald/providers"
+)
+
+// DefaultBaseURL is InnoPaaS's documented scheme and host; SubmitPath is the send endpoint's documented path.
+const (
+	DefaultBaseURL = "https://api.innopaas.com"
+	SubmitPath     = "/api/whatsapp/v3/msg/submit"
+)
+
+// Adapter is the InnoPaaS provider. It holds no per-request state and is safe for concurrent use.
+type Adapter struct {
+	client     *http.Client
+	url        string
+	appKey     providers.Secret
+	token      providers.Secret
+	wabaID     string
+	sendNumber string
+	// secrets and redactor find and replace the profile's secrets in an answer.
+	secrets  [][]byte
+	redactor *strings.Replacer
+}
+
+// New returns the adapter for an innopaas profile. client is the campaign's HTTP client; nil builds one from the
+// profile's concurrency and timeout.
+func New(p providers.Profile, client *http.Client) (*Adapter, error) {
+	if p.Provider != "innopaas" {
+		return nil, fmt.Errorf("profile %q has provider %q: the innopaas adapter needs provider: innopaas", p.Name, p.Provider)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("innopaas: %w", err)
+	}
+	base, err := providers.BaseURL(p.BaseURL, DefaultBaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("profile %q: %w", p.Name, err)
+	}
+	if client == nil {
+		client = providers.NewHTTPClient(providers.ClientOptions{Concurrency: p.Concurrency, Timeout: p.Timeout})
+	}
+	const redacted = "[redacted]"
+	return &Adapter{
+		client:     client,
+		url:        base + SubmitPath,
+		appKey:     p.AppKey,
+		token:      p.Token,
+		wabaID:     p.WabaID,
+		sendNumber: p.SendNumber,
+		secrets:    [][]byte{[]byte(p.AppKey.Reveal()), []byte(p.Token.Reveal())},
+		redactor:   strings.NewReplacer(p.AppKey.Reveal(), redacted, p.Token.Reveal(), redacted),
+	}, nil
+}
+
+// Send submits msg as a template message to its one recipient and returns InnoPaaS's message id, or a
+// classified *providers.Error.
+func (a *Adapter) Send(ctx context.Context, msg providers.Message) (providers.Receipt, error) {
+	sr, err := a.buildRequest(msg)
+	if err != nil {
+		return providers.Receipt{}, err
+	}
+	body, err := json.Marshal(sr)
+	if err != nil {
+		return providers.Receipt{}, fmt.Errorf("innopaas: encoding the request for %s: %w", msg.To, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.url, bytes.NewReader(body))
+	if err != nil {
+		return providers.Receipt{}, fmt.Errorf("innopaas: building the request: %w", err)
+	}
+	// The header names are set as the document spells them (Go would send "Appkey"); HTTP reads them either way.
+	req.Header = http.Header{
+		"Content-Type":  {"application/json"},
+		"AppKey":        {a.appKey.Reveal()},
+		"Authorization": {a.token.Reveal()},
+	}
+	ans, err := providers.Do(ctx, a.client, req)
+	if err != nil {
+		return providers.Receipt{}, err
+	}
+	ans.Body = a.withoutSecrets(ans.Body)
+	return parseAnswer(ans)
+}
+
+// withoutSecrets returns body with the profile's secrets replaced, so that an answer echoing them cannot carry
+// them into an error. It copies only when a secret is there.
+func (a *Adapter) withoutSecrets(body []byte) []byte {
+	for _, secret := range a.secrets {
+		if bytes.Contains(body, secret) {
+			return []byte(a.redactor.Replace(string(body)))
+		}
+	}
+	return body
+}
+
+// Close releases the client's idle connections.
+func (a *Adapter) Close() error {
+	a.client.CloseIdleConnections()
+	return nil
+}

@@ -1,0 +1,78 @@
+// Package open turns a checked profile into a working Provider: the adapter its provider names, with one HTTP
+// client sized to the campaign. The built-in sandbox profile starts the simulator in-process on a loopback port
+// and sends to it through the real Meta adapter, so a first run exercises the whole HTTP path with no account.
+package open
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"herald/providers"
+	"herald/providers/engagelab"
+	"herald/providers/huawei"
+	"herald/providers/innopaas"
+	"herald/providers/itniotech"
+	"herald/providers/meta"
+	"herald/providers/sandbox"
+)
+
+// SandboxDialect is the dialect the built-in sandbox profile speaks.
+const SandboxDialect = "meta"
+
+// Provider opens the adapter for p. The caller closes it when the campaign ends.
+func Provider(p providers.Profile, o providers.ClientOptions) (providers.Provider, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if p.Timeout > 0 {
+		o.Timeout = p.Timeout
+	}
+	client := providers.NewHTTPClient(o)
+	switch p.Provider {
+	case "itniotech":
+		return itniotech.New(p, client)
+	case "huawei":
+		return huawei.New(p, client)
+	case "engagelab":
+		return engagelab.New(p, client)
+	case "innopaas":
+		return innopaas.New(p, client)
+	case "meta":
+		return meta.New(p, client)
+	case "sandbox":
+		return openSandbox(p, client)
+	}
+	return nil, fmt.Errorf("profile %q: unknown provider %q", p.Name, p.Provider)
+}
+
+// sandboxProvider is the Meta adapter bound to an in-process simulator; Close stops both.
+type sandboxProvider struct {
+	providers.Provider
+	srv *sandbox.Server
+}
+
+func (s *sandboxProvider) Close() error {
+	return errors.Join(s.Provider.Close(), s.srv.Close())
+}
+
+// openSandbox starts the simulator with the profile's knobs, or, when the profile has a base_url, talks to a
+// `herald sandbox` already serving there.
+func openSandbox(p providers.Profile, hc *http.Client) (providers.Provider, error) {
+	srv := sandbox.New(sandbox.Options{Latency: p.Latency, Jitter: p.Jitter, ErrorRate: p.ErrorRate})
+	if p.BaseURL != "" {
+		mp := srv.Profile(SandboxDialect, p.BaseURL)
+		return meta.New(mp, hc)
+	}
+	url, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	mp := srv.Profile(SandboxDialect, url)
+	a, err := meta.New(mp, hc)
+	if err != nil {
+		_ = srv.Close()
+		return nil, err
+	}
+	return &sandboxProvider{Provider: a, srv: srv}, nil
+}

@@ -1,0 +1,327 @@
+package sandbox
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// engagelabPath is EngageLab's documented Send Message API path.
+const engagelabPath = "/v1/messages"
+
+// engagelabError is EngageLab's failure body.
+type engagelabError struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+// engagelabAccepted is EngageLab's success body.
+type engagelabAccepted struct {
+	MessageID string `json:"message_id"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// engagelabRateLimited is the body of a 429. EngageLab documents no rate-limit code, so it carries none.
+type engagelabRateLimited struct {
+	Message string `json:"message"`
+}
+
+// mountEngagelab serves the engagelab dialect: POST /v1/messages with Basic auth (dev_key:dev_secret).
+func (s *Server) mountEngagelab(mux *http.ServeMux) {
+	mux.HandleFunc("POST "+engagelabPath, s.engagelabSend)
+}
+
+// engagelabSend checks authentication, then the body, then admits each recipient and answers for the request
+// as a whole: the first recipient whose action is not Accept decides the answer, and every recipient is
+// recorded with it (a failed request sends nothing).
+func (s *Server) engagelabSend(w http.ResponseWriter, r *http.Request) {
+	acct := s.opts.Credentials["engagelab"]
+	key, secret, ok := r.BasicAuth()
+	if !ok || !secretEqual(key, acct.DevKey.Reveal()) || !secretEqual(secret, acct.DevSecret.Reveal()) {
+		writeJSON(w, http.StatusUnauthorized, engagelabError{Code: 2001,
+			Message: "authentication failed: the Authorization header must be Basic base64(dev_key:dev_secret) of a valid API key"})
+		return
+	}
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		writeJSON(w, http.StatusBadRequest, engagelabError{Code: 3001, Message: "invalid request format: Content-Type must be application/json"})
+		return
+	}
+	var body engagelabRequest
+	if err := readJSON(r, &body, true); err != nil {
+		writeJSON(w, http.StatusBadRequest, engagelabError{Code: 3001, Message: "invalid request format: " + err.Error()})
+		return
+	}
+	if msg := body.check(); msg != "" {
+		writeJSON(w, http.StatusBadRequest, engagelabError{Code: 3002, Message: msg})
+		return
+	}
+	if body.From != "" && engagelabNumber(body.From) != engagelabNumber(acct.From) {
+		writeJSON(w, http.StatusForbidden, engagelabError{Code: 2004,
+			Message: "no permission: this API key may not send from " + body.From})
+		return
+	}
+	reqs := make([]Request, len(body.To))
+	for i, to := range body.To {
+		n := engagelabNumber(to)
+		if !engagelabDigits(n) {
+			writeJSON(w, http.StatusBadRequest, engagelabError{Code: 3003,
+				Message: fmt.Sprintf("invalid parameter: to[%d] %q is not a phone number with its country code", i, to)})
+			return
+		}
+		reqs[i] = Request{Dialect: "engagelab", To: n, Template: body.Body.Template.Name, Ref: body.RequestID}
+	}
+	act := Accept
+	for i := range reqs {
+		if a := s.admit(r.Context(), &reqs[i]); act == Accept {
+			act = a
+		}
+	}
+	s.engagelabAnswer(w, act, reqs, &body)
+}
+
+// engagelabAnswer records the request's recipients with act, then answers as EngageLab would.
+func (s *Server) engagelabAnswer(w http.ResponseWriter, act Action, reqs []Request, body *engagelabRequest) {
+	var status int
+	var id string
+	var answer any
+	switch act {
+	case Accept:
+		id = s.newID("")
+		status, answer = http.StatusOK, engagelabAccepted{MessageID: id, RequestID: body.RequestID}
+	case RateLimited:
+		wait := strconv.Itoa(s.retryAfterSeconds())
+		w.Header().Set("Retry-After", wait)
+		status, answer = http.StatusTooManyRequests, engagelabRateLimited{Message: "too many requests: retry after " + wait + " seconds"}
+	case RejectNumber:
+		status, answer = http.StatusBadRequest, engagelabError{Code: 3003,
+			Message: "invalid parameter: to " + reqs[0].To + " is not a valid WhatsApp number"}
+	case TemplateMissing:
+		t := body.Body.Template
+		status, answer = http.StatusBadRequest, engagelabError{Code: 4001,
+			Message: "resource does not exist: template " + t.Name + " (" + t.Language + ")"}
+	case AuthFail:
+		status, answer = http.StatusUnauthorized, engagelabError{Code: 2002,
+			Message: "authentication failed: the token has expired or has been disabled"}
+	case Drop:
+		// No answer is written: the status stays 0.
+	case HTMLPage:
+		status = http.StatusBadGateway
+	default: // Transient
+		status, answer = http.StatusInternalServerError, engagelabError{Code: 1000, Message: "internal error"}
+	}
+	// Recorded before answering, so that a client holding its answer finds the request in the log.
+	for _, req := range reqs {
+		s.record(req, act, status, id)
+	}
+	switch act {
+	case Drop:
+		drop(w)
+	case HTMLPage:
+		writeHTML(w)
+	default:
+		writeJSON(w, status, answer)
+	}
+}
+
+// secretEqual compares a presented credential with the expected one in constant time; an empty one never matches.
+func secretEqual(got, want string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// engagelabNumber strips the "+" or "00" EngageLab accepts before a number's country code.
+func engagelabNumber(n string) string {
+	if strings.HasPrefix(n, "+") {
+		return n[1:]
+	}
+	return strings.TrimPrefix(n, "00")
+}
+
+// engagelabDigits reports whether n is 7 to 15 digits, a possible international number without its prefix.
+func engagelabDigits(n string) bool {
+	if len(n) < 7 || len(n) > 15 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if n[i] < '0' || n[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// engagelabRequest is the body of POST /v1/messages, decoded strictly so that a misspelt field is caught.
+type engagelabRequest struct {
+	From       string         `json:"from"`
+	To         []string       `json:"to"`
+	Body       *engagelabBody `json:"body"`
+	RequestID  string         `json:"request_id"`
+	CustomArgs map[string]any `json:"custom_args"`
+}
+
+type engagelabBody struct {
+	Type     string             `json:"type"`
+	Template *engagelabTemplate `json:"template"`
+}
+
+type engagelabTemplate struct {
+	Name       string               `json:"name"`
+	Language   string               `json:"language"`
+	Components []engagelabComponent `json:"components"`
+}
+
+type engagelabComponent struct {
+	Type       string               `json:"type"`
+	SubType    string               `json:"sub_type"`
+	Index      string               `json:"index"`
+	Parameters []engagelabParameter `json:"parameters"`
+}
+
+type engagelabParameter struct {
+	Type     string             `json:"type"`
+	Text     string             `json:"text"`
+	Payload  string             `json:"payload"`
+	Image    *engagelabMedia    `json:"image"`
+	Video    *engagelabMedia    `json:"video"`
+	Document *engagelabMedia    `json:"document"`
+	Location *engagelabLocation `json:"location"`
+	Currency map[string]any     `json:"currency"`
+	DateTime map[string]any     `json:"date_time"`
+}
+
+type engagelabMedia struct {
+	ID       string `json:"id"`
+	Link     string `json:"link"`
+	Caption  string `json:"caption"`
+	Filename string `json:"filename"`
+}
+
+type engagelabLocation struct {
+	Latitude  string `json:"latitude"`
+	Longitude string `json:"longitude"`
+	Name      string `json:"name"`
+	Address   string `json:"address"`
+}
+
+// check returns what is wrong with the request's shape, naming the field, or "" when it is a well-formed
+// template message.
+func (b *engagelabRequest) check() string {
+	switch {
+	case len(b.To) == 0:
+		return "to is required: an array of at least one phone number"
+	case b.Body == nil:
+		return "body is required"
+	case b.Body.Type != "template":
+		return fmt.Sprintf("body.type %q cannot be sent outside a 24-hour conversation: use template", b.Body.Type)
+	case b.Body.Template == nil:
+		return "whatsapp.template field must be set correctly when type is template"
+	case !engagelabTemplateName(b.Body.Template.Name):
+		return fmt.Sprintf("body.template.name %q must be lowercase letters, digits and underscores", b.Body.Template.Name)
+	case b.Body.Template.Language == "":
+		return "body.template.language is required"
+	}
+	seen := map[string]bool{}
+	for i, c := range b.Body.Template.Components {
+		where := fmt.Sprintf("body.template.components[%d]", i)
+		if c.Type != "button" && seen[c.Type] {
+			return where + ": a template has at most one " + c.Type + " component"
+		}
+		seen[c.Type] = true
+		if msg := c.check(where); msg != "" {
+			return msg
+		}
+	}
+	return ""
+}
+
+// check returns what is wrong with one component, or "".
+func (c *engagelabComponent) check(where string) string {
+	if len(c.Parameters) == 0 {
+		return where + ".parameters is required: at least one parameter"
+	}
+	var allowed string
+	switch c.Type {
+	case "header":
+		if len(c.Parameters) != 1 {
+			return where + ": a header takes exactly one parameter"
+		}
+		allowed = "text image video document location"
+	case "body":
+		allowed = "text currency date_time"
+	case "button":
+		if n, err := strconv.Atoi(c.Index); err != nil || n < 0 || n > 9 || c.Index != strconv.Itoa(n) {
+			return fmt.Sprintf("%s.index %q must be the button's position, \"0\" to \"9\"", where, c.Index)
+		}
+		switch c.SubType {
+		case "url":
+			allowed = "text"
+		case "quick_reply":
+			allowed = "payload"
+		default:
+			return fmt.Sprintf("%s.sub_type %q must be url or quick_reply", where, c.SubType)
+		}
+	default:
+		return fmt.Sprintf("%s.type %q must be header, body or button", where, c.Type)
+	}
+	for j, p := range c.Parameters {
+		at := fmt.Sprintf("%s.parameters[%d]", where, j)
+		if !strings.Contains(" "+allowed+" ", " "+p.Type+" ") {
+			return fmt.Sprintf("%s.type %q is not allowed in a %s component: use one of %s", at, p.Type, c.Type, allowed)
+		}
+		if msg := p.check(at); msg != "" {
+			return msg
+		}
+	}
+	return ""
+}
+
+// check returns what is missing from a parameter of a known type, or "".
+func (p *engagelabParameter) check(at string) string {
+	missing := ""
+	switch p.Type {
+	case "text":
+		if p.Text == "" {
+			missing = "text"
+		}
+	case "payload":
+		if p.Payload == "" {
+			missing = "payload"
+		}
+	case "image", "video", "document":
+		m := map[string]*engagelabMedia{"image": p.Image, "video": p.Video, "document": p.Document}[p.Type]
+		if m == nil || (m.ID == "" && m.Link == "") {
+			missing = p.Type + ".link"
+		}
+	case "location":
+		if p.Location == nil || p.Location.Latitude == "" || p.Location.Longitude == "" {
+			missing = "location.latitude and location.longitude"
+		}
+	case "currency":
+		if p.Currency == nil {
+			missing = "currency"
+		}
+	case "date_time":
+		if p.DateTime == nil {
+			missing = "date_time"
+		}
+	}
+	if missing != "" {
+		return fmt.Sprintf("%s.%s must be set when type is %s", at, missing, p.Type)
+	}
+	return ""
+}
+
+// engagelabTemplateName reports whether name is a WhatsApp template name: lowercase letters, digits and underscores.
+func engagelabTemplateName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
