@@ -55,6 +55,7 @@ type journalOp struct {
 	attempt int
 	outcome Outcome
 	done    chan error
+	queued  time.Time
 	err     error // a mark refused for this row alone
 }
 
@@ -157,6 +158,7 @@ func (j *Journal) fail(err error) {
 
 // send queues op, waiting while the queue is full.
 func (j *Journal) send(ctx context.Context, op journalOp) error {
+	op.queued = time.Now()
 	select {
 	case j.ops <- op:
 		return nil
@@ -190,8 +192,8 @@ func (j *Journal) wait(ctx context.Context, op journalOp) error {
 	}
 }
 
-// run is the journal's goroutine: it takes the first op, gathers more until MaxBatch writes, MaxDelay, a flush
-// or Close, and applies them in one transaction.
+// run is the journal's goroutine: it takes the first op, gathers more (see gather), and applies them in one
+// transaction.
 func (j *Journal) run() {
 	defer close(j.stopped)
 	timer := time.NewTimer(j.o.MaxDelay)
@@ -200,7 +202,7 @@ func (j *Journal) run() {
 	for {
 		select {
 		case op := <-j.ops:
-			batch = append(batch[:0], op)
+			batch = j.gather(append(batch[:0], op), timer)
 		case <-j.closing:
 			batch = batch[:0]
 			for len(j.ops) > 0 {
@@ -209,29 +211,49 @@ func (j *Journal) run() {
 			j.apply(batch)
 			return
 		}
-		writes := 0
-		if batch[0].kind != opFlush {
-			writes = 1
-			timer.Reset(j.o.MaxDelay)
-		}
-	gather:
-		for writes > 0 && writes < j.o.MaxBatch {
-			select {
-			case op := <-j.ops:
-				batch = append(batch, op)
-				if op.kind == opFlush {
-					break gather
-				}
-				writes++
-			case <-timer.C:
-				break gather
-			case <-j.closing:
-				break gather
-			}
-		}
-		timer.Stop()
 		j.apply(batch)
 	}
+}
+
+// gather adds ops to the batch until it holds MaxBatch writes or a flush, or Close is called, or MaxDelay has
+// passed since its first op was queued; after that it takes only the ops already waiting. So when commits are
+// slower than MaxDelay, the ops queued during one commit make the next batch at once.
+func (j *Journal) gather(batch []journalOp, timer *time.Timer) []journalOp {
+	if batch[0].kind == opFlush {
+		return batch
+	}
+	writes := 1
+	expired := true
+	if wait := time.Until(batch[0].queued.Add(j.o.MaxDelay)); wait > 0 {
+		timer.Reset(wait)
+		defer timer.Stop()
+		expired = false
+	}
+	for writes < j.o.MaxBatch {
+		var op journalOp
+		if expired {
+			select {
+			case op = <-j.ops:
+			default:
+				return batch
+			}
+		} else {
+			select {
+			case op = <-j.ops:
+			case <-timer.C:
+				expired = true
+				continue
+			case <-j.closing:
+				return batch
+			}
+		}
+		batch = append(batch, op)
+		if op.kind == opFlush {
+			return batch
+		}
+		writes++
+	}
+	return batch
 }
 
 // apply commits the batch's writes in one transaction, then answers its waiters.

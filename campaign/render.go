@@ -69,6 +69,7 @@ type columnIndex struct {
 	folded map[string][]int
 }
 
+// newColumnIndex indexes a CSV header.
 func newColumnIndex(header []string) columnIndex {
 	c := columnIndex{names: make([]string, len(header)), exact: make(map[string]int, len(header)),
 		folded: make(map[string][]int, len(header))}

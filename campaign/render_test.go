@@ -38,11 +38,13 @@ func bindSource(t testing.TB, src string, header []string) *Binding {
 	return b
 }
 
+// sampleTemplate is the template shipped with herald; sampleHeader a CSV header that fits it.
 const sampleTemplate = "../templates/spring_sale.yaml"
 
 var sampleHeader = []string{"phone", "first_name", "code", "discount", "expires"}
 
-func text(s string) providers.Param { return providers.Param{Kind: providers.ParamText, Text: s} }
+// textParam is a text parameter.
+func textParam(s string) providers.Param { return providers.Param{Kind: providers.ParamText, Text: s} }
 
 func TestRender(t *testing.T) {
 	springButtons := func(code string) []RenderedButton {
@@ -64,9 +66,9 @@ func TestRender(t *testing.T) {
 				Footer:  "Reply STOP to opt out",
 				Buttons: springButtons("SPRING10"),
 				Message: providers.Message{Template: "spring_sale", Language: "en_US",
-					Header:  []providers.Param{text("Ann")},
-					Body:    []providers.Param{text("Ann"), text("SPRING10"), text("10%"), text("31 May")},
-					Buttons: []providers.ButtonParams{{Index: 0, Kind: providers.ButtonURL, Params: []providers.Param{text("SPRING10")}}}},
+					Header:  []providers.Param{textParam("Ann")},
+					Body:    []providers.Param{textParam("Ann"), textParam("SPRING10"), textParam("10%"), textParam("31 May")},
+					Buttons: []providers.ButtonParams{{Index: 0, Kind: providers.ButtonURL, Params: []providers.Param{textParam("SPRING10")}}}},
 			}},
 		{name: "cells are cleaned: trimmed, tabs and single line breaks become a space", file: sampleTemplate, header: sampleHeader,
 			row: []string{"447911123456", "  Zoë\tMarie ", " SPRING10\r\n", "25%   off", "31\nMay"},
@@ -76,9 +78,9 @@ func TestRender(t *testing.T) {
 				Footer:  "Reply STOP to opt out",
 				Buttons: springButtons("SPRING10"),
 				Message: providers.Message{Template: "spring_sale", Language: "en_US",
-					Header:  []providers.Param{text("Zoë Marie")},
-					Body:    []providers.Param{text("Zoë Marie"), text("SPRING10"), text("25%   off"), text("31 May")},
-					Buttons: []providers.ButtonParams{{Index: 0, Kind: providers.ButtonURL, Params: []providers.Param{text("SPRING10")}}}},
+					Header:  []providers.Param{textParam("Zoë Marie")},
+					Body:    []providers.Param{textParam("Zoë Marie"), textParam("SPRING10"), textParam("25%   off"), textParam("31 May")},
+					Buttons: []providers.ButtonParams{{Index: 0, Kind: providers.ButtonURL, Params: []providers.Param{textParam("SPRING10")}}}},
 			}},
 		{name: "image header from a column; URL button index counts the quick reply before it",
 			file: "testdata/templates/image.yaml", header: []string{"banner", "name", "slug"}, row: []string{"spring.jpg", "", "spring-24"},
@@ -91,8 +93,8 @@ func TestRender(t *testing.T) {
 				},
 				Message: providers.Message{Template: "new_arrivals", Language: "en_GB",
 					Header:  []providers.Param{{Kind: providers.ParamImage, Text: "https://cdn.example.com/banners/spring.jpg"}},
-					Body:    []providers.Param{text("there")},
-					Buttons: []providers.ButtonParams{{Index: 1, Kind: providers.ButtonURL, Params: []providers.Param{text("spring-24")}}}},
+					Body:    []providers.Param{textParam("there")},
+					Buttons: []providers.ButtonParams{{Index: 1, Kind: providers.ButtonURL, Params: []providers.Param{textParam("spring-24")}}}},
 			}},
 		{name: "document header with link and file name from columns", file: "testdata/templates/document.yaml",
 			header: []string{"invoice_url", "number"}, row: []string{"https://files.example.com/inv/77.pdf", "77"},
@@ -102,7 +104,7 @@ func TestRender(t *testing.T) {
 				Footer: "Thank you",
 				Message: providers.Message{Template: "invoice_ready", Language: "en",
 					Header: []providers.Param{{Kind: providers.ParamDocument, Text: "https://files.example.com/inv/77.pdf", Filename: "invoice-77.pdf"}},
-					Body:   []providers.Param{text("77")}},
+					Body:   []providers.Param{textParam("77")}},
 			}},
 		{name: "location header; a static URL button carries no parameter", file: "testdata/templates/location.yaml",
 			header: []string{"lat", "store", "date"}, row: []string{"51.5074", "Soho", "1 June"},
@@ -114,7 +116,7 @@ func TestRender(t *testing.T) {
 				},
 				Message: providers.Message{Template: "store_opening", Language: "en_US",
 					Header: []providers.Param{{Kind: providers.ParamLocation, Latitude: "51.5074", Longitude: "-0.1278", Name: "Soho", Address: "1 High St, London"}},
-					Body:   []providers.Param{text("Soho"), text("1 June")}},
+					Body:   []providers.Param{textParam("Soho"), textParam("1 June")}},
 			}},
 		{name: "positional variables: parameters by number, a repeated {{1}} sent once", file: "testdata/templates/positional.yaml",
 			header: []string{"name", "order", "eta"}, row: []string{"Ana", "A-1001", ""},
@@ -125,9 +127,9 @@ func TestRender(t *testing.T) {
 					{Kind: providers.ButtonURL, Text: "Acompanhar", URL: "https://loja.example/p/A-1001"},
 				},
 				Message: providers.Message{Template: "order_update", Language: "pt_BR",
-					Header:  []providers.Param{text("A-1001")},
-					Body:    []providers.Param{text("Ana"), text("A-1001"), text("breve")},
-					Buttons: []providers.ButtonParams{{Index: 0, Kind: providers.ButtonURL, Params: []providers.Param{text("A-1001")}}}},
+					Header:  []providers.Param{textParam("A-1001")},
+					Body:    []providers.Param{textParam("Ana"), textParam("A-1001"), textParam("breve")},
+					Buttons: []providers.ButtonParams{{Index: 0, Kind: providers.ButtonURL, Params: []providers.Param{textParam("A-1001")}}}},
 			}},
 		{name: "static text header and body: no parameters at all",
 			src:    "name: notice\nlanguage: en\nheader:\n  text: Spring sale\nbody: |\n  Our shop is open.\n  See you soon.\n",
@@ -142,7 +144,7 @@ func TestRender(t *testing.T) {
 			header: []string{"notes"}, row: []string{strings.Repeat("é", 1023)},
 			want: Rendered{
 				Body:    strings.Repeat("é", 1023) + "!",
-				Message: providers.Message{Template: "a", Language: "en", Body: []providers.Param{text(strings.Repeat("é", 1023))}},
+				Message: providers.Message{Template: "a", Language: "en", Body: []providers.Param{textParam(strings.Repeat("é", 1023))}},
 			}},
 	}
 	for _, tc := range tests {

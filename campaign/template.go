@@ -138,6 +138,7 @@ func LoadTemplate(path string) (*Template, error) {
 	return ParseTemplate(data, path)
 }
 
+// The keys each part of a template file accepts, and the shapes of names and codes.
 var (
 	topKeys      = []string{"name", "language", "header", "body", "footer", "buttons", "params"}
 	headerKinds  = []string{"text", "image", "video", "document", "location"}
@@ -227,6 +228,7 @@ type parser struct {
 // entry is one key of a YAML mapping and its value.
 type entry struct{ key, val *yaml.Node }
 
+// fail makes the TemplateError for a problem at line (0: no single line).
 func (p *parser) fail(line int, msg, fix string) error {
 	return &TemplateError{File: p.file, Line: line, Msg: msg, Fix: fix}
 }

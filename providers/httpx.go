@@ -161,16 +161,21 @@ func RetryAfter(h http.Header) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.ParseFloat(v, 64); err == nil && s >= 0 {
-		return time.Duration(s * float64(time.Second))
+	if s, err := strconv.ParseUint(v, 10, 32); err == nil {
+		// Whole seconds (RFC 9110), capped: no provider asks for more than an hour, and a huge value must not
+		// overflow into a negative wait.
+		return time.Duration(min(s, maxRetryAfter)) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := time.Until(t); d > 0 {
-			return d
+			return min(d, maxRetryAfter*time.Second)
 		}
 	}
 	return 0
 }
+
+// maxRetryAfter caps a Retry-After, in seconds.
+const maxRetryAfter = 3600
 
 // Snippet returns at most n bytes of b as valid UTF-8, for error messages.
 func Snippet(b []byte, n int) string {

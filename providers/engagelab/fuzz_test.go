@@ -44,6 +44,9 @@ func FuzzParseAnswer(f *testing.F) {
 		if status == http.StatusTooManyRequests && e.Class != providers.ClassRateLimited {
 			t.Fatalf("a 429 gave class %v", e.Class)
 		}
+		if e.RetryAfter < 0 {
+			t.Fatalf("Retry-After %q gave a negative wait %v", retryAfter, e.RetryAfter)
+		}
 		if n := len(e.Error()); n > 2048 {
 			t.Fatalf("error text is %d bytes long", n)
 		}

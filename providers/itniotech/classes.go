@@ -18,7 +18,7 @@ const (
 	fixBusinessPhone = "the business number is wrong or unusable: check business_phone in the profile (digits, country code first) and its status in the Itniotech console"
 	fixTemplate      = "the template is not usable as it stands at Itniotech: check the template in the Itniotech console"
 	fixRecipient     = "the recipient number is not valid for Itniotech: digits only, country code first"
-	fixParameter     = "a parameter of this row was rejected: check the row's values against the template"
+	fixParameter     = "check the row's values against the template"
 	fixRequest       = "Itniotech rejected the request's form, which herald builds the same for every row: report this to herald's maintainers"
 )
 

@@ -49,7 +49,7 @@ func TestDocumentedErrorAnswers(t *testing.T) {
 			nil, providers.ClassRateLimited, "80007", 0, "Business request limit"},
 		{"pair rate limit 131056", 400,
 			`{"error":{"message":"(#131056) (Business Account, Consumer Account) pair rate limit hit","type":"OAuthException","code":131056}}`,
-			nil, providers.ClassRateLimited, "131056", 0, "pair rate limit hit"},
+			nil, providers.ClassRetryable, "131056", 0, "pair rate limit hit"},
 		{"unexpected error 2", 500,
 			`{"error":{"message":"An unexpected error occurred. Please retry your request","type":"GraphMethodException","code":2,"fbtrace_id":"AXsg","is_transient":true}}`,
 			nil, providers.ClassRetryable, "2", 0, "Please retry"},
@@ -132,7 +132,7 @@ func TestErrorClassTable(t *testing.T) {
 	want := map[errorKey]providers.Class{
 		{4, 0}: providers.ClassRateLimited, {17, 0}: providers.ClassRateLimited, {613, 0}: providers.ClassRateLimited,
 		{80004, 0}: providers.ClassRateLimited, {80007, 0}: providers.ClassRateLimited, {130429, 0}: providers.ClassRateLimited,
-		{131048, 0}: providers.ClassRateLimited, {131056, 0}: providers.ClassRateLimited,
+		{131048, 0}: providers.ClassRateLimited, {131056, 0}: providers.ClassRetryable,
 
 		{1, 0}: providers.ClassRetryable, {2, 0}: providers.ClassRetryable, {131000, 0}: providers.ClassRetryable,
 		{131016, 0}: providers.ClassRetryable, {131057, 0}: providers.ClassRetryable, {133004, 0}: providers.ClassRetryable,

@@ -29,7 +29,7 @@ var errorClasses = map[errorKey]errorClass{
 	{80007, 0}:  {providers.ClassRateLimited, "the WhatsApp Business Account's API call rate limit was reached"},
 	{130429, 0}: {providers.ClassRateLimited, "the business number's message throughput was reached"},
 	{131048, 0}: {providers.ClassRateLimited, "Meta limits how many messages this number may send because earlier messages were blocked or reported as spam"},
-	{131056, 0}: {providers.ClassRateLimited, "too many messages went to this recipient in a short time"},
+	{131056, 0}: {providers.ClassRetryable, "too many messages went to this recipient in a short time (a per-recipient limit: retried for this row, the campaign keeps its pace)"},
 
 	// Transient failures at Meta: retry with backoff.
 	{1, 0}:      {providers.ClassRetryable, "Meta answered with an unknown error"},

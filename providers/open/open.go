@@ -57,19 +57,19 @@ func (s *sandboxProvider) Close() error {
 }
 
 // openSandbox starts the simulator with the profile's knobs, or, when the profile has a base_url, talks to a
-// `herald sandbox` already serving there.
+// `herald sandbox` already serving there. Either way it sends with the sandbox's public Meta credentials.
 func openSandbox(p providers.Profile, hc *http.Client) (providers.Provider, error) {
-	srv := sandbox.New(sandbox.Options{Latency: p.Latency, Jitter: p.Jitter, ErrorRate: p.ErrorRate})
 	if p.BaseURL != "" {
-		mp := srv.Profile(SandboxDialect, p.BaseURL)
+		mp := sandbox.Credentials()[SandboxDialect]
+		mp.Name, mp.BaseURL = p.Name, p.BaseURL
 		return meta.New(mp, hc)
 	}
+	srv := sandbox.New(sandbox.Options{Latency: p.Latency, Jitter: p.Jitter, ErrorRate: p.ErrorRate})
 	url, err := srv.Start("127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	mp := srv.Profile(SandboxDialect, url)
-	a, err := meta.New(mp, hc)
+	a, err := meta.New(srv.Profile(SandboxDialect, url), hc)
 	if err != nil {
 		_ = srv.Close()
 		return nil, err

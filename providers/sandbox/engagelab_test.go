@@ -276,3 +276,26 @@ func BenchmarkEngagelabSandbox(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkEngagelabSendThroughSandbox is the whole path: the adapter sending to the sandbox over loopback.
+func BenchmarkEngagelabSendThroughSandbox(b *testing.B) {
+	s := sandbox.New(sandbox.Options{})
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	a, err := engagelab.New(s.Profile("engagelab", srv.URL), providers.NewHTTPClient(providers.ClientOptions{Concurrency: 64}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	msg := engagelabMessage("447911123456", "c1-000042-1")
+	b.ReportAllocs()
+	b.SetParallelism(32)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := a.Send(context.Background(), msg); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

@@ -92,6 +92,12 @@ type innopaasFailure struct {
 	message string
 }
 
+// write answers the failure.
+func (f *innopaasFailure) write(w http.ResponseWriter) {
+	writeJSON(w, f.status, innopaasAnswer{Code: f.code, Message: f.message})
+}
+
+// mountInnopaas serves the innopaas dialect on its documented path.
 func (s *Server) mountInnopaas(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+innopaasSubmitPath, s.innopaasSubmit)
 }
@@ -102,25 +108,26 @@ func (s *Server) mountInnopaas(mux *http.ServeMux) {
 func (s *Server) innopaasSubmit(w http.ResponseWriter, r *http.Request) {
 	acct := s.opts.Credentials["innopaas"]
 	if f := innopaasAuth(r, acct.AppKey.Reveal(), acct.Token.Reveal()); f != nil {
-		writeJSON(w, f.status, innopaasAnswer{Code: f.code, Message: f.message})
+		f.write(w)
 		return
 	}
 	var body innopaasRequest
 	if err := readJSON(r, &body, true); err != nil {
-		writeJSON(w, http.StatusBadRequest, innopaasAnswer{Code: innopaasBadRequest, Message: err.Error()})
+		(&innopaasFailure{http.StatusBadRequest, innopaasBadRequest, err.Error()}).write(w)
 		return
 	}
 	recipients, f := innopaasCheck(&body, acct.WabaID, acct.SendNumber)
 	if f != nil {
-		writeJSON(w, f.status, innopaasAnswer{Code: f.code, Message: f.message})
+		f.write(w)
 		return
 	}
 	reqs := make([]Request, len(recipients))
 	act := Accept
 	for i, to := range recipients {
 		reqs[i] = Request{Dialect: "innopaas", To: to, Template: body.TemplateName, Ref: body.UID}
-		if a := s.admit(r.Context(), &reqs[i]); act == Accept {
-			act = a
+		a := s.admit(r.Context(), &reqs[i])
+		if act == Accept {
+			act = a // the first recipient refused decides for the request
 		}
 	}
 	status, id := s.innopaasAnswer(w, act)

@@ -132,11 +132,11 @@ func (s *Server) itniotechSend(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, itnioFault(code, ""))
 		return
 	}
-	var body itnioRequest
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		writeJSON(w, http.StatusOK, itnioFault("-7", "Content-Type must be application/json"))
 		return
 	}
+	var body itnioRequest
 	if err := readJSON(r, &body, true); err != nil {
 		writeJSON(w, http.StatusOK, itnioFault("-7", err.Error()))
 		return

@@ -1,7 +1,6 @@
 package sandbox_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -210,17 +209,17 @@ func TestItniotechChecksRequests(t *testing.T) {
 			if sign == "" {
 				sign = itnioSign(key, "sandbox-api-secret", tt.timestamp)
 			}
-			req, err := http.NewRequest(http.MethodPost, url+itniotech.SendPath, strings.NewReader(tt.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.Header = http.Header{"Content-Type": {"application/json;charset=UTF-8"}, "Api-Key": {key},
-				"Timestamp": {tt.timestamp}, "Sign": {sign}}
-			status, answer := itnioDo(t, req)
+			status, answer := itnioPost(t, url, http.Header{"Content-Type": {"application/json;charset=UTF-8"},
+				"Api-Key": {key}, "Timestamp": {tt.timestamp}, "Sign": {sign}}, tt.body)
 			if status != http.StatusOK || answer.Status != tt.wantStatus || answer.Reason == "" {
 				t.Errorf("answer = HTTP %d %+v, want HTTP 200 status %q with a reason", status, answer, tt.wantStatus)
 			}
 		})
+	}
+	status, answer := itnioPost(t, url, http.Header{"Content-Type": {"text/plain"}, "Api-Key": {"sandbox-api-key"},
+		"Timestamp": {now}, "Sign": {itnioSign("sandbox-api-key", "sandbox-api-secret", now)}}, itnioValidBody)
+	if status != http.StatusOK || answer.Status != "-7" {
+		t.Errorf("text/plain body: HTTP %d %+v, want status -7", status, answer)
 	}
 	if log := s.Log(); len(log) != 1 {
 		t.Errorf("log has %d entries, want only the valid request's: %+v", len(log), log)
@@ -258,21 +257,26 @@ type itnioAnswer struct {
 	Reason string `json:"reason"`
 }
 
-// itnioDo sends req and decodes the envelope.
-func itnioDo(t *testing.T, req *http.Request) (int, itnioAnswer) {
+// itnioPost posts body to the send path with header and decodes the envelope.
+func itnioPost(t *testing.T, url string, header http.Header, body string) (int, itnioAnswer) {
 	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url+itniotech.SendPath, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = header
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("request: %v", err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatalf("reading the answer: %v", err)
 	}
 	var a itnioAnswer
-	if err := json.NewDecoder(bytes.NewReader(body)).Decode(&a); err != nil {
-		t.Fatalf("answer %q is not JSON: %v", body, err)
+	if err := json.Unmarshal(raw, &a); err != nil {
+		t.Fatalf("answer %q is not JSON: %v", raw, err)
 	}
 	return resp.StatusCode, a
 }

@@ -1,0 +1,265 @@
+package campaign
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"herald/providers"
+	"herald/providers/open"
+	"herald/providers/sandbox"
+)
+
+// The engine benchmarks send to a zero-latency sandbox running in a child process (this test binary re-run as
+// TestSandboxChildProcess), so that the CPU this process uses is herald's alone: engine, adapter, store.
+//
+//	go test -run '^$' -bench 'Engine' -benchtime 20000x ./campaign/
+//	HERALD_RATE_SECONDS=60 go test -run '^$' -bench 'RateAccuracy' -benchtime 1x -timeout 30m ./campaign/
+
+const sandboxChildEnv = "HERALD_SANDBOX_CHILD"
+
+// TestSandboxChildProcess is not a test: it is the sandbox child of the benchmarks. It serves until stdin closes,
+// then writes each accepted request's arrival time (unix ns) to the file named in HERALD_SANDBOX_TIMES.
+func TestSandboxChildProcess(t *testing.T) {
+	if os.Getenv(sandboxChildEnv) == "" {
+		t.Skip("the benchmarks' sandbox child; not a test on its own")
+	}
+	var mu sync.Mutex
+	var times []int64
+	keep := os.Getenv("HERALD_SANDBOX_TIMES") != ""
+	srv := sandbox.New(sandbox.Options{Decide: func(sandbox.Request) sandbox.Action {
+		if keep {
+			mu.Lock()
+			times = append(times, time.Now().UnixNano())
+			mu.Unlock()
+		}
+		return sandbox.Accept
+	}})
+	url, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("URL", url)
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	_ = srv.Close()
+	if keep {
+		var b bytes.Buffer
+		for _, ts := range times {
+			fmt.Fprintln(&b, ts)
+		}
+		_ = os.WriteFile(os.Getenv("HERALD_SANDBOX_TIMES"), b.Bytes(), 0o600)
+	}
+}
+
+// childSandbox starts the sandbox child and returns its URL and a stop function.
+func childSandbox(tb testing.TB, timesPath string) (string, func()) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSandboxChildProcess$", "-test.bench=^$")
+	cmd.Env = append(os.Environ(), sandboxChildEnv+"=1", "HERALD_SANDBOX_TIMES="+timesPath)
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	url := ""
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "URL ") {
+			url = strings.TrimPrefix(sc.Text(), "URL ")
+			break
+		}
+	}
+	if url == "" {
+		tb.Fatal("sandbox child gave no URL")
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	return url, func() { stdin.Close(); _ = cmd.Wait() }
+}
+
+// benchCampaign writes n rows, plans them into a fresh store and returns a session ready to send.
+func benchCampaign(tb testing.TB, n int, profile providers.Profile) *Session {
+	dir := tb.TempDir()
+	var b strings.Builder
+	b.WriteString("first_name,phone,code,discount\n")
+	for i := 0; i < n; i++ {
+		cc := []string{"447400", "4915123", "33612"}[i%3]
+		fmt.Fprintf(&b, "N%d,+%s%06d,C%d,%d%%\n", i, cc, i/3, i, i%50)
+	}
+	csvPath, tplPath := filepath.Join(dir, "r.csv"), filepath.Join(dir, "t.yaml")
+	if err := os.WriteFile(csvPath, []byte(b.String()), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	tpl := "name: bench\nlanguage: en_US\nheader:\n  text: \"Hi {{first_name}}\"\nbody: \"Hello {{first_name}}, use {{code}} for {{discount|10%}} off.\"\nbuttons:\n  - url: \"https://shop.example/c/{{code}}\"\n    text: Shop\n"
+	if err := os.WriteFile(tplPath, []byte(tpl), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	in, err := Open(Plan{CSVPath: csvPath, TemplatePath: tplPath, StatePath: filepath.Join(dir, "s.db"), Profile: profile})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { in.Close() })
+	sess, err := Prepare(context.Background(), in, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { sess.Close() })
+	return sess
+}
+
+// nopJournal writes nothing: the engine without durability, to measure what the store costs.
+type nopJournal struct{}
+
+func (nopJournal) MarkInFlight(context.Context, int, int) error { return nil }
+func (nopJournal) Record(Outcome)                               {}
+func (nopJournal) Close() error                                 { return nil }
+
+// BenchmarkEngine sends b.N messages at an unlimited rate through the Meta adapter to the zero-latency sandbox
+// child, with and without the store, at several concurrencies. Metrics: msgs/s and CPU ms per 10,000 messages.
+func BenchmarkEngine(b *testing.B) {
+	url, stop := childSandbox(b, "")
+	defer stop()
+	for _, store := range []bool{true, false} {
+		for _, conc := range []int{16, 64, 256} {
+			b.Run(fmt.Sprintf("store=%v/conc=%d", store, conc), func(b *testing.B) {
+				profile := sandbox.Credentials()["meta"]
+				profile.Name, profile.BaseURL = "bench", url
+				sess := benchCampaign(b, b.N, profile)
+				prov, err := open.Provider(profile, providers.ClientOptions{Concurrency: conc})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer prov.Close()
+				e := sess.Engine(prov, EngineOptions{Rate: math.Inf(1), Concurrency: conc, StopOnPause: true})
+				if !store {
+					e.journal = nopJournal{}
+				}
+				b.ResetTimer()
+				cpu0, t0 := cpuTime(b), time.Now()
+				snap, err := e.Run(context.Background())
+				wall, cpu := time.Since(t0), cpuTime(b)-cpu0
+				b.StopTimer()
+				if err != nil || snap.Sent != int64(b.N) {
+					b.Fatalf("sent %d of %d: %v (%s)", snap.Sent, b.N, err, snap.Reason)
+				}
+				b.ReportMetric(float64(b.N)/wall.Seconds(), "msgs/s")
+				b.ReportMetric(float64(cpu.Milliseconds())*10000/float64(b.N), "cpu-ms/10k")
+			})
+		}
+	}
+}
+
+// BenchmarkBareClient is the ceiling to compare with: a plain net/http worker pool posting a prebuilt Meta
+// template body to the same sandbox child and reading the answer, with nothing else.
+func BenchmarkBareClient(b *testing.B) {
+	url, stop := childSandbox(b, "")
+	defer stop()
+	p := sandbox.Credentials()["meta"]
+	body := []byte(`{"messaging_product":"whatsapp","recipient_type":"individual","to":"447400123593","type":"template","template":{"name":"bench","language":{"code":"en_US"},"components":[{"type":"body","parameters":[{"type":"text","text":"x"}]}]}}`)
+	target := url + "/" + p.APIVersion + "/" + p.PhoneNumberID + "/messages"
+	client := providers.NewHTTPClient(providers.ClientOptions{Concurrency: 64})
+	jobs := make(chan struct{}, 1024)
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	cpu0, t0 := cpuTime(b), time.Now()
+	for w := 0; w < 64; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range jobs {
+				req, _ := http.NewRequest(http.MethodPost, target, bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+p.AccessToken.Reveal())
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := client.Do(req)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}()
+	}
+	for i := 0; i < b.N; i++ {
+		jobs <- struct{}{}
+	}
+	close(jobs)
+	wg.Wait()
+	wall, cpu := time.Since(t0), cpuTime(b)-cpu0
+	b.ReportMetric(float64(b.N)/wall.Seconds(), "msgs/s")
+	b.ReportMetric(float64(cpu.Milliseconds())*10000/float64(b.N), "cpu-ms/10k")
+}
+
+// BenchmarkRateAccuracy runs HERALD_RATE_SECONDS (default 10) seconds at 80/s and at 1,000/s and reports the
+// achieved rate over the run and the busiest 1-second window, from the sandbox's arrival times.
+func BenchmarkRateAccuracy(b *testing.B) {
+	secs := 10.0
+	if v := os.Getenv("HERALD_RATE_SECONDS"); v != "" {
+		fmt.Sscan(v, &secs)
+	}
+	for _, r := range []float64{80, 1000} {
+		b.Run(fmt.Sprintf("rate=%v", r), func(b *testing.B) {
+			timesPath := filepath.Join(b.TempDir(), "times")
+			url, stop := childSandbox(b, timesPath)
+			profile := sandbox.Credentials()["meta"]
+			profile.Name, profile.BaseURL = "bench", url
+			n := int(r * secs)
+			sess := benchCampaign(b, n, profile)
+			prov, err := open.Provider(profile, providers.ClientOptions{Concurrency: 64})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer prov.Close()
+			e := sess.Engine(prov, EngineOptions{Rate: r, StopOnPause: true})
+			b.ResetTimer()
+			if _, err := e.Run(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			stop()
+			achieved, worst := rateStats(b, timesPath)
+			b.ReportMetric(achieved, "achieved/s")
+			b.ReportMetric(achieved/r*100-100, "error-%")
+			b.ReportMetric(float64(worst), "worst-1s-window")
+			b.ReportMetric(float64(burstFor(r)), "burst")
+		})
+	}
+}
+
+// rateStats reads arrival times: the achieved rate from first to last request, and the largest number of
+// requests in any sliding 1-second window.
+func rateStats(b *testing.B, path string) (float64, int) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ts []int64
+	for _, f := range strings.Fields(string(data)) {
+		var v int64
+		fmt.Sscan(f, &v)
+		ts = append(ts, v)
+	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i] < ts[j] })
+	if len(ts) < 2 {
+		return 0, len(ts)
+	}
+	achieved := float64(len(ts)-1) / (float64(ts[len(ts)-1]-ts[0]) / 1e9)
+	worst, j := 0, 0
+	for i := range ts {
+		for ts[i]-ts[j] >= int64(time.Second) {
+			j++
+		}
+		worst = max(worst, i-j+1)
+	}
+	return achieved, worst
+}

@@ -1,0 +1,63 @@
+package ui
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"herald/campaign"
+)
+
+// countStatuses is the order rows per status are listed in; other statuses follow, sorted.
+var countStatuses = []string{campaign.StatusReady, campaign.StatusSent, campaign.StatusPending,
+	campaign.StatusFailed, campaign.StatusUnknown, campaign.StatusInvalid, campaign.StatusDuplicate,
+	campaign.StatusSuppressed, campaign.StatusSkipped}
+
+// thousands writes n with comma thousands separators: 1,234,567.
+func thousands[T ~int | ~int64](n T) string {
+	s := strconv.FormatInt(int64(n), 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// plural is "1 row" or "3 rows", with thousands separators.
+func plural[T ~int | ~int64](n T, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return thousands(n) + " " + word + "s"
+}
+
+// rateText is a pace for people: "20/s", "12.5/s", "an unlimited rate".
+func rateText(r float64) string {
+	if math.IsInf(r, 1) {
+		return "an unlimited rate"
+	}
+	return strconv.FormatFloat(math.Round(r*10)/10, 'f', -1, 64) + "/s"
+}
+
+// fit cuts s to width cells, ending with … when it was longer.
+func fit(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// oneLine replaces line breaks with spaces, for cells and list lines.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
