@@ -114,8 +114,9 @@ func newCampaignFlags(name string, stderr io.Writer) (*flag.FlagSet, *campaignFl
 	return fs, f
 }
 
-// parse reads the flags, applies the sample defaults and resolves the profile. Errors are input errors.
-func (f *campaignFlags) parse(fs *flag.FlagSet, args []string) error {
+// parse reads the flags, applies the sample defaults and, when needProfile, resolves the profile and the rate.
+// Errors are input errors.
+func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool) error {
 	if err := fs.Parse(args); err != nil {
 		return campaign.InputError(err)
 	}
@@ -134,6 +135,9 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string) error {
 		if fileExists(sampleCSV) && fileExists(sampleTemplate) {
 			f.plan.CSVPath, f.plan.TemplatePath = sampleCSV, sampleTemplate
 		}
+	}
+	if !needProfile {
+		return nil // a preview never sends: it needs no account
 	}
 	cfg, err := campaign.LoadConfig(f.config, f.configGiven, os.Getenv)
 	if err != nil {
@@ -190,7 +194,7 @@ func exitFor(err error, stderr io.Writer) int {
 
 func runTUI(ctx context.Context, args []string, stderr io.Writer) int {
 	fs, f := newCampaignFlags("", stderr)
-	if err := f.parse(fs, args); err != nil {
+	if err := f.parse(fs, args, true); err != nil {
 		return exitFor(err, stderr)
 	}
 	if !term.IsTerminal(int(os.Stdin.Fd())) || !term.IsTerminal(int(os.Stdout.Fd())) {
@@ -202,7 +206,7 @@ func runTUI(ctx context.Context, args []string, stderr io.Writer) int {
 
 func runPreview(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, f := newCampaignFlags("preview", stderr)
-	if err := f.parse(fs, args); err != nil {
+	if err := f.parse(fs, args, false); err != nil {
 		return exitFor(err, stderr)
 	}
 	return console.Preview(ctx, f.plan, stdout, stderr)
@@ -210,7 +214,7 @@ func runPreview(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs, f := newCampaignFlags("send", stderr)
-	if err := f.parse(fs, args); err != nil {
+	if err := f.parse(fs, args, true); err != nil {
 		return exitFor(err, stderr)
 	}
 	interactive := false

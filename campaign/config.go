@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -95,6 +97,9 @@ func (c *Config) parse(data []byte, getenv func(string) string) error {
 	}
 	for name, node := range f.Profiles {
 		node := node
+		if err := checkProfileKeys(&node); err != nil {
+			return fmt.Errorf("config %s: profile %q: %w", c.Path, name, err)
+		}
 		if hasLiteralSecret(&node) {
 			c.literalSecrets = true
 		}
@@ -149,6 +154,38 @@ func expandVars(n *yaml.Node, getenv func(string) string) []string {
 	}
 	walk(n)
 	return missing
+}
+
+// profileKeys are the fields a profile may have: the yaml names of providers.Profile.
+var profileKeys = func() []string {
+	var keys []string
+	t := reflect.TypeOf(providers.Profile{})
+	for i := 0; i < t.NumField(); i++ {
+		if k, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); k != "" && k != "-" {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}()
+
+// checkProfileKeys refuses a profile field herald does not know (a typo such as acess_token), naming its line
+// and the closest known field.
+func checkProfileKeys(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: a profile is a set of fields such as provider: meta", n.Line)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if slices.Contains(profileKeys, k.Value) {
+			continue
+		}
+		hint := "a profile's fields are " + strings.Join(profileKeys, ", ")
+		if near, ok := closest(k.Value, profileKeys); ok {
+			hint = "did you mean " + near + "?"
+		}
+		return fmt.Errorf("line %d: unknown field %q - %s", k.Line, k.Value, hint)
+	}
+	return nil
 }
 
 // secretKeys are the profile fields that hold credentials.

@@ -157,7 +157,7 @@ func NewRecipients(in io.Reader, name string, opts RecipientsOptions) (*Recipien
 // readError is a failure to read the file itself.
 func (r *Recipients) readError(err error) error {
 	return &FileError{File: r.name, Msg: "cannot be read (" + err.Error() + ")",
-		Fix: "check that --csv names a CSV file", Err: err}
+		Fix: "check that --csv names a readable CSV file", Err: err}
 }
 
 // readHeader reads the header row, checks its names and finds the phone column.
@@ -189,11 +189,16 @@ func (r *Recipients) readHeader(opts RecipientsOptions) error {
 		row.Fields[i] = strings.TrimSpace(strings.TrimPrefix(name, "\uFEFF"))
 	}
 	r.header = row.Fields
+	seen := make(map[string]int, len(r.header)) // lower-cased name: its column
 	for i, name := range r.header {
-		if j := slices.IndexFunc(r.header[:i], func(s string) bool { return name != "" && strings.EqualFold(s, name) }); j >= 0 {
+		if name == "" {
+			continue
+		}
+		if j, dup := seen[strings.ToLower(name)]; dup {
 			return &FileError{File: r.name, Row: row.Num, Msg: fmt.Sprintf("the header names the column %q twice "+
 				"(columns %s and %s)", name, columnLetter(j), columnLetter(i)), Fix: "rename or delete one of them"}
 		}
+		seen[strings.ToLower(name)] = i
 	}
 	if r.phone = r.phoneColumn(opts.PhoneColumn); r.phone >= 0 {
 		return nil
@@ -326,7 +331,7 @@ func (r *Recipients) record() (Row, *csv.ParseError, error) {
 		case errors.As(err, &parseErr):
 			start, end = parseErr.StartLine, parseErr.Line
 		case err != nil:
-			return Row{}, nil, fmt.Errorf("read %s: %w", r.name, err)
+			return Row{}, nil, r.readError(err)
 		default:
 			start, _ = r.csv.FieldPos(0)
 			end, _ = r.csv.FieldPos(len(fields) - 1)

@@ -171,7 +171,7 @@ func TestRecipientsFileErrors(t *testing.T) {
 		{name: "missing file", file: "testdata/csv/nope.csv", want: "testdata/csv/nope.csv: cannot be opened (no " +
 			"such file or directory) - check the path given to --csv and the file's permissions"},
 		{name: "directory", file: "testdata/csv", want: "testdata/csv: cannot be read (read testdata/csv: is a " +
-			"directory) - check that --csv names a CSV file"},
+			"directory) - check that --csv names a readable CSV file"},
 		{name: "NUL in header", content: "na\x00me,phone\nAnn,447911123456\n", want: "in.csv row 1: the header " +
 			"contains NUL bytes, so the file is not UTF-8 text (it may be UTF-16 without a byte-order mark)" + utf8Fix},
 		{name: "UTF-16 without BOM", content: "n\x00,\x00p\x00h\x00o\x00n\x00e\x00\n\x00", want: "in.csv row 1: " +

@@ -129,7 +129,7 @@ func openStore(path string, o storeOptions) (*Store, error) {
 		return nil, fmt.Errorf("state store %s: %w", path, err)
 	}
 	dsn := path + "?_txlock=immediate&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(" + o.synchronous + ")"
+		"&_pragma=foreign_keys(1)&_pragma=cache_size(-65536)&_pragma=synchronous(" + o.synchronous + ")"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("state store %s: %w", path, err)

@@ -7,13 +7,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"herald/campaign"
+	"herald/campaign/console"
 )
-
-// countStatuses is the order rows per status are listed in; other statuses follow, sorted.
-var countStatuses = []string{campaign.StatusReady, campaign.StatusSent, campaign.StatusPending,
-	campaign.StatusFailed, campaign.StatusUnknown, campaign.StatusInvalid, campaign.StatusDuplicate,
-	campaign.StatusSuppressed, campaign.StatusSkipped}
 
 // thousands writes n with comma thousands separators: 1,234,567.
 func thousands[T ~int | ~int64](n T) string {
@@ -55,6 +50,24 @@ func fit(s string, width int) string {
 		return ""
 	}
 	return ansi.Truncate(s, width, "…")
+}
+
+// countsLine is rows per status on one line, in console.WriteCounts' order: "sent 22 · invalid 3".
+func countsLine(counts map[string]int) string {
+	var b strings.Builder
+	console.WriteCounts(&b, counts)
+	var parts []string
+	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+		if f := strings.Fields(line); len(f) == 2 {
+			if n, err := strconv.Atoi(f[1]); err == nil {
+				parts = append(parts, f[0]+" "+thousands(n))
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return "no rows"
+	}
+	return strings.Join(parts, " · ")
 }
 
 // oneLine replaces line breaks with spaces, for cells and list lines.

@@ -19,6 +19,7 @@ func FuzzParseAnswer(f *testing.F) {
 	f.Add(200, []byte(`null`), "")
 	f.Add(400, []byte(`{"code":{"a":1}}`), "Wed, 21 Oct 2015 07:28:00 GMT")
 	f.Add(429, []byte(`{"code":"\u0000","message":12}`), "-1")
+	f.Add(348, []byte("0"), "10000000000") // once overflowed providers.RetryAfter into a negative wait
 	f.Fuzz(func(t *testing.T, status int, body []byte, retryAfter string) {
 		h := http.Header{}
 		if retryAfter != "" {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"herald/providers"
 )
@@ -195,6 +196,9 @@ func scalar(raw json.RawMessage) string {
 	}
 	switch {
 	case raw[0] == '"':
+		if plain := raw[1 : len(raw)-1]; bytes.IndexByte(plain, '\\') < 0 && utf8.Valid(plain) {
+			return strings.TrimSpace(string(plain)) // the common case: no escape to decode
+		}
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
 			return ""

@@ -130,41 +130,52 @@ func (s *Server) innopaasSubmit(w http.ResponseWriter, r *http.Request) {
 			act = a // the first recipient refused decides for the request
 		}
 	}
-	status, id := s.innopaasAnswer(w, act)
+	status, ans := s.innopaasReply(act)
+	var id string
+	if ans.Data != nil {
+		id = ans.Data.MessageID
+	}
+	// The log is written before any byte of the answer leaves: a client holding its answer, or its lost
+	// connection, finds its entry.
 	for _, req := range reqs {
 		s.record(req, act, status, id)
 	}
-}
-
-// innopaasAnswer writes the answer for act and returns its HTTP status and the new message id, if any.
-func (s *Server) innopaasAnswer(w http.ResponseWriter, act Action) (status int, id string) {
-	var ans innopaasAnswer
 	switch act {
-	case Accept:
-		id = s.newID("ipw")
-		status, ans = http.StatusOK, innopaasAnswer{Code: innopaasOK, Message: "success", Data: &innopaasAnswerData{MessageID: id}}
-	case Transient:
-		status, ans = http.StatusInternalServerError, innopaasAnswer{Code: innopaasSystemError, Message: "system error, please try again later"}
-	case RateLimited:
-		w.Header().Set("Retry-After", strconv.Itoa(s.retryAfterSeconds()))
-		status, ans = http.StatusTooManyRequests, innopaasAnswer{Code: innopaasTooFast, Message: "request too frequent"}
-	case RejectNumber:
-		status, ans = http.StatusOK, innopaasAnswer{Code: innopaasBadNumber, Message: "phone number format error"}
-	case AuthFail:
-		status, ans = http.StatusOK, innopaasAnswer{Code: innopaasWrongPassword, Message: "wrong password"}
-	case TemplateMissing:
-		status, ans = http.StatusOK, innopaasAnswer{Code: innopaasTemplateMissing, Message: "template name does not exist in the translation"}
 	case Drop:
 		drop(w)
-		return 0, ""
 	case HTMLPage:
 		writeHTML(w)
-		return http.StatusBadGateway, ""
 	default:
-		status, ans = http.StatusInternalServerError, innopaasAnswer{Code: innopaasSystemError, Message: "sandbox: unhandled action " + act.String()}
+		if act == RateLimited {
+			w.Header().Set("Retry-After", strconv.Itoa(s.retryAfterSeconds()))
+		}
+		writeJSON(w, status, ans)
 	}
-	writeJSON(w, status, ans)
-	return status, id
+}
+
+// innopaasReply returns the HTTP status and the body that answer act (status 0 for a dropped connection).
+func (s *Server) innopaasReply(act Action) (int, innopaasAnswer) {
+	switch act {
+	case Accept:
+		return http.StatusOK, innopaasAnswer{Code: innopaasOK, Message: "success",
+			Data: &innopaasAnswerData{MessageID: s.newID("ipw")}}
+	case Transient:
+		return http.StatusInternalServerError, innopaasAnswer{Code: innopaasSystemError, Message: "system error, please try again later"}
+	case RateLimited:
+		return http.StatusTooManyRequests, innopaasAnswer{Code: innopaasTooFast, Message: "request too frequent"}
+	case RejectNumber:
+		return http.StatusOK, innopaasAnswer{Code: innopaasBadNumber, Message: "phone number format error"}
+	case AuthFail:
+		return http.StatusOK, innopaasAnswer{Code: innopaasWrongPassword, Message: "wrong password"}
+	case TemplateMissing:
+		return http.StatusOK, innopaasAnswer{Code: innopaasTemplateMissing, Message: "template name does not exist in the translation"}
+	case Drop:
+		return 0, innopaasAnswer{}
+	case HTMLPage:
+		return http.StatusBadGateway, innopaasAnswer{}
+	default:
+		return http.StatusInternalServerError, innopaasAnswer{Code: innopaasSystemError, Message: "sandbox: unhandled action " + act.String()}
+	}
 }
 
 // innopaasAuth checks the AppKey and Authorization headers as InnoPaaS does: an unknown AppKey is an account that

@@ -1,0 +1,196 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync/atomic"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"herald/campaign"
+)
+
+// previewRowLimit bounds the rows kept for the preview table: files can have millions of rows, so only the
+// first ones are kept, with the counts of all.
+const previewRowLimit = 5000
+
+// previewColumns is the most variable columns the preview table shows.
+const previewColumns = 3
+
+// inputInfo is what the setup shows about a plan once its files are open: the detected phone column, the
+// template's variables and the campaign it makes.
+type inputInfo struct {
+	// plan is the plan with its defaults filled (campaign name, results path, state path).
+	plan        campaign.Plan
+	template    string
+	language    string
+	phoneColumn string
+	variables   []campaign.Variable
+	// columns are the variable columns the preview table shows, and their cells in a row.
+	columns []string
+	cells   []int
+	// prior is the campaign already in the store under this name, nil when there is none.
+	prior *priorCampaign
+}
+
+// priorCampaign is a campaign already in the state store under the plan's name.
+type priorCampaign struct {
+	info campaign.CampaignInfo
+	// sameInput is set when the CSV, the template and the reading options are unchanged since it was planned.
+	sameInput bool
+}
+
+// previewRow is one checked row as the preview shows it.
+type previewRow struct {
+	num int
+	// number is the normalized number; phone the cell as written (for rows whose number does not parse).
+	number  string
+	phone   string
+	status  string
+	problem string
+	values  []string
+	message campaign.Rendered
+}
+
+// checkProgress counts rows as they are checked, for the setup's streaming summary. The check writes it
+// from its goroutine; the view reads it.
+type checkProgress struct {
+	rows, ready, invalid, duplicate atomic.Int64
+}
+
+// add counts one checked row.
+func (p *checkProgress) add(status string) {
+	p.rows.Add(1)
+	switch status {
+	case campaign.StatusReady:
+		p.ready.Add(1)
+	case campaign.StatusInvalid:
+		p.invalid.Add(1)
+	case campaign.StatusDuplicate:
+		p.duplicate.Add(1)
+	}
+}
+
+// checkResult is a whole file checked: the first rows for the table and the summary of all.
+type checkResult struct {
+	rows    []previewRow
+	summary campaign.CheckSummary
+}
+
+// openedMsg reports the plan's files opened (or why they could not be).
+type openedMsg struct {
+	gen  int
+	in   *campaign.Input
+	info inputInfo
+	err  error
+}
+
+// checkedMsg reports the file checked.
+type checkedMsg struct {
+	gen    int
+	result checkResult
+	err    error
+}
+
+// openCmd opens the plan's CSV and template and looks the campaign up in the state store.
+func openCmd(gen int, plan campaign.Plan) tea.Cmd {
+	return func() tea.Msg {
+		in, err := campaign.Open(plan)
+		if err != nil {
+			return openedMsg{gen: gen, err: err}
+		}
+		info := describeInput(in)
+		if info.prior, err = findPrior(in.Plan); err != nil {
+			in.Close()
+			return openedMsg{gen: gen, err: err}
+		}
+		return openedMsg{gen: gen, in: in, info: info}
+	}
+}
+
+// describeInput collects what the setup and the preview show about an opened input.
+func describeInput(in *campaign.Input) inputInfo {
+	header := in.Recipients.Header()
+	phone := in.Recipients.PhoneIndex()
+	info := inputInfo{plan: in.Plan, template: in.Template.Name, language: in.Template.Language,
+		phoneColumn: strings.TrimSpace(header[phone]), variables: in.Template.Variables()}
+	for _, col := range in.Binding.Columns() {
+		for i, h := range header {
+			if i != phone && strings.TrimSpace(h) == col && len(info.columns) < previewColumns {
+				info.columns, info.cells = append(info.columns, col), append(info.cells, i)
+				break
+			}
+		}
+	}
+	return info
+}
+
+// findPrior looks the plan's campaign up in the state store, without creating the store when it is not there.
+func findPrior(plan campaign.Plan) (*priorCampaign, error) {
+	if _, err := os.Stat(plan.StatePath); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	st, err := campaign.OpenStore(plan.StatePath)
+	if err != nil {
+		return nil, campaign.InputError(err)
+	}
+	defer st.Close()
+	info, ok, err := st.Campaign(plan.Campaign)
+	if err != nil || !ok {
+		return nil, err
+	}
+	fp, err := campaign.Fingerprint(plan)
+	if err != nil {
+		return nil, campaign.InputError(err)
+	}
+	return &priorCampaign{info: info, sameInput: fp == info.Fingerprint}, nil
+}
+
+// checkCmd checks every row of in, counting them into progress, keeps the first previewRowLimit rows and
+// closes in.
+func checkCmd(ctx context.Context, gen int, in *campaign.Input, info inputInfo, progress *checkProgress) tea.Cmd {
+	return func() tea.Msg {
+		defer in.Close()
+		var rows []previewRow
+		sum, err := in.Checker().Run(ctx, func(r *campaign.CheckedRow) error {
+			progress.add(r.Status)
+			if len(rows) < previewRowLimit {
+				rows = append(rows, newPreviewRow(r, in.Recipients.PhoneIndex(), info.cells))
+			}
+			return nil
+		})
+		if err != nil {
+			return checkedMsg{gen: gen, err: fmt.Errorf("check %s: %w", in.Plan.CSVPath, err)}
+		}
+		return checkedMsg{gen: gen, result: checkResult{rows: rows, summary: sum}}
+	}
+}
+
+// newPreviewRow copies what the preview needs from a checked row (the checker reuses the row afterwards).
+func newPreviewRow(r *campaign.CheckedRow, phone int, cells []int) previewRow {
+	pr := previewRow{num: r.Num, number: r.Number, status: r.Status, message: r.Rendered}
+	if phone < len(r.Fields) {
+		pr.phone = r.Fields[phone]
+	}
+	if r.Problem != nil {
+		pr.problem = r.Problem.Reason
+	}
+	pr.values = make([]string, len(cells))
+	for i, c := range cells {
+		if c < len(r.Fields) {
+			pr.values[i] = oneLine(r.Fields[c])
+		}
+	}
+	return pr
+}
+
+// closeInputCmd closes an input nobody needs any more (the user chose other files while it was opening).
+func closeInputCmd(in *campaign.Input) tea.Cmd {
+	return func() tea.Msg {
+		in.Close()
+		return nil
+	}
+}

@@ -1,0 +1,143 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"herald/campaign"
+	"herald/campaign/console"
+)
+
+// confirmedMsg reports that the user typed the number of messages: the run may start.
+type confirmedMsg struct{}
+
+// maxTyped bounds what the confirmation field keeps.
+const maxTyped = 20
+
+// confirmPane asks the user to type the number of messages about to be sent (or the word send). No single key
+// confirms: a wrong number clears the field and says what to type.
+type confirmPane struct {
+	common
+	campaign, template, profile, outPath string
+	rate                                 float64
+	// ready is the number to type: the rows the run will send.
+	ready   int
+	resumed bool
+	counts  map[string]int
+	notes   []string
+	typed   string
+	hint    string
+}
+
+// newConfirmPane returns an empty confirmation; setSession fills it.
+func newConfirmPane(c common) *confirmPane { return &confirmPane{common: c} }
+
+// setSession asks to confirm the session's run.
+func (p *confirmPane) setSession(sess *campaign.Session) {
+	plan := sess.Input.Plan
+	*p = confirmPane{common: p.common, campaign: sess.Info.Name, template: sess.Input.Template.Name,
+		profile: plan.Profile.Name, outPath: plan.OutPath, rate: plan.Rate,
+		ready: sess.Counts[campaign.StatusReady], resumed: sess.Resumed, counts: sess.Counts, notes: sess.Notes}
+}
+
+// Init implements tea.Model.
+func (p *confirmPane) Init() tea.Cmd { return nil }
+
+// SetSize implements component.
+func (p *confirmPane) SetSize(width, height int) { p.setSize(width, height) }
+
+// Update implements tea.Model.
+func (p *confirmPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return p, nil
+	}
+	k := p.keys
+	switch {
+	case key.Matches(km, k.Back):
+		return p, emit(backMsg{})
+	case key.Matches(km, k.Continue):
+		return p, p.submit()
+	case key.Matches(km, k.Erase):
+		if p.typed != "" {
+			_, n := utf8.DecodeLastRuneInString(p.typed)
+			p.typed = p.typed[:len(p.typed)-n]
+		}
+	case km.Type == tea.KeyRunes:
+		if utf8.RuneCountInString(p.typed)+len(km.Runes) <= maxTyped {
+			p.typed += string(km.Runes)
+		}
+		p.hint = ""
+	}
+	return p, nil
+}
+
+// submit confirms when the field holds the number of messages or "send"; anything else is refused.
+func (p *confirmPane) submit() tea.Cmd {
+	typed := strings.TrimSpace(p.typed)
+	switch {
+	case typed == strconv.Itoa(p.ready) || strings.EqualFold(typed, "send"):
+		return emit(confirmedMsg{})
+	case typed == "":
+		p.hint = fmt.Sprintf("Type %d first, then press enter.", p.ready)
+	default:
+		p.hint = fmt.Sprintf("%q is not %d: type the number of messages, %d, or the word send.", typed, p.ready, p.ready)
+	}
+	p.typed = ""
+	return nil
+}
+
+// estimate is how long sending n messages takes at rate r, 0 when the rate is unlimited.
+func estimate(n int, r float64) time.Duration {
+	if r <= 0 || math.IsInf(r, 1) {
+		return 0
+	}
+	return time.Duration(float64(n) / r * float64(time.Second))
+}
+
+// View implements tea.Model.
+func (p *confirmPane) View() string {
+	st := p.styles
+	about := "as fast as the provider answers"
+	if d := estimate(p.ready, p.rate); d > 0 {
+		about = "about " + console.Duration(d)
+	}
+	question := fmt.Sprintf("Send %s with %s via %s at %s, %s?", plural(p.ready, "message"), p.template,
+		p.profile, rateText(p.rate), about)
+	state := "new"
+	if p.resumed {
+		state = "started before, continuing: nobody is messaged twice"
+	}
+	lines := []string{
+		"  " + st.Heading.Width(max(p.width-4, 10)).Render(question), "",
+		formRow(p.common, "Campaign", p.campaign+" ("+state+")"),
+		formRow(p.common, "Rows now", countsLine(p.counts)),
+		formRow(p.common, "Results", p.outPath),
+	}
+	for _, n := range p.notes {
+		lines = append(lines, formRow(p.common, "Note", st.Warn.Render(n)))
+	}
+	lines = append(lines, "",
+		"  "+fmt.Sprintf("Type %d (or send) and press enter to start; esc goes back.", p.ready), "",
+		"  "+st.Focused.Render("›")+" "+st.Input.Render(p.typed)+"_")
+	if p.hint != "" {
+		lines = append(lines, "", "  "+st.Error.Width(max(p.width-4, 10)).Render(p.hint))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ShortHelp implements help.KeyMap.
+func (p *confirmPane) ShortHelp() []key.Binding {
+	k := p.keys
+	return []key.Binding{withHelp(k.Continue, "start"), k.Erase, k.Back}
+}
+
+// FullHelp implements help.KeyMap.
+func (p *confirmPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }

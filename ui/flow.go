@@ -1,0 +1,157 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"herald/campaign"
+)
+
+// flow moves the campaign along: it answers the panes' requests with commands and the commands' answers
+// with screen changes. ok is false for messages it does not handle.
+func (m *model) flow(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
+	case goPreviewMsg:
+		m.plan = msg.info.plan
+		m.preview.setData(msg.info, msg.result)
+		m.show(screenPreview)
+	case dryRunRequestMsg:
+		ctx, rows, tick := m.startBusy("Dry run: checking every row and writing the results CSV")
+		return tea.Batch(dryRunCmd(ctx, m.plan, rows), tick), true
+	case dryRunDoneMsg:
+		m.stopBusy()
+		m.dryRunDone(msg)
+	case sendRequestMsg:
+		return m.prepare(m.plan), true
+	case retryRequestMsg:
+		plan := m.plan
+		plan.RetryFailed = true
+		return m.prepare(plan), true
+	case preparedMsg:
+		m.stopBusy()
+		return m.prepared(msg), true
+	case backMsg:
+		return m.back(), true
+	case confirmedMsg:
+		_, _, tick := m.startBusy("Opening the provider")
+		return tea.Batch(startRunCmd(m.start, m.sess), tick), true
+	case runStartedMsg:
+		m.stopBusy()
+		return m.runStarted(msg), true
+	case runDoneMsg:
+		m.dashboard.finish(msg.snap)
+		m.lastSnap, m.runErr = &msg.snap, msg.err
+		_, _, tick := m.startBusy("Writing the results CSV")
+		cmd := finishCmd(m.sess, m.closer)
+		m.closer = nil
+		return tea.Batch(cmd, tick), true
+	case finishedMsg:
+		m.stopBusy()
+		return m.finished(msg), true
+	case forceQuitMsg:
+		m.forced = true
+		m.runCancel()
+		return tea.Quit, true
+	case newCampaignMsg:
+		cmd := m.closeSession()
+		m.show(screenSetup)
+		return tea.Batch(cmd, m.setup.load()), true
+	case sessionClosedMsg:
+		if msg.err != nil {
+			m.status, m.statusErr = msg.err.Error(), true
+		}
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// dryRunDone shows where the dry run wrote the results and what it found.
+func (m *model) dryRunDone(msg dryRunDoneMsg) {
+	if msg.err != nil {
+		m.status, m.statusErr = "Dry run failed: "+msg.err.Error(), true
+		return
+	}
+	r := msg.result
+	m.status, m.statusErr = fmt.Sprintf("Dry run: %s written (%s); nothing was sent.", r.OutPath,
+		countsLine(r.Summary.Counts)), false
+}
+
+// prepare plans the campaign into the state store (or finds it there), replacing the current session.
+func (m *model) prepare(plan campaign.Plan) tea.Cmd {
+	ctx, rows, tick := m.startBusy("Preparing the campaign: checking and recording every row")
+	previous := m.sess
+	m.sess = nil
+	return tea.Batch(prepareCmd(ctx, plan, previous, rows), tick)
+}
+
+// prepared asks to confirm the prepared run, or, with nothing left to send, shows the summary.
+func (m *model) prepared(msg preparedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.status, m.statusErr = msg.err.Error(), true
+		return nil
+	}
+	m.sess = msg.sess
+	if m.sess.Counts[campaign.StatusReady] == 0 {
+		m.lastSnap, m.runErr = nil, nil
+		_, _, tick := m.startBusy("Writing the results CSV")
+		return tea.Batch(finishCmd(m.sess, nil), tick)
+	}
+	m.confirm.setSession(m.sess)
+	m.show(screenConfirm)
+	return nil
+}
+
+// back returns to the previous screen, releasing the session when leaving the confirmation.
+func (m *model) back() tea.Cmd {
+	switch m.active {
+	case screenPreview:
+		m.show(screenSetup)
+	case screenConfirm:
+		cmd := m.closeSession()
+		m.show(screenPreview)
+		return cmd
+	}
+	return nil
+}
+
+// closeSession releases the current session, if any.
+func (m *model) closeSession() tea.Cmd {
+	if m.sess == nil {
+		return nil
+	}
+	cmd := closeSessionCmd(m.sess)
+	m.sess = nil
+	return cmd
+}
+
+// runStarted shows the dashboard and runs the engine.
+func (m *model) runStarted(msg runStartedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.status, m.statusErr = msg.err.Error(), true
+		return nil
+	}
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.closer, m.runCancel, m.runDone, m.running = msg.closer, cancel, make(chan struct{}), true
+	m.show(screenRun)
+	in := m.sess.Input
+	title := fmt.Sprintf("%s · %s via %s", m.sess.Info.Name, in.Template.Name, in.Plan.Profile.Name)
+	return tea.Batch(m.dashboard.start(msg.run, title), runCmd(ctx, msg.run, m.runDone))
+}
+
+// finished shows the summary, or quits when the user asked to during the run.
+func (m *model) finished(msg finishedMsg) tea.Cmd {
+	if m.runCancel != nil {
+		m.runCancel()
+	}
+	m.running, m.ran = false, true
+	m.summary.set(m.sess.Info.Name, m.sess.Input.Plan.OutPath, m.lastSnap, msg.counts, errors.Join(m.runErr, msg.err))
+	if m.dashboard.quitting {
+		return tea.Quit
+	}
+	m.show(screenSummary)
+	return nil
+}

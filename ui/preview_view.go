@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/table"
+	"github.com/charmbracelet/lipgloss"
+
+	"herald/campaign"
+	"herald/campaign/console"
+)
+
+// Preview table column widths (cells add one space of padding on each side).
+const (
+	markerWidth   = 1
+	rowNumWidth   = 5
+	numberWidth   = 15
+	statusWidth   = 9
+	minValueWidth = 10
+	cellPadding   = 2
+)
+
+// SetSize implements component.
+func (p *previewPane) SetSize(width, height int) {
+	p.setSize(width, height)
+	tw, th := p.tableSize()
+	p.table.SetColumns(p.columns(tw))
+	p.table.SetWidth(tw)
+	p.table.SetHeight(th)
+}
+
+// wide reports whether the message sits beside the table rather than under it.
+func (p *previewPane) wide() bool { return p.width >= wideLayout }
+
+// tableSize is the table's room: most of the width when wide, else the top half.
+func (p *previewPane) tableSize() (int, int) {
+	const chrome = 2 // the filter line and the note under the table
+	if p.wide() {
+		return p.width * 11 / 20, max(p.height-chrome, 4)
+	}
+	return p.width, max(p.height-chrome-p.messageHeight(), 4)
+}
+
+// messageHeight is the room of the message under the table in the narrow layout.
+func (p *previewPane) messageHeight() int { return p.height * 45 / 100 }
+
+// columns fits the row, number and status columns, then as many variable columns as there is room for.
+func (p *previewPane) columns(width int) []table.Column {
+	cols := []table.Column{{Title: "", Width: markerWidth}, {Title: "Row", Width: rowNumWidth},
+		{Title: "Number", Width: numberWidth}, {Title: "Status", Width: statusWidth}}
+	fixed := markerWidth + rowNumWidth + numberWidth + statusWidth + len(cols)*cellPadding
+	room := width - fixed
+	n := min(len(p.info.columns), room/(minValueWidth+cellPadding))
+	for i := range p.info.columns {
+		w := 0 // columns without room stay in the rows but are not drawn
+		if i < n {
+			w = room/n - cellPadding
+		}
+		cols = append(cols, table.Column{Title: p.info.columns[i], Width: w})
+	}
+	return cols
+}
+
+// View implements tea.Model.
+func (p *previewPane) View() string {
+	left := lipgloss.JoinVertical(lipgloss.Left, p.filterLine(), p.table.View())
+	notes := p.note()
+	if p.wide() {
+		tw, _ := p.tableSize()
+		msgWidth := p.width - tw - 1
+		left = lipgloss.JoinVertical(lipgloss.Left, left, notes)
+		left = lipgloss.NewStyle().Width(tw).Render(left)
+		return lipgloss.JoinHorizontal(lipgloss.Top, left, " ", p.messageView(msgWidth, p.height))
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, left, notes, p.messageView(p.width, p.messageHeight()))
+}
+
+// filterLine lists the filters with the count of each status in the whole file; the active one is bracketed.
+func (p *previewPane) filterLine() string {
+	st := p.styles
+	sum := p.result.summary
+	parts := make([]string, len(previewFilters))
+	for i, f := range previewFilters {
+		n := sum.Counts[f]
+		if f == "all" {
+			n = sum.Rows
+		}
+		label := fmt.Sprintf("%s %s", f, thousands(n))
+		if i == p.filter {
+			parts[i] = st.Focused.Render("[" + label + "]")
+		} else {
+			parts[i] = st.Muted.Render(" " + label + " ")
+		}
+	}
+	return fit(" Show "+strings.Join(parts, " "), p.width)
+}
+
+// note is the line under the table: how many rows the table holds.
+func (p *previewPane) note() string {
+	width := p.width
+	if p.wide() {
+		width, _ = p.tableSize()
+	}
+	kept, all := len(p.result.rows), p.result.summary.Rows
+	held := fmt.Sprintf(" %s in the table.", plural(kept, "row"))
+	if kept < all {
+		held = fmt.Sprintf(" The table holds the first %s of %s rows; the dry run and the send cover them all.",
+			thousands(kept), thousands(all))
+	}
+	return p.styles.Muted.Render(fit(held, width))
+}
+
+// messageView is the selected row's message as the recipient will see it, or why it is not sent.
+func (p *previewPane) messageView(width, height int) string {
+	st := p.styles
+	r := p.selected()
+	var body string
+	switch {
+	case r == nil:
+		body = st.Muted.Render(fmt.Sprintf("No %s rows among the first %s.", previewFilters[p.filter],
+			thousands(len(p.result.rows))))
+	case r.status == campaign.StatusReady:
+		heading := st.Heading.Render(fmt.Sprintf("Row %d", r.num)) + st.Muted.Render(" · to +"+r.number)
+		text := strings.TrimRight(console.RenderText(r.message), "\n")
+		body = lipgloss.JoinVertical(lipgloss.Left, fit(heading, width),
+			st.Bubble.Width(max(width-2, 10)).Render(text))
+	default:
+		heading := st.Heading.Render(fmt.Sprintf("Row %d", r.num)) + " · " +
+			st.status(r.status).Render(r.status+": not sent")
+		body = lipgloss.JoinVertical(lipgloss.Left, fit(heading, width), "",
+			lipgloss.NewStyle().Width(width).Render(r.problem))
+	}
+	return lipgloss.NewStyle().Width(width).MaxHeight(height).Render(body)
+}

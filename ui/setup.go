@@ -1,0 +1,323 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+
+	"github.com/charmbracelet/bubbles/filepicker"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"herald/campaign"
+	"herald/providers"
+)
+
+// setupField is a field of the setup form.
+type setupField int
+
+const (
+	fieldCSV setupField = iota
+	fieldTemplate
+	fieldProfile
+	setupFieldCount
+)
+
+// goPreviewMsg asks the root to show the preview of a checked plan.
+type goPreviewMsg struct {
+	info   inputInfo
+	result checkResult
+}
+
+// setupPane is the first screen: the CSV, the template and the profile; what herald found in them (the phone
+// column, each variable's column, the campaign in the store); and a check of every row that streams in while
+// the file is read. Enter moves on to the preview once the check is done.
+type setupPane struct {
+	common
+	ctx  context.Context
+	plan campaign.Plan
+	// profiles and names are the config file's profiles; keepRate and keepConcurrency keep the flags' values
+	// when another profile is picked.
+	profiles                  *campaign.Config
+	names                     []string
+	keepRate, keepConcurrency bool
+	profileErr                error
+
+	focus   setupField
+	picker  *filepicker.Model
+	pickFor setupField
+	pickErr string
+
+	// gen numbers each load so that the answers of an earlier one are dropped.
+	gen      int
+	cancel   context.CancelFunc
+	opening  bool
+	checking bool
+	// proceed is set when Enter was pressed before the check was done.
+	proceed  bool
+	progress *checkProgress
+	info     *inputInfo
+	result   *checkResult
+	err      error
+	spinner  spinner.Model
+}
+
+// newSetupPane returns the setup filled from cfg.
+func newSetupPane(c common, ctx context.Context, cfg Config) *setupPane {
+	s := &setupPane{common: c, ctx: ctx, plan: cfg.Plan, profiles: cfg.Config,
+		keepRate: cfg.RateGiven, keepConcurrency: cfg.ConcurrencyGiven,
+		spinner: spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Spinner))}
+	s.names = []string{cfg.Plan.Profile.Name}
+	if cfg.Config != nil {
+		s.names = cfg.Config.Names()
+	}
+	return s
+}
+
+// Init starts checking the files given on the command line.
+func (s *setupPane) Init() tea.Cmd { return s.load() }
+
+// SetSize implements component.
+func (s *setupPane) SetSize(width, height int) {
+	s.setSize(width, height)
+	if s.picker != nil {
+		s.picker.SetHeight(s.pickerHeight())
+	}
+}
+
+// load opens the chosen files again and checks them, dropping any load still running.
+func (s *setupPane) load() tea.Cmd {
+	s.stop()
+	s.gen++
+	s.info, s.result, s.err, s.proceed = nil, nil, nil, false
+	if s.plan.CSVPath == "" || s.plan.TemplatePath == "" {
+		return nil
+	}
+	s.opening = true
+	return tea.Batch(openCmd(s.gen, s.plan), s.spinner.Tick)
+}
+
+// stop cancels a check in progress.
+func (s *setupPane) stop() {
+	if s.cancel != nil {
+		s.cancel()
+		s.cancel = nil
+	}
+	s.opening, s.checking = false, false
+}
+
+// ready reports whether the setup can move on to the preview.
+func (s *setupPane) ready() bool {
+	return s.result != nil && s.err == nil && s.profileErr == nil
+}
+
+// Update implements tea.Model.
+func (s *setupPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case openedMsg:
+		return s, s.opened(msg)
+	case checkedMsg:
+		return s, s.checked(msg)
+	case spinner.TickMsg:
+		if !s.opening && !s.checking {
+			return s, nil
+		}
+		var cmd tea.Cmd
+		s.spinner, cmd = s.spinner.Update(msg)
+		return s, cmd
+	case tea.KeyMsg:
+		if s.picker != nil {
+			return s, s.pickerKey(msg)
+		}
+		return s, s.key(msg)
+	}
+	if s.picker != nil { // the picker's directory listings
+		var cmd tea.Cmd
+		*s.picker, cmd = s.picker.Update(msg)
+		return s, cmd
+	}
+	return s, nil
+}
+
+// opened starts the check of an opened input.
+func (s *setupPane) opened(msg openedMsg) tea.Cmd {
+	if msg.gen != s.gen {
+		if msg.in != nil {
+			return closeInputCmd(msg.in)
+		}
+		return nil
+	}
+	s.opening = false
+	if msg.err != nil {
+		s.err = msg.err
+		return nil
+	}
+	s.info = &msg.info
+	ctx, cancel := context.WithCancel(s.ctx)
+	s.cancel, s.checking, s.progress = cancel, true, &checkProgress{}
+	return checkCmd(ctx, s.gen, msg.in, msg.info, s.progress)
+}
+
+// checked records the end of the check, and moves on if Enter was pressed meanwhile.
+func (s *setupPane) checked(msg checkedMsg) tea.Cmd {
+	if msg.gen != s.gen {
+		return nil
+	}
+	s.stop()
+	if msg.err != nil {
+		if !errors.Is(msg.err, context.Canceled) {
+			s.err = msg.err
+		}
+		return nil
+	}
+	s.result = &msg.result
+	if s.proceed {
+		return s.next()
+	}
+	return nil
+}
+
+// next asks the root for the preview.
+func (s *setupPane) next() tea.Cmd {
+	if !s.ready() {
+		return nil
+	}
+	info := *s.info
+	info.plan.Profile, info.plan.Rate, info.plan.Concurrency = s.plan.Profile, s.plan.Rate, s.plan.Concurrency
+	return emit(goPreviewMsg{info: info, result: *s.result})
+}
+
+// key handles a key on the form.
+func (s *setupPane) key(msg tea.KeyMsg) tea.Cmd {
+	k := s.keys
+	switch {
+	case key.Matches(msg, k.Continue):
+		if s.opening || s.checking {
+			s.proceed = true
+			return nil
+		}
+		return s.next()
+	case key.Matches(msg, k.Up):
+		s.focus = (s.focus + setupFieldCount - 1) % setupFieldCount
+	case key.Matches(msg, k.Down, k.Focus):
+		s.focus = (s.focus + 1) % setupFieldCount
+	case key.Matches(msg, k.Left) && s.focus == fieldProfile:
+		s.cycleProfile(-1)
+	case key.Matches(msg, k.Right) && s.focus == fieldProfile:
+		s.cycleProfile(1)
+	case key.Matches(msg, k.Change):
+		if s.focus == fieldProfile {
+			s.cycleProfile(1)
+			return nil
+		}
+		return s.openPicker(s.focus)
+	}
+	return nil
+}
+
+// cycleProfile picks the next (or previous) profile of the config file.
+func (s *setupPane) cycleProfile(delta int) {
+	if len(s.names) < 2 || s.profiles == nil {
+		return
+	}
+	i := slices.Index(s.names, s.plan.Profile.Name)
+	name := s.names[((i+delta)%len(s.names)+len(s.names))%len(s.names)]
+	p, err := s.profiles.Profile(name)
+	s.profileErr = err
+	if err != nil {
+		s.plan.Profile = providers.Profile{Name: name}
+		return
+	}
+	s.plan.Profile = p
+	if !s.keepRate {
+		s.plan.Rate = p.Rate
+		if s.plan.Rate == 0 {
+			s.plan.Rate = defaultRate
+		}
+	}
+	if !s.keepConcurrency {
+		s.plan.Concurrency = p.Concurrency
+	}
+}
+
+// defaultRate is the pace of a profile that sets none (SPEC: --rate).
+const defaultRate = 20
+
+// openPicker shows the file picker for the CSV or the template, in the folder of the current choice.
+func (s *setupPane) openPicker(field setupField) tea.Cmd {
+	fp := filepicker.New()
+	fp.KeyMap = s.keys.Picker
+	fp.AutoHeight, fp.ShowPermissions = false, false
+	fp.SetHeight(s.pickerHeight())
+	current := s.plan.CSVPath
+	fp.AllowedTypes = []string{".csv", ".CSV"}
+	if field == fieldTemplate {
+		current = s.plan.TemplatePath
+		fp.AllowedTypes = []string{".yaml", ".yml"}
+	}
+	fp.CurrentDirectory = "."
+	if current != "" {
+		fp.CurrentDirectory = filepath.Dir(current)
+	}
+	s.picker, s.pickFor, s.pickErr = &fp, field, ""
+	return fp.Init()
+}
+
+// pickerKey handles a key while the file picker is open.
+func (s *setupPane) pickerKey(msg tea.KeyMsg) tea.Cmd {
+	if key.Matches(msg, s.keys.Back) {
+		s.picker = nil
+		return nil
+	}
+	var cmd tea.Cmd
+	*s.picker, cmd = s.picker.Update(msg)
+	if ok, path := s.picker.DidSelectFile(msg); ok {
+		if s.pickFor == fieldTemplate {
+			s.plan.TemplatePath = path
+		} else {
+			s.plan.CSVPath = path
+		}
+		s.picker = nil
+		return s.load()
+	}
+	if ok, path := s.picker.DidSelectDisabledFile(msg); ok {
+		s.pickErr = fmt.Sprintf("%s is not a %s file: choose one of those", filepath.Base(path), s.picker.AllowedTypes[0])
+	}
+	return cmd
+}
+
+// pickerHeight is the picker's list height: the pane less its title lines.
+func (s *setupPane) pickerHeight() int { return max(s.height-4, 3) }
+
+// ShortHelp implements help.KeyMap.
+func (s *setupPane) ShortHelp() []key.Binding {
+	k := s.keys
+	if s.picker != nil {
+		return []key.Binding{k.Picker.Select, k.Picker.Open, k.Picker.Back, withHelp(k.Back, "cancel")}
+	}
+	change := withHelp(k.Change, "change file")
+	if s.focus == fieldProfile {
+		change = withHelp(k.Change, "next profile")
+	}
+	return []key.Binding{withHelp(k.Continue, "preview"), withHelp(k.Down, "next field"), change}
+}
+
+// FullHelp implements help.KeyMap.
+func (s *setupPane) FullHelp() [][]key.Binding {
+	k := s.keys
+	if s.picker != nil {
+		return [][]key.Binding{{k.Picker.Select, k.Picker.Open, k.Picker.Back, withHelp(k.Back, "cancel")},
+			{k.Picker.Up, k.Picker.Down, k.Picker.GoToTop, k.Picker.GoToLast}}
+	}
+	return [][]key.Binding{{withHelp(k.Continue, "preview")}, {k.Up, k.Down, k.Focus},
+		{withHelp(k.Change, "change file / profile"), withHelp(k.Left, "previous profile"), withHelp(k.Right, "next profile")}}
+}
+
+// withHelp returns b with another description, for a key whose meaning depends on the screen.
+func withHelp(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}

@@ -1,0 +1,222 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"herald/campaign"
+)
+
+// labelWidth is the width of the label column of a form.
+const labelWidth = 12
+
+// maxVariableLines and maxProblemLines bound those lists on the setup screen.
+const (
+	maxVariableLines = 6
+	maxProblemLines  = 3
+)
+
+// View implements tea.Model.
+func (s *setupPane) View() string {
+	if s.picker != nil {
+		return s.pickerView()
+	}
+	st := s.styles
+	lines := []string{
+		s.fieldRow(fieldCSV, "Recipients", orText(s.plan.CSVPath, "none: press c to choose a .csv file")),
+		s.fieldRow(fieldTemplate, "Template", s.templateText()),
+		s.fieldRow(fieldProfile, "Profile", s.profileText()),
+	}
+	if s.profileErr != nil {
+		lines = append(lines, formRow(s.common, "", st.Error.Render(s.profileErr.Error())))
+	}
+	lines = append(lines, "")
+	switch {
+	case s.err != nil:
+		lines = append(lines, formRow(s.common, "Problem", st.Error.Render(s.err.Error())),
+			formRow(s.common, "", st.Muted.Render("Fix the file, or press c on its field to choose another.")))
+	case s.opening:
+		lines = append(lines, formRow(s.common, "Files", s.spinner.View()+" opening…"))
+	case s.info != nil:
+		info := s.info
+		lines = append(lines,
+			formRow(s.common, "Phone", "column "+info.phoneColumn),
+			formRow(s.common, "Variables", strings.Join(variableLines(info.variables), "\n")),
+			"",
+			formRow(s.common, "Check", s.checkText()),
+			formRow(s.common, "Campaign", s.campaignText()),
+			formRow(s.common, "Results", info.plan.OutPath))
+		if s.ready() {
+			lines = append(lines, "", st.Muted.Render("  Enter shows each message as the recipient will see it."))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fieldRow is one field of the form, marked when it has the focus.
+func (s *setupPane) fieldRow(f setupField, label, value string) string {
+	marker, style := "  ", s.styles.Label
+	if f == s.focus {
+		marker, style = s.styles.Focused.Render("›")+" ", s.styles.Focused
+	}
+	return marker + style.Width(labelWidth).Render(label) + fit(value, s.width-labelWidth-2)
+}
+
+// formRow is a label and a value wrapped in the value column.
+func formRow(c common, label, value string) string {
+	width := max(c.width-labelWidth-2, 10)
+	return lipgloss.JoinHorizontal(lipgloss.Top, "  "+c.styles.Label.Width(labelWidth).Render(label),
+		lipgloss.NewStyle().Width(width).Render(value))
+}
+
+// orText is s, or alt when s is empty.
+func orText(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+// templateText is the template path and, once read, its name and language.
+func (s *setupPane) templateText() string {
+	t := orText(s.plan.TemplatePath, "none: press c to choose a .yaml file")
+	if s.info != nil {
+		t += fmt.Sprintf(" · %s (%s)", s.info.template, s.info.language)
+	}
+	return t
+}
+
+// profileText is the profile's name, what it sends to and the pace.
+func (s *setupPane) profileText() string {
+	p := s.plan.Profile
+	name := p.Name
+	if len(s.names) > 1 {
+		name = "‹ " + name + " ›"
+	}
+	if s.profileErr != nil {
+		return name
+	}
+	where := "provider " + p.Provider
+	if p.Provider == campaign.SandboxProfile && p.BaseURL == "" {
+		where = "built-in simulator, nothing leaves this computer"
+	}
+	pace := rateText(s.plan.Rate)
+	if s.plan.Concurrency > 0 {
+		pace += fmt.Sprintf(", %d in flight", s.plan.Concurrency)
+	}
+	return name + " · " + where + " · " + pace
+}
+
+// variableLines lists each variable once with the column that fills it and where it appears.
+func variableLines(vars []campaign.Variable) []string {
+	type use struct {
+		v     campaign.Variable
+		parts []string
+	}
+	var uses []*use
+	for _, v := range vars {
+		i := slices.IndexFunc(uses, func(u *use) bool {
+			return u.v.Ref == v.Ref && u.v.Column == v.Column && u.v.Fallback == v.Fallback
+		})
+		if i < 0 {
+			uses = append(uses, &use{v: v})
+			i = len(uses) - 1
+		}
+		if !slices.Contains(uses[i].parts, v.Part) {
+			uses[i].parts = append(uses[i].parts, v.Part)
+		}
+	}
+	if len(uses) == 0 {
+		return []string{"none: the template is fixed text"}
+	}
+	refs := make([]string, len(uses))
+	width := 0
+	for i, u := range uses {
+		refs[i] = "{{" + u.v.Ref + "}}"
+		if u.v.HasFallback {
+			refs[i] = "{{" + u.v.Ref + "|" + u.v.Fallback + "}}"
+		}
+		width = max(width, lipgloss.Width(refs[i]))
+	}
+	var lines []string
+	for i, u := range uses {
+		if i == maxVariableLines-1 && len(uses) > maxVariableLines {
+			lines = append(lines, fmt.Sprintf("… and %d more", len(uses)-i))
+			break
+		}
+		col := "← column " + u.v.Column
+		if u.v.HasFallback {
+			col += fmt.Sprintf(", %q when empty", u.v.Fallback)
+		}
+		lines = append(lines, fmt.Sprintf("%-*s %s · %s", width, refs[i], col, strings.Join(u.parts, ", ")))
+	}
+	return lines
+}
+
+// checkText is the check's summary: streaming counts while it runs, then the counts and the most common
+// problems.
+func (s *setupPane) checkText() string {
+	st := s.styles
+	if s.checking {
+		p := s.progress
+		return fmt.Sprintf("%s checking… %s so far: ready %s · invalid %s · duplicate %s", s.spinner.View(),
+			plural(p.rows.Load(), "row"), thousands(p.ready.Load()), thousands(p.invalid.Load()),
+			thousands(p.duplicate.Load()))
+	}
+	if s.result == nil {
+		return ""
+	}
+	sum := s.result.summary
+	head := plural(sum.Rows, "row") + ": " + countsLine(sum.Counts)
+	if sum.Counts[campaign.StatusReady] == 0 {
+		head += "\n" + st.Warn.Render("No row can be sent: fix the CSV or the template.")
+	}
+	lines := []string{head}
+	width := max(s.width-labelWidth-2, 10)
+	for i, p := range sum.Problems {
+		if i == maxProblemLines {
+			lines = append(lines, st.Muted.Render(fmt.Sprintf("… %d more kinds of problem: see the preview", len(sum.Problems)-i)))
+			break
+		}
+		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("%s ×%s: %s", p.Code, thousands(p.Count), oneLine(p.Reason)), width)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// campaignText says whether the campaign is new or already in the store, and what was done.
+func (s *setupPane) campaignText() string {
+	info := s.info
+	prior := info.prior
+	switch {
+	case prior == nil:
+		return info.plan.Campaign + ": new campaign"
+	case prior.sameInput:
+		return fmt.Sprintf("%s was run before (%s): %s. Sending again continues it; nobody is messaged twice.",
+			info.plan.Campaign, prior.info.Status, countsLine(prior.info.Counts))
+	default:
+		return fmt.Sprintf("%s was run before with another CSV or template (%s): sending checks the rows again and skips numbers already messaged.",
+			info.plan.Campaign, countsLine(prior.info.Counts))
+	}
+}
+
+// pickerView is the file picker with what it is choosing.
+func (s *setupPane) pickerView() string {
+	st := s.styles
+	what := "the recipients CSV (.csv)"
+	if s.pickFor == fieldTemplate {
+		what = "the template (.yaml or .yml)"
+	}
+	lines := []string{
+		"  " + st.Heading.Render("Choose "+what),
+		"  " + st.Muted.Render(fit("in "+s.picker.CurrentDirectory, s.width-4)),
+	}
+	if s.pickErr != "" {
+		lines = append(lines, "  "+st.Error.Render(s.pickErr))
+	} else {
+		lines = append(lines, "")
+	}
+	return strings.Join(append(lines, s.picker.View()), "\n")
+}

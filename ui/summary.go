@@ -1,0 +1,137 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"herald/campaign"
+	"herald/campaign/console"
+)
+
+// Requests the summary makes of the root.
+type (
+	// retryRequestMsg asks to prepare the campaign again with the retryable failures put back in the queue.
+	retryRequestMsg struct{}
+	// newCampaignMsg asks for the setup, to start another campaign.
+	newCampaignMsg struct{}
+)
+
+// Exit codes (SPEC.md "Exit codes").
+const (
+	exitOK      = 0
+	exitPartial = 1
+	exitInput   = 2
+	exitStopped = 3
+)
+
+// summaryPane closes a run: what happened in it, the rows per status in the store, the results CSV, and what
+// can be done next (send the rest again, start another campaign, quit).
+type summaryPane struct {
+	common
+	campaign, outPath string
+	// snap is the run's last snapshot; nil when there was nothing to send.
+	snap   *campaign.Snapshot
+	counts map[string]int
+	err    error
+}
+
+// newSummaryPane returns an empty summary; set fills it.
+func newSummaryPane(c common) *summaryPane { return &summaryPane{common: c} }
+
+// set shows the outcome of a run (snap nil when nothing was left to send).
+func (p *summaryPane) set(name, outPath string, snap *campaign.Snapshot, counts map[string]int, err error) {
+	*p = summaryPane{common: p.common, campaign: name, outPath: outPath, snap: snap, counts: counts, err: err}
+}
+
+// exitCode is the campaign's exit code as SPEC.md defines it for send.
+func (p *summaryPane) exitCode() int {
+	switch {
+	case p.snap != nil && p.snap.State == campaign.StateStopped, p.counts[campaign.StatusReady] > 0:
+		return exitStopped
+	case p.counts[campaign.StatusFailed]+p.counts[campaign.StatusInvalid]+p.counts[campaign.StatusUnknown] > 0:
+		return exitPartial
+	}
+	return exitOK
+}
+
+// Init implements tea.Model.
+func (p *summaryPane) Init() tea.Cmd { return nil }
+
+// SetSize implements component.
+func (p *summaryPane) SetSize(width, height int) { p.setSize(width, height) }
+
+// Update implements tea.Model.
+func (p *summaryPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return p, nil
+	}
+	switch {
+	case key.Matches(km, p.keys.Retry):
+		return p, emit(retryRequestMsg{})
+	case key.Matches(km, p.keys.NewCampaign):
+		return p, emit(newCampaignMsg{})
+	}
+	return p, nil
+}
+
+// View implements tea.Model.
+func (p *summaryPane) View() string {
+	st := p.styles
+	width := max(p.width-4, 10)
+	lines := []string{"  " + st.Heading.Width(width).Render(p.headline())}
+	if s := p.snap; s != nil {
+		if s.Reason != "" {
+			lines = append(lines, "  "+st.Muted.Width(width).Render("Reason: "+s.Reason))
+		}
+		lines = append(lines, "", formRow(p.common, "This run", fmt.Sprintf("sent %s · failed %s · unknown %s · %s",
+			thousands(s.Sent), thousands(s.Failed), thousands(s.Unknown), plural(s.Retries, "retry"))))
+	}
+	var counts strings.Builder
+	console.WriteCounts(&counts, p.counts)
+	lines = append(lines, "", formRow(p.common, "All rows", strings.TrimRight(counts.String(), "\n")), "",
+		formRow(p.common, "Results CSV", p.outPath))
+	if p.err != nil {
+		lines = append(lines, formRow(p.common, "Problem", st.Error.Render(p.err.Error())))
+	}
+	lines = append(lines, "", "  "+st.Muted.Width(width).Render(p.nextSteps()))
+	return strings.Join(lines, "\n")
+}
+
+// headline says how the run ended, how long it took and at what average pace.
+func (p *summaryPane) headline() string {
+	s := p.snap
+	if s == nil {
+		return fmt.Sprintf("Campaign %s: nothing left to send.", p.campaign)
+	}
+	line := fmt.Sprintf("Campaign %s %s in %s", p.campaign, s.State, console.Duration(s.Elapsed))
+	if secs := s.Elapsed.Seconds(); secs > 0 && s.Sent > 0 {
+		line += " · " + rateText(float64(s.Sent)/secs) + " on average"
+	}
+	return line
+}
+
+// nextSteps says what r would send and how to resume later.
+func (p *summaryPane) nextSteps() string {
+	left := p.counts[campaign.StatusReady]
+	steps := "r puts back the failures that may pass now (rate limits, time-outs) and sends them"
+	if left > 0 {
+		steps = fmt.Sprintf("%s not sent yet: r sends them, with the failures that may pass now; nobody is messaged twice", plural(left, "row"))
+	}
+	if p.counts[campaign.StatusUnknown] > 0 {
+		steps += fmt.Sprintf(". %s unknown (no answer came): herald --resend-unknown sends them again",
+			plural(p.counts[campaign.StatusUnknown], "row"))
+	}
+	return steps + "."
+}
+
+// ShortHelp implements help.KeyMap.
+func (p *summaryPane) ShortHelp() []key.Binding {
+	return []key.Binding{p.keys.Retry, p.keys.NewCampaign}
+}
+
+// FullHelp implements help.KeyMap.
+func (p *summaryPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
