@@ -3,6 +3,7 @@ package ui
 import (
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 )
 
 // Default terminal size, used until a WindowSizeMsg arrives (it never does when output is not a terminal).
@@ -34,6 +35,11 @@ type component interface {
 	tea.Model
 	help.KeyMap
 	SetSize(width, height int)
+}
+
+// paragraph is text wrapped to the pane's width, indented like the forms.
+func paragraph(c common, style lipgloss.Style, text string) string {
+	return style.Width(max(c.width-4, 10)).MarginLeft(2).Render(text)
 }
 
 // emit returns a command that delivers msg; panes use it to tell the root what the user asked for.

@@ -116,7 +116,7 @@ func (p *confirmPane) View() string {
 		state = "started before, continuing: nobody is messaged twice"
 	}
 	lines := []string{
-		"  " + st.Heading.Width(max(p.width-4, 10)).Render(question), "",
+		paragraph(p.common, st.Heading, question), "",
 		formRow(p.common, "Campaign", p.campaign+" ("+state+")"),
 		formRow(p.common, "Rows now", countsLine(p.counts)),
 		formRow(p.common, "Results", p.outPath),
@@ -125,10 +125,10 @@ func (p *confirmPane) View() string {
 		lines = append(lines, formRow(p.common, "Note", st.Warn.Render(n)))
 	}
 	lines = append(lines, "",
-		"  "+fmt.Sprintf("Type %d (or send) and press enter to start; esc goes back.", p.ready), "",
+		paragraph(p.common, st.Value, fmt.Sprintf("Type %d (or send) and press enter to start; esc goes back.", p.ready)), "",
 		"  "+st.Focused.Render("›")+" "+st.Input.Render(p.typed)+"_")
 	if p.hint != "" {
-		lines = append(lines, "", "  "+st.Error.Width(max(p.width-4, 10)).Render(p.hint))
+		lines = append(lines, "", paragraph(p.common, st.Error, p.hint))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -91,7 +91,11 @@ func countsText(s campaign.Snapshot) string {
 
 // paceText is the rate against the target, the time spent and the time left.
 func paceText(s campaign.Snapshot) string {
-	pace := fmt.Sprintf("rate %s of %s", rateText(s.Rate), rateText(s.ConfiguredRate))
+	rate := "…"
+	if s.Rate > 0 {
+		rate = rateText(s.Rate)
+	}
+	pace := fmt.Sprintf("rate %s of %s", rate, rateText(s.ConfiguredRate))
 	if s.TargetRate > 0 && s.TargetRate < s.ConfiguredRate {
 		pace += fmt.Sprintf(" (slowed to %s after rate limits)", rateText(s.TargetRate))
 	}

@@ -201,10 +201,10 @@ func (m *model) topBar() string {
 		if screen(i) == m.active {
 			steps[i] = st.StepActive.Render("[" + name + "]")
 		} else {
-			steps[i] = st.Step.Render(" " + name + " ")
+			steps[i] = st.Step.Render(name)
 		}
 	}
-	return fit(" "+st.AppName.Render("herald")+"  "+strings.Join(steps, st.Step.Render("›")), m.width)
+	return fit(" "+st.AppName.Render("herald")+"   "+strings.Join(steps, st.Step.Render(" › ")), m.width)
 }
 
 // statusLine shows the background work under way, else the last outcome.

@@ -9,6 +9,7 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/console"
+	"herald/providers"
 )
 
 // Preview table column widths (cells add one space of padding on each side).
@@ -111,6 +112,40 @@ func (p *previewPane) note() string {
 	return p.styles.Muted.Render(fit(held, width))
 }
 
+// sentAsText is what the provider receives for a row: the template and its parameters in order.
+func sentAsText(msg providers.Message) string {
+	var parts []string
+	if len(msg.Header) > 0 {
+		parts = append(parts, "header "+paramsText(msg.Header))
+	}
+	if len(msg.Body) > 0 {
+		parts = append(parts, "body "+paramsText(msg.Body))
+	}
+	for _, b := range msg.Buttons {
+		parts = append(parts, fmt.Sprintf("button %d %s", b.Index+1, paramsText(b.Params)))
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("Sent as %s (%s), no parameters.", msg.Template, msg.Language)
+	}
+	return fmt.Sprintf("Sent as %s (%s) with %s.", msg.Template, msg.Language, strings.Join(parts, " · "))
+}
+
+// paramsText lists parameters as [a, b]; media and locations by kind.
+func paramsText(ps []providers.Param) string {
+	vals := make([]string, len(ps))
+	for i, p := range ps {
+		switch p.Kind {
+		case providers.ParamText:
+			vals[i] = p.Text
+		case providers.ParamLocation:
+			vals[i] = fmt.Sprintf("location %s,%s", p.Latitude, p.Longitude)
+		default:
+			vals[i] = string(p.Kind) + " " + p.Text
+		}
+	}
+	return "[" + strings.Join(vals, ", ") + "]"
+}
+
 // messageView is the selected row's message as the recipient will see it, or why it is not sent.
 func (p *previewPane) messageView(width, height int) string {
 	st := p.styles
@@ -124,7 +159,8 @@ func (p *previewPane) messageView(width, height int) string {
 		heading := st.Heading.Render(fmt.Sprintf("Row %d", r.num)) + st.Muted.Render(" · to +"+r.number)
 		text := strings.TrimRight(console.RenderText(r.message), "\n")
 		body = lipgloss.JoinVertical(lipgloss.Left, fit(heading, width),
-			st.Bubble.Width(max(width-2, 10)).Render(text))
+			st.Bubble.Width(max(width-2, 10)).Render(text),
+			st.Muted.Width(width).Render(sentAsText(r.message.Message)))
 	default:
 		heading := st.Heading.Render(fmt.Sprintf("Row %d", r.num)) + " · " +
 			st.status(r.status).Render(r.status+": not sent")

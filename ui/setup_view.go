@@ -11,13 +11,10 @@ import (
 )
 
 // labelWidth is the width of the label column of a form.
-const labelWidth = 12
+const labelWidth = 13
 
-// maxVariableLines and maxProblemLines bound those lists on the setup screen.
-const (
-	maxVariableLines = 6
-	maxProblemLines  = 3
-)
+// maxVariableLines bounds the variables listed on the setup screen.
+const maxVariableLines = 6
 
 // View implements tea.Model.
 func (s *setupPane) View() string {
@@ -50,7 +47,7 @@ func (s *setupPane) View() string {
 			formRow(s.common, "Campaign", s.campaignText()),
 			formRow(s.common, "Results", info.plan.OutPath))
 		if s.ready() {
-			lines = append(lines, "", st.Muted.Render("  Enter shows each message as the recipient will see it."))
+			lines = append(lines, "", paragraph(s.common, st.Muted, "Enter shows each message as the recipient will see it."))
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -176,9 +173,11 @@ func (s *setupPane) checkText() string {
 	}
 	lines := []string{head}
 	width := max(s.width-labelWidth-2, 10)
+	// The rest of the form takes about 20 lines: list as many kinds of problem as the room allows.
+	shown := min(max(s.height-20, 2), 8)
 	for i, p := range sum.Problems {
-		if i == maxProblemLines {
-			lines = append(lines, st.Muted.Render(fmt.Sprintf("… %d more kinds of problem: see the preview", len(sum.Problems)-i)))
+		if i == shown && len(sum.Problems) > shown {
+			lines = append(lines, st.Muted.Render(fmt.Sprintf("… and %s: see the preview", plural(len(sum.Problems)-i, "more kind"))))
 			break
 		}
 		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("%s ×%s: %s", p.Code, thousands(p.Count), oneLine(p.Reason)), width)))

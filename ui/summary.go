@@ -70,7 +70,7 @@ func (p *summaryPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return p, nil
 	}
 	switch {
-	case key.Matches(km, p.keys.Retry):
+	case key.Matches(km, p.keys.Retry) && p.canRetry():
 		return p, emit(retryRequestMsg{})
 	case key.Matches(km, p.keys.NewCampaign):
 		return p, emit(newCampaignMsg{})
@@ -81,23 +81,24 @@ func (p *summaryPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // View implements tea.Model.
 func (p *summaryPane) View() string {
 	st := p.styles
-	width := max(p.width-4, 10)
-	lines := []string{"  " + st.Heading.Width(width).Render(p.headline())}
+	lines := []string{paragraph(p.common, st.Heading, p.headline())}
 	if s := p.snap; s != nil {
 		if s.Reason != "" {
-			lines = append(lines, "  "+st.Muted.Width(width).Render("Reason: "+s.Reason))
+			lines = append(lines, paragraph(p.common, st.Muted, "Reason: "+s.Reason))
 		}
-		lines = append(lines, "", formRow(p.common, "This run", fmt.Sprintf("sent %s · failed %s · unknown %s · %s",
-			thousands(s.Sent), thousands(s.Failed), thousands(s.Unknown), plural(s.Retries, "retry"))))
+		lines = append(lines, "", formRow(p.common, "This run", fmt.Sprintf("sent %s · failed %s · unknown %s · retries %s",
+			thousands(s.Sent), thousands(s.Failed), thousands(s.Unknown), thousands(s.Retries))))
 	}
 	var counts strings.Builder
 	console.WriteCounts(&counts, p.counts)
-	lines = append(lines, "", formRow(p.common, "All rows", strings.TrimRight(counts.String(), "\n")), "",
+	lines = append(lines, "", formRow(p.common, "All rows", dedent(counts.String())), "",
 		formRow(p.common, "Results CSV", p.outPath))
 	if p.err != nil {
 		lines = append(lines, formRow(p.common, "Problem", st.Error.Render(p.err.Error())))
 	}
-	lines = append(lines, "", "  "+st.Muted.Width(width).Render(p.nextSteps()))
+	if next := p.nextSteps(); next != "" {
+		lines = append(lines, "", paragraph(p.common, st.Muted, next))
+	}
 	return strings.Join(lines, "\n")
 }
 
@@ -114,22 +115,55 @@ func (p *summaryPane) headline() string {
 	return line
 }
 
-// nextSteps says what r would send and how to resume later.
+// canRetry reports whether r has anything to send: rows left, or failures that may pass now.
+func (p *summaryPane) canRetry() bool {
+	return p.counts[campaign.StatusReady]+p.counts[campaign.StatusFailed] > 0
+}
+
+// nextSteps says what r would send and what to do about unknown outcomes; "" when everything was sent.
 func (p *summaryPane) nextSteps() string {
-	left := p.counts[campaign.StatusReady]
-	steps := "r puts back the failures that may pass now (rate limits, time-outs) and sends them"
-	if left > 0 {
+	var steps string
+	switch left := p.counts[campaign.StatusReady]; {
+	case left > 0:
 		steps = fmt.Sprintf("%s not sent yet: r sends them, with the failures that may pass now; nobody is messaged twice", plural(left, "row"))
+	case p.counts[campaign.StatusFailed] > 0:
+		steps = "r sends again the failures that may pass now (rate limits, time-outs); the others need the CSV fixed"
 	}
 	if p.counts[campaign.StatusUnknown] > 0 {
 		steps += fmt.Sprintf(". %s unknown (no answer came): herald --resend-unknown sends them again",
 			plural(p.counts[campaign.StatusUnknown], "row"))
 	}
-	return steps + "."
+	if steps == "" {
+		return ""
+	}
+	return strings.TrimPrefix(steps, ". ") + "."
+}
+
+// dedent removes the indentation that every line of block shares, and the trailing line break.
+func dedent(block string) string {
+	lines := strings.Split(strings.TrimRight(block, "\n"), "\n")
+	indent := -1
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			n := len(l) - len(strings.TrimLeft(l, " "))
+			if indent < 0 || n < indent {
+				indent = n
+			}
+		}
+	}
+	for i, l := range lines {
+		if len(l) >= indent && indent > 0 {
+			lines[i] = l[indent:]
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // ShortHelp implements help.KeyMap.
 func (p *summaryPane) ShortHelp() []key.Binding {
+	if !p.canRetry() {
+		return []key.Binding{p.keys.NewCampaign}
+	}
 	return []key.Binding{p.keys.Retry, p.keys.NewCampaign}
 }
 
