@@ -36,6 +36,9 @@ type Outcome struct {
 	At time.Time
 }
 
+// journalQueue is how many ops may wait for the journal's goroutine before callers block.
+const journalQueue = 4096
+
 // errJournalClosed is returned by calls made after the journal stopped.
 var errJournalClosed = errors.New("the state store journal is closed")
 
@@ -83,7 +86,7 @@ func (s *Store) OpenJournal(id int64, o JournalOptions) *Journal {
 	if o.MaxDelay <= 0 {
 		o.MaxDelay = 2 * time.Millisecond
 	}
-	j := &Journal{s: s, id: id, o: o, ops: make(chan journalOp, 4*o.MaxBatch), closing: make(chan struct{}),
+	j := &Journal{s: s, id: id, o: o, ops: make(chan journalOp, journalQueue), closing: make(chan struct{}),
 		stopped: make(chan struct{})}
 	var err error
 	j.mark, err = s.db.Prepare(`UPDATE rows SET status = 'in_flight', attempts = ?, updated_at = ?
@@ -100,7 +103,9 @@ func (s *Store) OpenJournal(id int64, o JournalOptions) *Journal {
 }
 
 // MarkInFlight records that a request for row is about to leave, as attempt number attempt, and returns once
-// that is committed to disk. A row that is not ready (or in flight) is refused: it is never sent twice.
+// that is committed to disk. A row that is not ready (or in flight) is refused: it is never sent twice. When ctx
+// ends first the request must not be sent, though the row may still be recorded in flight (and so become
+// unknown at the next start).
 func (j *Journal) MarkInFlight(ctx context.Context, row, attempt int) error {
 	return j.wait(ctx, journalOp{kind: opMark, row: row, attempt: attempt, done: make(chan error, 1)})
 }

@@ -300,7 +300,7 @@ func crashOutcome(row int) Outcome {
 	return Outcome{Row: row, Status: StatusSent, MessageID: "wamid." + strconv.Itoa(row), Attempts: 1}
 }
 
-// crashChild plans crashRows rows, then sends them with 8 workers, printing what it did after it did it:
+// crashChild plans crashRows rows, then sends them with 32 workers, printing what it did after it did it:
 // "P n" (n rows planned), "planned", "M w row" (row acknowledged in flight by worker w), "R w row" (outcome
 // queued), "F w" (worker w's queued outcomes flushed).
 func crashChild() {
@@ -347,7 +347,7 @@ func crashChild() {
 		close(rows)
 	}()
 	var wg sync.WaitGroup
-	for w := range 8 {
+	for w := range 32 {
 		wg.Go(func() {
 			for row := range rows {
 				if err := j.MarkInFlight(context.Background(), row, 1); err != nil {

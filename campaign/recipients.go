@@ -112,8 +112,8 @@ func OpenRecipients(path string, opts RecipientsOptions) (*Recipients, error) {
 }
 
 // NewRecipients reads the header of a recipients CSV from in, which name names in messages. It returns a
-// *FileError when the file cannot be used at all: empty, no header, a duplicate column name, no phone column,
-// no recipient rows, not UTF-8 text.
+// *FileError when the file cannot be used at all: empty, no header, a column name twice (ignoring case), no
+// phone column, no recipient rows, not UTF-8 text.
 func NewRecipients(in io.Reader, name string, opts RecipientsOptions) (*Recipients, error) {
 	r := &Recipients{name: name, limit: &rowLimiter{r: in}}
 	br := bufio.NewReaderSize(r.limit, peekSize)
@@ -152,6 +152,128 @@ func NewRecipients(in io.Reader, name string, opts RecipientsOptions) (*Recipien
 	}
 	r.pending = &first
 	return r, nil
+}
+
+// peekSize is how much of the file the separator is detected from; the header line should fit in it.
+const peekSize = 64 << 10
+
+// Header returns the column names, trimmed of spaces and a byte-order mark. The slice is shared: do not modify it.
+func (r *Recipients) Header() []string { return r.header }
+
+// PhoneIndex returns the index of the phone column in Header and Row.Fields.
+func (r *Recipients) PhoneIndex() int { return r.phone }
+
+// Separator returns the detected separator: ',', ';' or '\t'.
+func (r *Recipients) Separator() rune { return r.sep }
+
+// Next returns the next row, or io.EOF after the last one. Rows that cannot be used come with a Problem and
+// reading goes on; a *FileError means the rest of the file cannot be read.
+func (r *Recipients) Next() (Row, error) {
+	if r.pending != nil {
+		row := *r.pending
+		r.pending = nil
+		return row, nil
+	}
+	return r.next()
+}
+
+// Close closes the file OpenRecipients opened; it does nothing for NewRecipients.
+func (r *Recipients) Close() error {
+	if r.closer == nil {
+		return nil
+	}
+	return r.closer.Close()
+}
+
+// next reads the next row and checks it.
+func (r *Recipients) next() (Row, error) {
+	row, parseErr, err := r.record()
+	switch {
+	case err != nil:
+		return Row{}, err
+	case parseErr == nil:
+		row.Problem = r.check(row)
+	case parseErr.Line > parseErr.StartLine && r.atEOF():
+		return Row{}, &FileError{File: r.name, Line: row.Line, Msg: "a quoted cell that starts here is never " +
+			"closed, so every line after it was read into that cell", Fix: `add the missing closing quote (")`}
+	default:
+		row.Problem = &Problem{Code: CodeRaggedRow, Reason: fmt.Sprintf(`row %d has a misplaced " (line %d, `+
+			`column %d): put a cell that contains " in quotes, write each " inside it as "", and close it with "`,
+			row.Num, parseErr.Line, parseErr.Column)}
+	}
+	return row, nil
+}
+
+// record reads the next record that is not blank, numbered as a spreadsheet numbers it. A record encoding/csv
+// could not parse comes with its *csv.ParseError; reading can go on after it.
+func (r *Recipients) record() (Row, *csv.ParseError, error) {
+	for {
+		r.limit.n = 0
+		fields, err := r.csv.Read()
+		var start, end int
+		parseErr, _ := err.(*csv.ParseError) // unwrapped, as encoding/csv returns it; errors.As would allocate per row
+		switch {
+		case errors.Is(err, io.EOF):
+			return Row{}, nil, io.EOF
+		case errors.Is(err, errRowTooLong):
+			return Row{}, nil, &FileError{File: r.name, Line: r.endLine + 1, Msg: fmt.Sprintf("a row starting "+
+				"here is longer than %d MB, most likely because a quoted cell is never closed", maxRowBytes>>20),
+				Fix: `add the missing closing quote (")`}
+		case parseErr != nil:
+			start, end = parseErr.StartLine, parseErr.Line
+		case err != nil:
+			return Row{}, nil, r.readError(err)
+		default:
+			start, _ = r.csv.FieldPos(0)
+			end, _ = r.csv.FieldPos(len(fields) - 1)
+			end += strings.Count(fields[len(fields)-1], "\n")
+		}
+		r.num += start - r.endLine // blank lines in between are rows too
+		r.endLine = end
+		if parseErr == nil && blank(fields) {
+			continue
+		}
+		return Row{Num: r.num, Line: start, Fields: slices.Clone(fields)}, parseErr, nil
+	}
+}
+
+// atEOF reports whether the csv reader has consumed the whole input.
+func (r *Recipients) atEOF() bool {
+	_, err := r.in.Peek(1)
+	return errors.Is(err, io.EOF)
+}
+
+// check finds what makes a well-formed row unusable.
+func (r *Recipients) check(row Row) *Problem {
+	for _, f := range row.Fields {
+		if strings.IndexByte(f, 0) >= 0 {
+			return &Problem{Code: CodeNULByte, Reason: fmt.Sprintf("row %d contains a NUL byte, which text never "+
+				"has: export the file again as CSV UTF-8", row.Num)}
+		}
+		if !utf8.ValidString(f) {
+			return &Problem{Code: CodeNotUTF8, Reason: fmt.Sprintf("row %d is not UTF-8 text (the file may be "+
+				"Windows-1252): in Excel use Save As > CSV UTF-8", row.Num)}
+		}
+	}
+	switch n, want := len(row.Fields), len(r.header); {
+	case n > want:
+		return &Problem{Code: CodeRaggedRow, Reason: fmt.Sprintf("row %d has %d cells, the header has %d: a "+
+			"separator inside an unquoted cell? quote the cell or remove the extra separator", row.Num, n, want)}
+	case n < want:
+		return &Problem{Code: CodeRaggedRow, Reason: fmt.Sprintf("row %d has %d cells, the header has %d: add "+
+			"the missing cells (an empty cell still needs its separator)", row.Num, n, want)}
+	}
+	return nil
+}
+
+// blank reports whether a record holds nothing but spaces.
+func blank(fields []string) bool {
+	for _, f := range fields {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // readError is a failure to read the file itself.
@@ -263,128 +385,6 @@ func columnLetter(i int) string {
 	return string(b)
 }
 
-// peekSize is how much of the file the separator is detected from; the header line should fit in it.
-const peekSize = 64 << 10
-
-// Header returns the column names, trimmed of spaces and a byte-order mark. The slice is shared: do not modify it.
-func (r *Recipients) Header() []string { return r.header }
-
-// PhoneIndex returns the index of the phone column in Header and Row.Fields.
-func (r *Recipients) PhoneIndex() int { return r.phone }
-
-// Separator returns the detected separator: ',', ';' or '\t'.
-func (r *Recipients) Separator() rune { return r.sep }
-
-// Next returns the next row, or io.EOF after the last one. Rows that cannot be used come with a Problem and
-// reading goes on; a *FileError means the rest of the file cannot be read.
-func (r *Recipients) Next() (Row, error) {
-	if r.pending != nil {
-		row := *r.pending
-		r.pending = nil
-		return row, nil
-	}
-	return r.next()
-}
-
-// Close closes the file OpenRecipients opened; it does nothing for NewRecipients.
-func (r *Recipients) Close() error {
-	if r.closer == nil {
-		return nil
-	}
-	return r.closer.Close()
-}
-
-// next reads the next row and checks it.
-func (r *Recipients) next() (Row, error) {
-	row, parseErr, err := r.record()
-	switch {
-	case err != nil:
-		return Row{}, err
-	case parseErr == nil:
-		row.Problem = r.check(row)
-	case parseErr.Line > parseErr.StartLine && r.atEOF():
-		return Row{}, &FileError{File: r.name, Line: row.Line, Msg: "a quoted cell that starts here is never " +
-			"closed, so every line after it was read into that cell", Fix: `add the missing closing quote (")`}
-	default:
-		row.Problem = &Problem{Code: CodeRaggedRow, Reason: fmt.Sprintf(`row %d has a misplaced " (line %d, `+
-			`column %d): put a cell that contains " in quotes, write each " inside it as "", and close it with "`,
-			row.Num, parseErr.Line, parseErr.Column)}
-	}
-	return row, nil
-}
-
-// record reads the next record that is not blank, numbered as a spreadsheet numbers it. A record encoding/csv
-// could not parse comes with its *csv.ParseError; reading can go on after it.
-func (r *Recipients) record() (Row, *csv.ParseError, error) {
-	for {
-		r.limit.n = 0
-		fields, err := r.csv.Read()
-		var start, end int
-		var parseErr *csv.ParseError
-		switch {
-		case errors.Is(err, io.EOF):
-			return Row{}, nil, io.EOF
-		case errors.Is(err, errRowTooLong):
-			return Row{}, nil, &FileError{File: r.name, Line: r.endLine + 1, Msg: fmt.Sprintf("a row starting "+
-				"here is longer than %d MB, most likely because a quoted cell is never closed", maxRowBytes>>20),
-				Fix: `add the missing closing quote (")`}
-		case errors.As(err, &parseErr):
-			start, end = parseErr.StartLine, parseErr.Line
-		case err != nil:
-			return Row{}, nil, r.readError(err)
-		default:
-			start, _ = r.csv.FieldPos(0)
-			end, _ = r.csv.FieldPos(len(fields) - 1)
-			end += strings.Count(fields[len(fields)-1], "\n")
-		}
-		r.num += start - r.endLine // blank lines in between are rows too
-		r.endLine = end
-		if parseErr == nil && blank(fields) {
-			continue
-		}
-		return Row{Num: r.num, Line: start, Fields: slices.Clone(fields)}, parseErr, nil
-	}
-}
-
-// atEOF reports whether the csv reader has consumed the whole input.
-func (r *Recipients) atEOF() bool {
-	_, err := r.in.Peek(1)
-	return errors.Is(err, io.EOF)
-}
-
-// check finds what makes a well-formed row unusable.
-func (r *Recipients) check(row Row) *Problem {
-	for _, f := range row.Fields {
-		if strings.IndexByte(f, 0) >= 0 {
-			return &Problem{Code: CodeNULByte, Reason: fmt.Sprintf("row %d contains a NUL byte, which text never "+
-				"has: export the file again as CSV UTF-8", row.Num)}
-		}
-		if !utf8.ValidString(f) {
-			return &Problem{Code: CodeNotUTF8, Reason: fmt.Sprintf("row %d is not UTF-8 text (the file may be "+
-				"Windows-1252): in Excel use Save As > CSV UTF-8", row.Num)}
-		}
-	}
-	switch n, want := len(row.Fields), len(r.header); {
-	case n > want:
-		return &Problem{Code: CodeRaggedRow, Reason: fmt.Sprintf("row %d has %d cells, the header has %d: a "+
-			"separator inside an unquoted cell? quote the cell or remove the extra separator", row.Num, n, want)}
-	case n < want:
-		return &Problem{Code: CodeRaggedRow, Reason: fmt.Sprintf("row %d has %d cells, the header has %d: add "+
-			"the missing cells (an empty cell still needs its separator)", row.Num, n, want)}
-	}
-	return nil
-}
-
-// blank reports whether a record holds nothing but spaces.
-func blank(fields []string) bool {
-	for _, f := range fields {
-		if strings.TrimSpace(f) != "" {
-			return false
-		}
-	}
-	return true
-}
-
 // detectSeparator picks the header line's separator: the most frequent of ',', ';' and tab outside quotes,
 // preferring them in that order on a tie; ',' when there is none (a single column).
 func detectSeparator(start []byte) rune {
@@ -426,6 +426,7 @@ type rowLimiter struct {
 	n int
 }
 
+// Read reads from the file unless the row being read is already too long.
 func (l *rowLimiter) Read(p []byte) (int, error) {
 	if l.n > maxRowBytes {
 		return 0, errRowTooLong

@@ -69,7 +69,6 @@ var migrations = []string{
 		PRIMARY KEY (campaign_id, row)
 	) WITHOUT ROWID;
 	CREATE INDEX rows_dispatch ON rows (campaign_id, status, row);
-	CREATE INDEX rows_number ON rows (campaign_id, number);
 	CREATE TABLE prior_numbers (
 		campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
 		number      TEXT NOT NULL,
@@ -129,7 +128,7 @@ func openStore(path string, o storeOptions) (*Store, error) {
 		return nil, fmt.Errorf("state store %s: %w", path, err)
 	}
 	dsn := path + "?_txlock=immediate&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=foreign_keys(1)&_pragma=cache_size(-65536)&_pragma=synchronous(" + o.synchronous + ")"
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(" + o.synchronous + ")"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("state store %s: %w", path, err)

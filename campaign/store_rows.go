@@ -362,6 +362,9 @@ func scanRows(rows *sql.Rows, fn func(StoredRow) error) error {
 
 // ReadyRows returns up to limit ready rows after row afterRow, in row order: one page for the dispatcher.
 func (s *Store) ReadyRows(id int64, afterRow, limit int) ([]StoredRow, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("campaign %d: read ready rows: the page size %d is not positive", id, limit)
+	}
 	rows, err := s.db.Query(`SELECT `+rowColumns+` FROM rows WHERE campaign_id = ? AND status = 'ready'
 		AND row > ? ORDER BY row LIMIT ?`, id, afterRow, limit)
 	if err != nil {

@@ -128,7 +128,7 @@ func TestOpenStoreCreatesPrivateFileAndSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	for p, want := range map[string]os.FileMode{dir: 0o700 | os.ModeDir, path: 0o600} {
+	for p, want := range map[string]os.FileMode{dir: 0o700 | os.ModeDir, path: 0o600, path + "-wal": 0o600} {
 		fi, err := os.Stat(p)
 		if err != nil {
 			t.Fatal(err)
@@ -149,9 +149,6 @@ func TestOpenStoreCreatesPrivateFileAndSchema(t *testing.T) {
 			table).Scan(&n); err != nil || n != 1 {
 			t.Errorf("table %s: %d, %v", table, n, err)
 		}
-	}
-	if _, err := os.Stat(path + "-wal"); err != nil {
-		t.Errorf("no WAL file: %v", err)
 	}
 }
 
@@ -579,6 +576,9 @@ func TestReadyRowsPages(t *testing.T) {
 	want := []int{2, 3, 4, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 23, 24}
 	if !reflect.DeepEqual(got, want) || pages != 3 {
 		t.Errorf("paged rows %v in %d pages, want %v in 3", got, pages, want)
+	}
+	if _, err := s.ReadyRows(id, 0, 0); err == nil {
+		t.Error("a page of 0 rows was read")
 	}
 }
 

@@ -104,7 +104,7 @@ func paceText(s campaign.Snapshot) string {
 		pace += " · about " + console.Duration(s.ETA) + " left"
 	}
 	if s.Retries > 0 {
-		pace += " · " + plural(s.Retries, "retry")
+		pace += " · retries " + thousands(s.Retries)
 	}
 	return pace
 }
@@ -134,8 +134,8 @@ func failureLines(s campaign.Snapshot, width int) string {
 	lines := make([]string, len(s.Failures))
 	for i, f := range s.Failures {
 		code := f.Code
-		if code == "" || f.Status == campaign.StatusUnknown {
-			code = strings.TrimSpace(f.Status + " " + f.Code)
+		if code == "" || f.Status != campaign.StatusFailed {
+			code = f.Status
 		}
 		lines[i] = fit(fmt.Sprintf("row %-6d +%-15s %-12s %s", f.Row, f.Number, code, oneLine(f.Reason)), width)
 	}

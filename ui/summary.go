@@ -98,6 +98,15 @@ func (p *summaryPane) View() string {
 	}
 	if next := p.nextSteps(); next != "" {
 		lines = append(lines, "", paragraph(p.common, st.Muted, next))
+	} else {
+		done := "Every ready row was sent."
+		switch n := p.counts[campaign.StatusInvalid]; {
+		case n == 1:
+			done += " The invalid row was not: the results CSV says why and how to fix it."
+		case n > 1:
+			done += fmt.Sprintf(" The %s invalid rows were not: the results CSV says why and how to fix them.", thousands(n))
+		}
+		lines = append(lines, "", paragraph(p.common, st.OK, done))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"slices"
@@ -66,7 +65,7 @@ func (s *Server) engagelabSend(w http.ResponseWriter, r *http.Request) {
 	reqs := make([]Request, len(body.To))
 	for i, to := range body.To {
 		n := engagelabNumber(to)
-		if !engagelabDigits(n) {
+		if !isMSISDN(n) {
 			writeJSON(w, http.StatusBadRequest, engagelabError{Code: 3003,
 				Message: fmt.Sprintf("invalid parameter: to[%d] %q is not a phone number with its country code", i, to)})
 			return
@@ -126,30 +125,12 @@ func (s *Server) engagelabAnswer(w http.ResponseWriter, act Action, reqs []Reque
 	}
 }
 
-// secretEqual compares a presented credential with the expected one in constant time; an empty one never matches.
-func secretEqual(got, want string) bool {
-	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
-}
-
 // engagelabNumber strips the "+" or "00" EngageLab accepts before a number's country code.
 func engagelabNumber(n string) string {
 	if strings.HasPrefix(n, "+") {
 		return n[1:]
 	}
 	return strings.TrimPrefix(n, "00")
-}
-
-// engagelabDigits reports whether n is 7 to 15 digits, a possible international number without its prefix.
-func engagelabDigits(n string) bool {
-	if len(n) < 7 || len(n) > 15 {
-		return false
-	}
-	for i := 0; i < len(n); i++ {
-		if n[i] < '0' || n[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // engagelabRequest is the body of POST /v1/messages, decoded strictly so that a misspelt field is caught.

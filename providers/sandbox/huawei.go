@@ -273,7 +273,7 @@ func (b *huaweiRequest) check() string {
 		switch {
 		case d.MessageID == "":
 			return fmt.Sprintf("destinations[%d].messageId is required", i)
-		case d.To == nil || !huaweiNumber(d.To.PhoneNumber):
+		case d.To == nil || !isMSISDN(d.To.PhoneNumber):
 			return fmt.Sprintf("destinations[%d].to.phoneNumber must be an international number: 7 to 15 digits, country code first", i)
 		}
 	}
@@ -332,19 +332,6 @@ func huaweiValues(at string, values []string) string {
 		}
 	}
 	return ""
-}
-
-// huaweiNumber reports whether n is an international number as the CEC takes it: 7 to 15 digits, no '+'.
-func huaweiNumber(n string) bool {
-	if len(n) < 7 || len(n) > 15 {
-		return false
-	}
-	for i := 0; i < len(n); i++ {
-		if n[i] < '0' || n[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // tokenStore holds the Huawei access tokens the sandbox issued, each bound to its app_key and expiry.

@@ -208,7 +208,7 @@ func innopaasCheck(b *innopaasRequest, wabaID, sendNumber string) ([]string, *in
 		return nil, &innopaasFailure{http.StatusOK, innopaasNumberCount, "wrong number of phone numbers"}
 	}
 	for _, to := range recipients {
-		if !innopaasNumber(to) {
+		if !isMSISDN(to) {
 			return nil, &innopaasFailure{http.StatusOK, innopaasBadNumber, "phone number format error: " + strconv.Quote(to)}
 		}
 	}
@@ -280,19 +280,6 @@ func innopaasTemplateName(name string) bool {
 	}
 	for _, c := range name {
 		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
-			return false
-		}
-	}
-	return true
-}
-
-// innopaasNumber reports whether to is a number as InnoPaaS wants it: 6 to 15 digits, country code first.
-func innopaasNumber(to string) bool {
-	if len(to) < 6 || len(to) > 15 || to[0] == '0' {
-		return false
-	}
-	for i := 0; i < len(to); i++ {
-		if to[i] < '0' || to[i] > '9' {
 			return false
 		}
 	}

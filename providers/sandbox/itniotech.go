@@ -151,12 +151,22 @@ func (s *Server) itniotechSend(w http.ResponseWriter, r *http.Request) {
 	switch act {
 	case Accept:
 		id = s.newID("")
+	case RateLimited:
+		status = http.StatusTooManyRequests
+	case Drop:
+		status = 0
+	case HTMLPage:
+		status = http.StatusBadGateway
+	}
+	// Logged before any answer byte leaves: a client holding its answer always finds it in the log.
+	s.record(req, act, status, id)
+	switch act {
+	case Accept:
 		writeJSON(w, status, itnioAnswer{Status: "0", Reason: itnioReasons["0"],
 			Data: &itnioSentData{MessageID: id, Timestamp: time.Now().Unix()}})
 	case Transient:
 		writeJSON(w, status, itnioFault("-5", ""))
 	case RateLimited:
-		status = http.StatusTooManyRequests
 		w.Header().Set("Retry-After", strconv.Itoa(s.retryAfterSeconds()))
 		writeJSON(w, status, itnioFault("-429", ""))
 	case RejectNumber:
@@ -166,13 +176,10 @@ func (s *Server) itniotechSend(w http.ResponseWriter, r *http.Request) {
 	case TemplateMissing:
 		writeJSON(w, status, itnioFault("-2", ""))
 	case Drop:
-		status = 0
 		drop(w)
 	case HTMLPage:
-		status = http.StatusBadGateway
 		writeHTML(w)
 	}
-	s.record(req, act, status, id)
 }
 
 // itnioFault is an error answer with the documented reason, and detail after it when there is one.
@@ -210,18 +217,18 @@ func (b *itnioRequest) check(acc Account) (code, detail string) {
 		return "-8", "channelType is required"
 	case *b.ChannelType != 0:
 		return "-112", ""
-	case !itnioDigits(b.BusinessPhone):
+	case !isMSISDN(b.BusinessPhone):
 		return "-95", ""
 	case b.BusinessPhone != acc.BusinessPhone:
 		return "-96", ""
 	case b.Recipient == "":
 		return "-8", "recipient is required"
-	case !itnioDigits(b.Recipient):
-		return "-72", ""
 	case len(b.Recipient) > 15:
 		return "-70", ""
 	case len(b.Recipient) < 7:
 		return "-71", ""
+	case !isMSISDN(b.Recipient):
+		return "-72", ""
 	case b.Template == nil || b.Template.Name == "":
 		return "-8", "template.name is required"
 	case b.Template.Language != nil && b.Template.Language.Code == "":
@@ -312,14 +319,4 @@ func (p *itnioParam) check() string {
 		}
 	}
 	return ""
-}
-
-// itnioDigits reports whether s is a non-empty string of ASCII digits.
-func itnioDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }

@@ -93,8 +93,7 @@ func (d *metaDialect) serve(w http.ResponseWriter, r *http.Request) {
 	req := Request{Dialect: "meta", To: strings.TrimPrefix(body.To, "+"), Template: body.Template.Name,
 		Ref: body.BizOpaqueCallbackData}
 	act := d.s.admit(r.Context(), &req)
-	status, id := d.act(w, act, &body)
-	d.s.record(req, act, status, id)
+	d.act(w, act, req, &body)
 }
 
 // authenticate checks the access token from the Authorization header (or the access_token parameter Graph
@@ -115,8 +114,9 @@ func (d *metaDialect) authenticate(r *http.Request) (metaAnswer, bool) {
 	return metaAnswer{}, false
 }
 
-// act answers the admitted request per action and returns the status and message id to record.
-func (d *metaDialect) act(w http.ResponseWriter, act Action, body *metaSend) (int, string) {
+// act records the admitted request and answers it per action. The log entry is written before any answer byte
+// leaves, so a client holding its answer always finds it in the log.
+func (d *metaDialect) act(w http.ResponseWriter, act Action, req Request, body *metaSend) {
 	var a metaAnswer
 	switch act {
 	case Transient:
@@ -134,18 +134,21 @@ func (d *metaDialect) act(w http.ResponseWriter, act Action, body *metaSend) (in
 			ErrorData: &metaErrorData{"whatsapp", fmt.Sprintf("template name (%s) does not exist in %s",
 				body.Template.Name, body.Template.Language.Code)}}}
 	case Drop:
+		d.s.record(req, act, 0, "")
 		drop(w)
-		return 0, ""
+		return
 	case HTMLPage:
+		d.s.record(req, act, http.StatusBadGateway, "")
 		writeHTML(w)
-		return http.StatusBadGateway, ""
+		return
 	default:
 		id := d.s.newID("wamid.")
+		d.s.record(req, act, http.StatusOK, id)
 		writeMetaSuccess(w, body.To, id)
-		return http.StatusOK, id
+		return
 	}
+	d.s.record(req, act, a.status, "")
 	d.answerError(w, a)
-	return a.status, ""
 }
 
 // answerError writes a Graph error answer with a fresh fbtrace_id.
@@ -262,7 +265,7 @@ func checkMetaSend(m *metaSend) (metaAnswer, bool) {
 		return invalidParameter(131009, "recipient_type must be \"individual\""), true
 	case m.To == "":
 		return invalidParameter(131008, "parameter 'to' is required"), true
-	case !isPhoneDigits(m.To):
+	case !isMSISDN(strings.TrimPrefix(m.To, "+")):
 		return invalidParameter(131009, "parameter 'to' must be a phone number: digits, country code first"), true
 	case m.Type != "template":
 		return invalidParameter(131009, "type must be \"template\": the sandbox simulates template messages"), true
@@ -378,19 +381,4 @@ func ifEmpty(value, name string) string {
 // consecutive spaces.
 func textParamAllowed(s string) bool {
 	return !strings.ContainsAny(s, "\n\t") && !strings.Contains(s, "     ")
-}
-
-// isPhoneDigits reports whether to is a phone number as the sandbox takes it: an optional '+', then 1 to 15
-// digits.
-func isPhoneDigits(to string) bool {
-	to = strings.TrimPrefix(to, "+")
-	if len(to) == 0 || len(to) > 15 {
-		return false
-	}
-	for i := 0; i < len(to); i++ {
-		if to[i] < '0' || to[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -8,6 +8,7 @@ package sandbox
 import (
 	"bufio"
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -340,6 +341,25 @@ func writeHTML(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html")
 	w.WriteHeader(http.StatusBadGateway)
 	_, _ = io.WriteString(w, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n")
+}
+
+// secretEqual compares a credential in constant time; an empty expected value never matches.
+func secretEqual(got, want string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// isMSISDN reports whether n is an international number as every provider takes it: 7 to 15 digits, country
+// code first (no '+', no leading 0).
+func isMSISDN(n string) bool {
+	if len(n) < 7 || len(n) > 15 || n[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if n[i] < '0' || n[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // maxBody bounds a request body the sandbox reads.
