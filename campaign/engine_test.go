@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -31,6 +32,8 @@ type rig struct {
 	srv  *sandbox.Server
 	url  string
 	plan campaign.Plan
+	// timeout bounds each request (default 5 s).
+	timeout time.Duration
 }
 
 const rigTemplate = `name: engine_test
@@ -40,6 +43,11 @@ body: "Hello {{first_name}}, your code is {{code}}."
 
 // newRig writes n recipients (valid GB mobiles) and starts a sandbox with opts (KeepLog forced on).
 func newRig(t *testing.T, n int, opts sandbox.Options) *rig {
+	return newRigWith(t, n, opts, nil)
+}
+
+// newRigWith is newRig with a middleware between the client and the sandbox (to mangle answers).
+func newRigWith(t *testing.T, n int, opts sandbox.Options, wrap func(http.Handler) http.Handler) *rig {
 	t.Helper()
 	dir := t.TempDir()
 	var b strings.Builder
@@ -51,7 +59,11 @@ func newRig(t *testing.T, n int, opts sandbox.Options) *rig {
 	writeFile(t, filepath.Join(dir, "t.yaml"), rigTemplate)
 	opts.KeepLog = true
 	srv := sandbox.New(opts)
-	hs := httptest.NewServer(srv)
+	var h http.Handler = srv
+	if wrap != nil {
+		h = wrap(srv)
+	}
+	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
 	r := &rig{t: t, dir: dir, srv: srv, url: hs.URL}
 	r.plan = campaign.Plan{CSVPath: filepath.Join(dir, "r.csv"), TemplatePath: filepath.Join(dir, "t.yaml"),
@@ -86,7 +98,11 @@ func (r *rig) send(plan campaign.Plan, eo campaign.EngineOptions) (campaign.Snap
 		r.t.Fatal(err)
 	}
 	defer sess.Close()
-	prov, err := open.Provider(plan.Profile, providers.ClientOptions{Concurrency: 16, Timeout: 5 * time.Second})
+	timeout := r.timeout
+	if timeout == 0 {
+		timeout = 5 * time.Second
+	}
+	prov, err := open.Provider(plan.Profile, providers.ClientOptions{Concurrency: 16, Timeout: timeout})
 	if err != nil {
 		r.t.Fatal(err)
 	}

@@ -79,11 +79,15 @@ func (p *confirmPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return p, nil
 }
 
-// submit confirms when the field holds the number of messages or "send"; anything else is refused.
+// digitGroups are the thousands separators people may type in the number.
+var digitGroups = strings.NewReplacer(",", "", "_", "", " ", "")
+
+// submit confirms when the field holds the number of messages (thousands separators allowed) or "send";
+// anything else is refused.
 func (p *confirmPane) submit() tea.Cmd {
 	typed := strings.TrimSpace(p.typed)
 	switch {
-	case typed == strconv.Itoa(p.ready) || strings.EqualFold(typed, "send"):
+	case digitGroups.Replace(typed) == strconv.Itoa(p.ready) || strings.EqualFold(typed, "send"):
 		return emit(confirmedMsg{})
 	case typed == "":
 		p.hint = fmt.Sprintf("Type %d first, then press enter.", p.ready)

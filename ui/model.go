@@ -82,7 +82,7 @@ func newModel(ctx context.Context, cfg Config, start engineStarter) *model {
 	m := &model{common: c, ctx: ctx, start: start, help: help.New(),
 		setup: newSetupPane(c, ctx, cfg), preview: newPreviewPane(c), confirm: newConfirmPane(c),
 		dashboard: newDashboardPane(c), summary: newSummaryPane(c),
-		spinner: spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Spinner))}
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.styles.Spinner))}
 	m.help.Styles = c.styles.Help
 	m.resize()
 	return m

@@ -106,8 +106,7 @@ func (p *previewPane) note() string {
 	kept, all := len(p.result.rows), p.result.summary.Rows
 	held := fmt.Sprintf(" %s in the table.", plural(kept, "row"))
 	if kept < all {
-		held = fmt.Sprintf(" The table holds the first %s of %s rows; the dry run and the send cover them all.",
-			thousands(kept), thousands(all))
+		held = fmt.Sprintf(" First %s of %s rows shown; the dry run and the send cover all.", thousands(kept), thousands(all))
 	}
 	return p.styles.Muted.Render(fit(held, width))
 }

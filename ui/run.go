@@ -110,7 +110,11 @@ func (m *model) farewell() string {
 		return fmt.Sprintf("Campaign %s stopped at once: the state store is consistent and rows in flight are unknown.\n"+
 			"Run herald again to resume; herald export --campaign %s writes the results CSV.", name, name)
 	case m.ran:
-		return fmt.Sprintf("Campaign %s: %s. Results CSV: %s", m.sess.Info.Name, countsLine(m.summary.counts), m.summary.outPath)
+		line := fmt.Sprintf("Campaign %s: %s.\nResults CSV: %s", m.sess.Info.Name, countsLine(m.summary.counts), m.summary.outPath)
+		if m.summary.exitCode() == exitStopped {
+			line += "\nStopped before the end: run herald again on the same files to resume; nobody is messaged twice."
+		}
+		return line
 	}
 	return ""
 }

@@ -69,7 +69,7 @@ type setupPane struct {
 func newSetupPane(c common, ctx context.Context, cfg Config) *setupPane {
 	s := &setupPane{common: c, ctx: ctx, plan: cfg.Plan, profiles: cfg.Config,
 		keepRate: cfg.RateGiven, keepConcurrency: cfg.ConcurrencyGiven,
-		spinner: spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Spinner))}
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.styles.Spinner))}
 	s.names = []string{cfg.Plan.Profile.Name}
 	if cfg.Config != nil {
 		s.names = cfg.Config.Names()

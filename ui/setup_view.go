@@ -98,7 +98,7 @@ func (s *setupPane) profileText() string {
 	}
 	where := "provider " + p.Provider
 	if p.Provider == campaign.SandboxProfile && p.BaseURL == "" {
-		where = "built-in simulator, nothing leaves this computer"
+		where = "built-in simulator"
 	}
 	pace := rateText(s.plan.Rate)
 	if s.plan.Concurrency > 0 {

@@ -35,15 +35,18 @@ type summaryPane struct {
 	// snap is the run's last snapshot; nil when there was nothing to send.
 	snap   *campaign.Snapshot
 	counts map[string]int
-	err    error
+	// notes are the session's notes: rows recovered as unknown, rows put back in the queue.
+	notes []string
+	err   error
 }
 
 // newSummaryPane returns an empty summary; set fills it.
 func newSummaryPane(c common) *summaryPane { return &summaryPane{common: c} }
 
-// set shows the outcome of a run (snap nil when nothing was left to send).
-func (p *summaryPane) set(name, outPath string, snap *campaign.Snapshot, counts map[string]int, err error) {
-	*p = summaryPane{common: p.common, campaign: name, outPath: outPath, snap: snap, counts: counts, err: err}
+// set shows the outcome of the session's run (snap nil when nothing was left to send).
+func (p *summaryPane) set(sess *campaign.Session, snap *campaign.Snapshot, counts map[string]int, err error) {
+	*p = summaryPane{common: p.common, campaign: sess.Info.Name, outPath: sess.Input.Plan.OutPath, snap: snap,
+		counts: counts, notes: sess.Notes, err: err}
 }
 
 // exitCode is the campaign's exit code as SPEC.md defines it for send.
@@ -93,6 +96,9 @@ func (p *summaryPane) View() string {
 	console.WriteCounts(&counts, p.counts)
 	lines = append(lines, "", formRow(p.common, "All rows", dedent(counts.String())), "",
 		formRow(p.common, "Results CSV", p.outPath))
+	for _, n := range p.notes {
+		lines = append(lines, formRow(p.common, "Note", st.Warn.Render(n)))
+	}
 	if p.err != nil {
 		lines = append(lines, formRow(p.common, "Problem", st.Error.Render(p.err.Error())))
 	}
