@@ -14,6 +14,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -35,6 +36,11 @@ const (
 )
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// herald's live heap is small (the duplicate-number set is most of it); collecting at 40% growth instead
+		// of 100% keeps a million-row preview or send under 100 MB at a few percent more CPU.
+		debug.SetGCPercent(40)
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

@@ -236,21 +236,3 @@ func rowProblem(num int, column string, p *Problem) *Problem {
 	return &Problem{Code: p.Code, Reason: prefix + ": " + p.Reason}
 }
 
-// numberSet remembers the numbers seen so far and the row of each, compactly: a normalized number has at most
-// 15 digits and fits a uint64.
-type numberSet struct{ m map[uint64]int32 }
-
-func newNumberSet() *numberSet { return &numberSet{m: make(map[uint64]int32, 1024)} }
-
-// add records number at row and returns the first row that had it and whether this is a repeat.
-func (s *numberSet) add(number string, row int) (int, bool) {
-	k, err := strconv.ParseUint(number, 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	if first, ok := s.m[k]; ok {
-		return int(first), true
-	}
-	s.m[k] = int32(row)
-	return row, false
-}

@@ -70,6 +70,14 @@ func countsLine(counts map[string]int) string {
 	return strings.Join(parts, " · ")
 }
 
+// fitPath cuts a path to width cells from the left, so its file name stays: …/templates/spring_sale.yaml.
+func fitPath(path string, width int) string {
+	if over := ansi.StringWidth(path) - width; over > 0 && width > 1 {
+		return ansi.TruncateLeft(path, over+1, "…")
+	}
+	return path
+}
+
 // oneLine replaces line breaks with spaces, for cells and list lines.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")

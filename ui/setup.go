@@ -312,7 +312,7 @@ func (s *setupPane) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{k.Picker.Select, k.Picker.Open, k.Picker.Back, withHelp(k.Back, "cancel")},
 			{k.Picker.Up, k.Picker.Down, k.Picker.GoToTop, k.Picker.GoToLast}}
 	}
-	return [][]key.Binding{{withHelp(k.Continue, "preview")}, {k.Up, k.Down, k.Focus},
+	return [][]key.Binding{{withHelp(k.Continue, "preview")}, {k.Up, k.Down, withHelp(k.Focus, "next field")},
 		{withHelp(k.Change, "change file / profile"), withHelp(k.Left, "previous profile"), withHelp(k.Right, "next profile")}}
 }
 

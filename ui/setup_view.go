@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"herald/campaign"
 )
@@ -23,7 +24,7 @@ func (s *setupPane) View() string {
 	}
 	st := s.styles
 	lines := []string{
-		s.fieldRow(fieldCSV, "Recipients", orText(s.plan.CSVPath, "none: press c to choose a .csv file")),
+		s.fieldRow(fieldCSV, "Recipients", orText(fitPath(s.plan.CSVPath, s.valueWidth()), "none: press c to choose a .csv file")),
 		s.fieldRow(fieldTemplate, "Template", s.templateText()),
 		s.fieldRow(fieldProfile, "Profile", s.profileText()),
 	}
@@ -45,7 +46,7 @@ func (s *setupPane) View() string {
 			"",
 			formRow(s.common, "Check", s.checkText()),
 			formRow(s.common, "Campaign", s.campaignText()),
-			formRow(s.common, "Results", info.plan.OutPath))
+			formRow(s.common, "Results", fitPath(info.plan.OutPath, s.valueWidth())))
 		if s.ready() {
 			lines = append(lines, "", paragraph(s.common, st.Muted, "Enter shows each message as the recipient will see it."))
 		}
@@ -59,7 +60,7 @@ func (s *setupPane) fieldRow(f setupField, label, value string) string {
 	if f == s.focus {
 		marker, style = s.styles.Focused.Render("›")+" ", s.styles.Focused
 	}
-	return marker + style.Width(labelWidth).Render(label) + fit(value, s.width-labelWidth-2)
+	return marker + style.Width(labelWidth).Render(label) + fit(value, s.valueWidth())
 }
 
 // formRow is a label and a value wrapped in the value column.
@@ -77,13 +78,19 @@ func orText(s, alt string) string {
 	return s
 }
 
+// valueWidth is the width of the form's value column.
+func (s *setupPane) valueWidth() int { return max(s.width-labelWidth-2, 10) }
+
 // templateText is the template path and, once read, its name and language.
 func (s *setupPane) templateText() string {
-	t := orText(s.plan.TemplatePath, "none: press c to choose a .yaml file")
-	if s.info != nil {
-		t += fmt.Sprintf(" · %s (%s)", s.info.template, s.info.language)
+	if s.plan.TemplatePath == "" {
+		return "none: press c to choose a .yaml file"
 	}
-	return t
+	name := ""
+	if s.info != nil {
+		name = fmt.Sprintf(" · %s (%s)", s.info.template, s.info.language)
+	}
+	return fitPath(s.plan.TemplatePath, s.valueWidth()-ansi.StringWidth(name)) + name
 }
 
 // profileText is the profile's name, what it sends to and the pace.
@@ -172,7 +179,7 @@ func (s *setupPane) checkText() string {
 		head += "\n" + st.Warn.Render("No row can be sent: fix the CSV or the template.")
 	}
 	lines := []string{head}
-	width := max(s.width-labelWidth-2, 10)
+	width := s.valueWidth()
 	// The rest of the form takes about 20 lines: list as many kinds of problem as the room allows.
 	shown := min(max(s.height-20, 2), 8)
 	for i, p := range sum.Problems {
@@ -192,8 +199,11 @@ func (s *setupPane) campaignText() string {
 	switch {
 	case prior == nil:
 		return info.plan.Campaign + ": new campaign"
+	case prior.sameInput && prior.info.Counts[campaign.StatusReady] == 0:
+		return fmt.Sprintf("%s was run before (%s): %s. Nothing is left to send; its summary can send the failures again.",
+			info.plan.Campaign, prior.info.Status, countsLine(prior.info.Counts))
 	case prior.sameInput:
-		return fmt.Sprintf("%s was run before (%s): %s. Sending again continues it; nobody is messaged twice.",
+		return fmt.Sprintf("%s was run before (%s): %s. Sending continues it; nobody is messaged twice.",
 			info.plan.Campaign, prior.info.Status, countsLine(prior.info.Counts))
 	default:
 		return fmt.Sprintf("%s was run before with another CSV or template (%s): sending checks the rows again and skips numbers already messaged.",

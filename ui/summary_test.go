@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"herald/campaign"
+)
+
+func TestSummaryExitCodeAndRetry(t *testing.T) {
+	cases := []struct {
+		name   string
+		state  string // the run's end; "" when nothing was left to send
+		counts map[string]int
+		code   int
+		retry  bool
+	}{
+		{"all sent", campaign.StateFinished, map[string]int{"sent": 22}, exitOK, false},
+		{"all ready rows sent, some invalid", campaign.StateFinished, map[string]int{"sent": 22, "invalid": 3}, exitPartial, false},
+		{"some failed", campaign.StateFinished, map[string]int{"sent": 20, "failed": 2}, exitPartial, true},
+		{"some unknown", campaign.StateFinished, map[string]int{"sent": 21, "unknown": 1}, exitPartial, false},
+		{"stopped with rows left", campaign.StateStopped, map[string]int{"sent": 10, "ready": 12}, exitStopped, true},
+		{"stopped at the last row", campaign.StateStopped, map[string]int{"sent": 22}, exitStopped, false},
+		{"nothing left to send", "", map[string]int{"sent": 22}, exitOK, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newSummaryPane(newCommon())
+			p.campaign, p.counts = "c", tc.counts
+			if tc.state != "" {
+				p.snap = &campaign.Snapshot{State: tc.state}
+			}
+			if got := p.exitCode(); got != tc.code {
+				t.Errorf("exit code %d, want %d", got, tc.code)
+			}
+			msgs := press(p, "r")
+			if retried := len(msgs) == 1 && msgs[0] == (retryRequestMsg{}); retried != tc.retry {
+				t.Errorf("r asked to send again: %v, want %v", retried, tc.retry)
+			}
+			if msgs := press(p, "n"); len(msgs) != 1 || msgs[0] != (newCampaignMsg{}) {
+				t.Errorf("n: %v, want a new campaign", msgs)
+			}
+		})
+	}
+}
+
+func TestSummaryContinuesAStoppedRun(t *testing.T) {
+	run := newFakeRunner(runningSnapshot())
+	m, ended := runningModel(t, run)
+	drive(t, m, keyPress("c"))
+	drive(t, m, keyPress("y"))
+	final := run.Snapshot()
+	final.State = campaign.StateStopped
+	run.release <- final
+	var done tea.Msg
+	for done == nil {
+		if msg, ok := (<-ended).(runDoneMsg); ok {
+			done = msg
+		}
+	}
+	drive(t, m, done)
+	if m.active != screenSummary {
+		t.Fatalf("after the run: screen %d", m.active)
+	}
+	view := flat(m.View())
+	for _, want := range []string{"Campaign sample-spring_sale stopped", "Reason: " + reasonUserCancel,
+		"22 rows not sent yet: r sends them"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("summary lacks %q:\n%s", want, m.View())
+		}
+	}
+	drive(t, m, keyPress("r"))
+	if m.active != screenConfirm || m.sess == nil || !m.sess.Resumed {
+		t.Fatalf("r: screen %d, status %q", m.active, m.status)
+	}
+	view = flat(m.View())
+	for _, want := range []string{"Send 22 messages", "--retry-failed: 0 rows"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("confirm lacks %q:\n%s", want, m.View())
+		}
+	}
+}
