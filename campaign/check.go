@@ -235,4 +235,3 @@ func rowProblem(num int, column string, p *Problem) *Problem {
 	}
 	return &Problem{Code: p.Code, Reason: prefix + ": " + p.Reason}
 }
-
