@@ -96,7 +96,10 @@ type campaignFlags struct {
 	rate          string
 	yes           bool
 	configGiven   bool
-	templateGiven bool
+	rateGiven     bool
+	concGiven     bool
+	// cfg is the loaded config file (set when the profile was resolved).
+	cfg *campaign.Config
 }
 
 func newCampaignFlags(name string, stderr io.Writer) (*flag.FlagSet, *campaignFlags) {
@@ -133,8 +136,10 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool)
 		switch fl.Name {
 		case "config":
 			f.configGiven = true
-		case "template":
-			f.templateGiven = true
+		case "rate":
+			f.rateGiven = true
+		case "concurrency":
+			f.concGiven = true
 		}
 	})
 	if f.plan.CSVPath == "" && f.plan.TemplatePath == "" {
@@ -149,6 +154,7 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool)
 	if err != nil {
 		return campaign.InputError(err)
 	}
+	f.cfg = cfg
 	for _, w := range cfg.Warnings {
 		fmt.Fprintln(fs.Output(), w)
 	}
@@ -207,7 +213,7 @@ func runTUI(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "herald: the TUI needs a terminal; use herald preview or herald send --yes in scripts")
 		return 2
 	}
-	return ui.Run(ctx, ui.Config{Plan: f.plan})
+	return ui.Run(ctx, ui.Config{Plan: f.plan, Config: f.cfg, RateGiven: f.rateGiven, ConcurrencyGiven: f.concGiven})
 }
 
 func runPreview(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -238,7 +238,7 @@ func (e *Engine) Run(ctx context.Context) (Snapshot, error) {
 	if err := e.store.SetCampaignStatus(e.info.ID, StateRunning, ""); err != nil {
 		return e.Snapshot(), err
 	}
-	e.prog.event(EventStarted, fmt.Sprintf("%d rows to send at %s", ready, rateText(e.opts.Rate)))
+	e.prog.event(EventStarted, fmt.Sprintf("%d rows to send at %s", ready, RateText(e.opts.Rate)))
 
 	e.jobs = make(chan job, 256)
 	feedDone := make(chan error, 1)
@@ -381,15 +381,9 @@ func (e *Engine) tick(done <-chan struct{}) {
 			} else if !warned && float64(e.opts.Concurrency) < e.opts.Rate*lat.Seconds() {
 				warned = true
 				e.prog.event(EventWarning, fmt.Sprintf("--concurrency %d cannot sustain %s at %v latency: about %d needed",
-					e.opts.Concurrency, rateText(e.opts.Rate), lat.Round(time.Millisecond), need))
+					e.opts.Concurrency, RateText(e.opts.Rate), lat.Round(time.Millisecond), need))
 			}
 		}
 	}
 }
 
-func rateText(r float64) string {
-	if math.IsInf(r, 1) {
-		return "an unlimited rate"
-	}
-	return strconv.FormatFloat(r, 'f', -1, 64) + "/s"
-}

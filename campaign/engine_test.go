@@ -98,6 +98,9 @@ func (r *rig) send(plan campaign.Plan, eo campaign.EngineOptions) (campaign.Snap
 		r.t.Fatal(err)
 	}
 	defer sess.Close()
+	if err := sess.Begin(); err != nil {
+		r.t.Fatal(err)
+	}
 	timeout := r.timeout
 	if timeout == 0 {
 		timeout = 5 * time.Second

@@ -179,6 +179,9 @@ func (j *Journal) wait(ctx context.Context, op journalOp) error {
 	if err := j.Err(); err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("state store journal: %w", err)
+	}
 	if err := j.send(ctx, op); err != nil {
 		return fmt.Errorf("state store journal: %w", err)
 	}

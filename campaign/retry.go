@@ -89,7 +89,7 @@ func (p *pacer) recover(now time.Time) {
 	p.limiter.SetBurst(burstFor(next))
 	p.prog.setTarget(next)
 	if next == p.configured {
-		p.prog.event(EventRecover, "pace back to "+rateText(next))
+		p.prog.event(EventRecover, "pace back to "+RateText(next))
 	}
 }
 

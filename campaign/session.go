@@ -31,6 +31,8 @@ type Session struct {
 	// rows requeued.
 	Notes  []string
 	unlock func() error
+	// resend counts the rows Begin will put back in the queue.
+	resend int
 }
 
 // Fingerprint identifies a campaign's input: the CSV's bytes, the template file's bytes and the options that
@@ -80,25 +82,50 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 	} else if n > 0 {
 		s.Notes = append(s.Notes, fmt.Sprintf("%d rows were in flight when herald last stopped: they are unknown now (--resend-unknown sends them again)", n))
 	}
-	if in.Plan.ResendUnknown {
-		n, err := st.Requeue(id, StatusUnknown)
-		if err != nil {
-			return nil, err
-		}
-		s.Notes = append(s.Notes, fmt.Sprintf("--resend-unknown: %d unknown rows will be sent again", n))
-	}
-	if in.Plan.RetryFailed {
-		n, err := st.RequeueRetryable(id)
-		if err != nil {
-			return nil, err
-		}
-		s.Notes = append(s.Notes, fmt.Sprintf("--retry-failed: %d rows that failed for a passing reason will be sent again", n))
-	}
 	if s.Counts, err = st.Counts(id); err != nil {
 		return nil, err
 	}
+	if in.Plan.ResendUnknown {
+		n := s.Counts[StatusUnknown]
+		s.resend += n
+		s.Notes = append(s.Notes, fmt.Sprintf("--resend-unknown: %d unknown rows will be sent again", n))
+	}
+	if in.Plan.RetryFailed {
+		n, err := st.CountRetryable(id)
+		if err != nil {
+			return nil, err
+		}
+		s.resend += n
+		s.Notes = append(s.Notes, fmt.Sprintf("--retry-failed: %d rows that failed for a passing reason will be sent again", n))
+	}
 	ok = true
 	return s, nil
+}
+
+// ToSend is how many rows a run would send: the ready rows and those the plan asks to send again.
+func (s *Session) ToSend() int { return s.Counts[StatusReady] + s.resend }
+
+// Begin puts the rows the plan asks to send again (--resend-unknown, --retry-failed) back in the queue. It is
+// called once the user has confirmed, so that backing out changes nothing.
+func (s *Session) Begin() error {
+	id := s.Info.ID
+	if s.Input.Plan.ResendUnknown {
+		if _, err := s.Store.Requeue(id, StatusUnknown); err != nil {
+			return err
+		}
+	}
+	if s.Input.Plan.RetryFailed {
+		if _, err := s.Store.RequeueRetryable(id); err != nil {
+			return err
+		}
+	}
+	s.resend = 0
+	counts, err := s.Store.Counts(id)
+	if err != nil {
+		return err
+	}
+	s.Counts = counts
+	return nil
 }
 
 // plan checks the CSV into the store, or finds it planned already.
@@ -123,7 +150,10 @@ func (s *Session) plan(ctx context.Context, rows *atomic.Int64) error {
 	if err != nil {
 		return err
 	}
-	if existed {
+	switch {
+	case existed && prev.Status == StatePlanning:
+		s.Notes = append(s.Notes, fmt.Sprintf("the check of campaign %s did not finish last time: it was checked again", info.Name))
+	case existed:
 		s.Notes = append(s.Notes, fmt.Sprintf("the CSV or template changed since campaign %s last ran: it was checked again; numbers already messaged are skipped", info.Name))
 	}
 	sum, err := in.Checker().Run(ctx, func(r *CheckedRow) error {

@@ -299,6 +299,17 @@ func (s *Store) RequeueRetryable(id int64) (int, error) {
 		time.Now().UnixMilli(), id)
 }
 
+// CountRetryable counts the failed rows RequeueRetryable would make ready again.
+func (s *Store) CountRetryable(id int64) (int, error) {
+	var n int
+	err := s.db.QueryRow(`SELECT COUNT(*) FROM rows WHERE campaign_id = ? AND status = 'failed'
+		AND error_class IN ('retryable', 'rate_limited', 'unknown')`, id).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("campaign %d: count retryable rows: %w", id, err)
+	}
+	return n, nil
+}
+
 // requeue sets the rows matching where (arguments after the time and the campaign id) back to ready.
 func (s *Store) requeue(id int64, where string, args ...any) (int, error) {
 	res, err := s.db.Exec(`UPDATE rows SET status = 'ready', message_id = '', error_code = '', error = '',

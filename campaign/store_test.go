@@ -740,3 +740,17 @@ func TestFieldsEncoding(t *testing.T) {
 		}
 	}
 }
+
+func FuzzFieldsEncoding(f *testing.F) {
+	f.Add([]byte("447911123456\x00Zoë\x00\x0015%"))
+	f.Add(appendFields(nil, []string{"a", "bc"}))
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		decodeFields(raw) // arbitrary bytes: an error, never a panic
+		fields := strings.Split(string(raw), "\x00")
+		got, err := decodeFields(appendFields(nil, fields))
+		if err != nil || !reflect.DeepEqual(got, fields) {
+			t.Fatalf("%q came back as %q, %v", fields, got, err)
+		}
+	})
+}

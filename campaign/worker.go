@@ -42,6 +42,7 @@ func (e *Engine) process(j job) {
 			return
 		}
 		e.prog.inFlight.Add(1)
+		began := time.Now() // the latency that sizes the pool includes the wait for the in-flight record
 		if err := e.journal.MarkInFlight(e.sendCtx, j.row, attempt); err != nil {
 			e.prog.inFlight.Add(-1)
 			if !errors.Is(err, context.Canceled) {
@@ -50,7 +51,6 @@ func (e *Engine) process(j job) {
 			return
 		}
 		msg.Ref = e.ref(j.row, attempt)
-		began := time.Now()
 		rcpt, err := e.prov.Send(e.sendCtx, msg)
 		e.latency.observe(time.Since(began))
 		e.prog.inFlight.Add(-1)
@@ -96,7 +96,7 @@ func (e *Engine) process(j job) {
 		default:
 			out.Status = StatusUnknown
 			if e.sendCtx.Err() != nil {
-				out.Code, out.Error = "interrupted", "herald stopped while the request was in flight: it may have been sent; not resent unless --resend-unknown"
+				out.Code, out.Error = CodeInterrupted, "herald stopped while the request was in flight: it may have been sent; not resent unless --resend-unknown"
 			}
 			e.final(j, out)
 			return

@@ -34,6 +34,9 @@ type engineStarter func(sess *campaign.Session) (runner, io.Closer, error)
 // auto-pause that waits for the user (StopOnPause false).
 func startEngine(sess *campaign.Session) (runner, io.Closer, error) {
 	plan := sess.Input.Plan
+	if err := sess.Begin(); err != nil {
+		return nil, nil, err
+	}
 	prov, err := open.Provider(plan.Profile, providers.ClientOptions{Concurrency: max(plan.Concurrency, 64)})
 	if err != nil {
 		return nil, nil, campaign.InputError(err)

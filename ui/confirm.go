@@ -2,10 +2,8 @@ package ui
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -44,7 +42,7 @@ func (p *confirmPane) setSession(sess *campaign.Session) {
 	plan := sess.Input.Plan
 	*p = confirmPane{common: p.common, campaign: sess.Info.Name, template: sess.Input.Template.Name,
 		profile: plan.Profile.Name, outPath: plan.OutPath, rate: plan.Rate,
-		ready: sess.Counts[campaign.StatusReady], resumed: sess.Resumed, counts: sess.Counts, notes: sess.Notes}
+		ready: sess.ToSend(), resumed: sess.Resumed, counts: sess.Counts, notes: sess.Notes}
 }
 
 // Init implements tea.Model.
@@ -98,23 +96,16 @@ func (p *confirmPane) submit() tea.Cmd {
 	return nil
 }
 
-// estimate is how long sending n messages takes at rate r, 0 when the rate is unlimited.
-func estimate(n int, r float64) time.Duration {
-	if r <= 0 || math.IsInf(r, 1) {
-		return 0
-	}
-	return time.Duration(float64(n) / r * float64(time.Second))
-}
 
 // View implements tea.Model.
 func (p *confirmPane) View() string {
 	st := p.styles
 	about := "as fast as the provider answers"
-	if d := estimate(p.ready, p.rate); d > 0 {
+	if d := campaign.Estimate(p.ready, p.rate); d > 0 {
 		about = "about " + console.Duration(d)
 	}
 	question := fmt.Sprintf("Send %s with %s via %s at %s, %s?", plural(p.ready, "message"), p.template,
-		p.profile, rateText(p.rate), about)
+		p.profile, campaign.RateText(p.rate), about)
 	state := "new"
 	if p.resumed {
 		state = "started before, continuing: nobody is messaged twice"

@@ -149,7 +149,7 @@ func TestQuitDuringARunStopsGracefullyThenForces(t *testing.T) {
 	if !waitRunDone(t, ended) {
 		t.Fatal("the forced quit did not cancel the run")
 	}
-	if code, farewell := m.shutdown(); code != exitStopped || !strings.Contains(farewell, "Run herald again to resume") {
+	if code, farewell := m.shutdown(); code != campaign.ExitStopped || !strings.Contains(farewell, "Run herald again to resume") {
 		t.Errorf("forced quit: exit %d, farewell %q", code, farewell)
 	}
 }
@@ -170,8 +170,8 @@ func TestQuitDuringARunWaitsForTheResultsThenQuits(t *testing.T) {
 	if !drive(t, m, done) {
 		t.Fatal("the run ended after q, but herald did not quit")
 	}
-	if code, _ := m.shutdown(); code != exitStopped {
-		t.Errorf("exit code %d, want %d", code, exitStopped)
+	if code, _ := m.shutdown(); code != campaign.ExitStopped {
+		t.Errorf("exit code %d, want %d", code, campaign.ExitStopped)
 	}
 }
 

@@ -24,22 +24,17 @@ const paneChrome = 3
 func (d *dashboardPane) SetSize(width, height int) {
 	d.setSize(width, height)
 	d.bar.Width = max(width-2-len(" 100%  of ")-2*len("1,000,000"), 10)
-	w, h := d.listSize()
-	d.failures.Width, d.failures.Height = w, h
-	d.events.Width, d.events.Height = w, max(d.height-dashboardHead-2*paneChrome-h, 1)
-	if d.width >= sideBySide {
-		d.events.Height = h
+	// A framed list adds 4 columns (border and padding) and paneChrome lines to its viewport.
+	room := max(d.height-dashboardHead, 2*paneChrome+2)
+	if d.width >= sideBySide { // failures get three fifths of the width: their lines are longer
+		failWidth := d.width * 3 / 5
+		d.failures.Width, d.failures.Height = failWidth-4, room-paneChrome
+		d.events.Width, d.events.Height = d.width-failWidth-1-4, room-paneChrome
+	} else {
+		d.failures.Width, d.failures.Height = d.width-4, max((room-2*paneChrome)/2, 1)
+		d.events.Width, d.events.Height = d.width-4, max(room-2*paneChrome-d.failures.Height, 1)
 	}
 	d.refresh(d.snap)
-}
-
-// listSize is the room inside one framed list (the failures; the events take the rest).
-func (d *dashboardPane) listSize() (int, int) {
-	room := max(d.height-dashboardHead, 2*paneChrome+2)
-	if d.width >= sideBySide {
-		return d.width/2 - 5, room - paneChrome
-	}
-	return d.width - 4, max((room-2*paneChrome)/2, 1)
 }
 
 // View implements tea.Model.
@@ -93,11 +88,11 @@ func countsText(s campaign.Snapshot) string {
 func paceText(s campaign.Snapshot) string {
 	rate := "…"
 	if s.Rate > 0 {
-		rate = rateText(s.Rate)
+		rate = campaign.RateText(s.Rate)
 	}
-	pace := fmt.Sprintf("rate %s of %s", rate, rateText(s.ConfiguredRate))
+	pace := fmt.Sprintf("rate %s of %s", rate, campaign.RateText(s.ConfiguredRate))
 	if s.TargetRate > 0 && s.TargetRate < s.ConfiguredRate {
-		pace += fmt.Sprintf(" (slowed to %s after rate limits)", rateText(s.TargetRate))
+		pace += fmt.Sprintf(" (slowed to %s after rate limits)", campaign.RateText(s.TargetRate))
 	}
 	pace += " · elapsed " + console.Duration(s.Elapsed)
 	if s.ETA > 0 {

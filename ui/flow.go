@@ -11,8 +11,8 @@ import (
 )
 
 // flow moves the campaign along: it answers the panes' requests with commands and the commands' answers
-// with screen changes. ok is false for messages it does not handle.
-func (m *model) flow(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+// with screen changes. It reports false for messages it does not handle.
+func (m *model) flow(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case goPreviewMsg:
 		m.plan = msg.info.plan
@@ -45,9 +45,9 @@ func (m *model) flow(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		m.dashboard.finish(msg.snap)
 		m.lastSnap, m.runErr = &msg.snap, msg.err
 		_, _, tick := m.startBusy("Writing the results CSV")
-		cmd := finishCmd(m.sess, m.closer)
+		finish := finishCmd(m.sess, m.closer)
 		m.closer = nil
-		return tea.Batch(cmd, tick), true
+		return tea.Batch(finish, tick), true
 	case finishedMsg:
 		m.stopBusy()
 		return m.finished(msg), true
@@ -56,9 +56,9 @@ func (m *model) flow(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		m.runCancel()
 		return tea.Quit, true
 	case newCampaignMsg:
-		cmd := m.closeSession()
+		closing := m.closeSession()
 		m.show(screenSetup)
-		return tea.Batch(cmd, m.setup.load()), true
+		return tea.Batch(closing, m.setup.load()), true
 	case sessionClosedMsg:
 		if msg.err != nil {
 			m.status, m.statusErr = msg.err.Error(), true
@@ -95,7 +95,7 @@ func (m *model) prepared(msg preparedMsg) tea.Cmd {
 		return nil
 	}
 	m.sess = msg.sess
-	if m.sess.Counts[campaign.StatusReady] == 0 {
+	if m.sess.ToSend() == 0 {
 		m.lastSnap, m.runErr = nil, nil
 		_, _, tick := m.startBusy("Writing the results CSV")
 		return tea.Batch(finishCmd(m.sess, nil), tick)

@@ -78,8 +78,8 @@ func TestSetupShowsFileErrorsAndStays(t *testing.T) {
 	if !strings.Contains(flat(m.View()), "missing.csv") {
 		t.Errorf("the error does not name the file:\n%s", m.View())
 	}
-	if code, _ := m.shutdown(); code != exitInput {
-		t.Errorf("exit code %d, want %d", code, exitInput)
+	if code, _ := m.shutdown(); code != campaign.ExitInput {
+		t.Errorf("exit code %d, want %d", code, campaign.ExitInput)
 	}
 }
 

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"math"
 	"strconv"
 	"strings"
 
@@ -36,13 +35,6 @@ func plural[T ~int | ~int64](n T, word string) string {
 	return thousands(n) + " " + word + "s"
 }
 
-// rateText is a pace for people: "20/s", "12.5/s", "an unlimited rate".
-func rateText(r float64) string {
-	if math.IsInf(r, 1) {
-		return "an unlimited rate"
-	}
-	return strconv.FormatFloat(math.Round(r*10)/10, 'f', -1, 64) + "/s"
-}
 
 // fit cuts s to width cells, ending with … when it was longer.
 func fit(s string, width int) string {

@@ -91,13 +91,13 @@ func (m *model) shutdown() (int, string) {
 func (m *model) exitCode() int {
 	switch {
 	case m.forced || m.running:
-		return exitStopped
+		return campaign.ExitStopped
 	case m.ran:
 		return m.summary.exitCode()
 	case m.active == screenSetup && (m.setup.err != nil || m.setup.profileErr != nil):
-		return exitInput
+		return campaign.ExitInput
 	}
-	return exitOK
+	return campaign.ExitOK
 }
 
 // farewell is what to print once the screen is restored: where the results are, or how to resume.
@@ -111,7 +111,7 @@ func (m *model) farewell() string {
 			"Run herald again to resume; herald export --campaign %s writes the results CSV.", name, name)
 	case m.ran:
 		line := fmt.Sprintf("Campaign %s: %s.\nResults CSV: %s", m.sess.Info.Name, countsLine(m.summary.counts), m.summary.outPath)
-		if m.summary.exitCode() == exitStopped {
+		if m.summary.exitCode() == campaign.ExitStopped {
 			line += "\nStopped before the end: run herald again on the same files to resume; nobody is messaged twice."
 		}
 		return line

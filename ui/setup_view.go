@@ -107,7 +107,7 @@ func (s *setupPane) profileText() string {
 	if p.Provider == campaign.SandboxProfile && p.BaseURL == "" {
 		where = "built-in simulator"
 	}
-	pace := rateText(s.plan.Rate)
+	pace := campaign.RateText(s.plan.Rate)
 	if s.plan.Concurrency > 0 {
 		pace += fmt.Sprintf(", %d in flight", s.plan.Concurrency)
 	}

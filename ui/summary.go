@@ -19,14 +19,6 @@ type (
 	newCampaignMsg struct{}
 )
 
-// Exit codes (SPEC.md "Exit codes").
-const (
-	exitOK      = 0
-	exitPartial = 1
-	exitInput   = 2
-	exitStopped = 3
-)
-
 // summaryPane closes a run: what happened in it, the rows per status in the store, the results CSV, and what
 // can be done next (send the rest again, start another campaign, quit).
 type summaryPane struct {
@@ -51,13 +43,7 @@ func (p *summaryPane) set(sess *campaign.Session, snap *campaign.Snapshot, count
 
 // exitCode is the campaign's exit code as SPEC.md defines it for send.
 func (p *summaryPane) exitCode() int {
-	switch {
-	case p.snap != nil && p.snap.State == campaign.StateStopped, p.counts[campaign.StatusReady] > 0:
-		return exitStopped
-	case p.counts[campaign.StatusFailed]+p.counts[campaign.StatusInvalid]+p.counts[campaign.StatusUnknown] > 0:
-		return exitPartial
-	}
-	return exitOK
+	return campaign.ExitCode(p.counts, p.snap != nil && p.snap.State == campaign.StateStopped)
 }
 
 // Init implements tea.Model.
@@ -125,7 +111,7 @@ func (p *summaryPane) headline() string {
 	}
 	line := fmt.Sprintf("Campaign %s %s in %s", p.campaign, s.State, console.Duration(s.Elapsed))
 	if secs := s.Elapsed.Seconds(); secs > 0 && s.Sent > 0 {
-		line += " · " + rateText(float64(s.Sent)/secs) + " on average"
+		line += " · " + campaign.RateText(float64(s.Sent)/secs) + " on average"
 	}
 	return line
 }

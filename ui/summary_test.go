@@ -17,13 +17,13 @@ func TestSummaryExitCodeAndRetry(t *testing.T) {
 		code   int
 		retry  bool
 	}{
-		{"all sent", campaign.StateFinished, map[string]int{"sent": 22}, exitOK, false},
-		{"all ready rows sent, some invalid", campaign.StateFinished, map[string]int{"sent": 22, "invalid": 3}, exitPartial, false},
-		{"some failed", campaign.StateFinished, map[string]int{"sent": 20, "failed": 2}, exitPartial, true},
-		{"some unknown", campaign.StateFinished, map[string]int{"sent": 21, "unknown": 1}, exitPartial, false},
-		{"stopped with rows left", campaign.StateStopped, map[string]int{"sent": 10, "ready": 12}, exitStopped, true},
-		{"stopped at the last row", campaign.StateStopped, map[string]int{"sent": 22}, exitStopped, false},
-		{"nothing left to send", "", map[string]int{"sent": 22}, exitOK, false},
+		{"all sent", campaign.StateFinished, map[string]int{"sent": 22}, campaign.ExitOK, false},
+		{"all ready rows sent, some invalid", campaign.StateFinished, map[string]int{"sent": 22, "invalid": 3}, campaign.ExitPartial, false},
+		{"some failed", campaign.StateFinished, map[string]int{"sent": 20, "failed": 2}, campaign.ExitPartial, true},
+		{"some unknown", campaign.StateFinished, map[string]int{"sent": 21, "unknown": 1}, campaign.ExitPartial, false},
+		{"stopped with rows left", campaign.StateStopped, map[string]int{"sent": 10, "ready": 12}, campaign.ExitStopped, true},
+		{"stopped at the last row", campaign.StateStopped, map[string]int{"sent": 22}, campaign.ExitStopped, false},
+		{"nothing left to send", "", map[string]int{"sent": 22}, campaign.ExitOK, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -60,7 +59,7 @@ func Send(plan campaign.Plan, o SendOptions, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "Campaign %s:\n", sess.Info.Name)
 	}
 	WriteCounts(stderr, sess.Counts)
-	ready := sess.Counts[campaign.StatusReady]
+	ready := sess.ToSend()
 	if ready == 0 {
 		fmt.Fprintln(stdout, "Nothing left to send.")
 		return finishRun(sess, nil, stdout, stderr)
@@ -68,6 +67,9 @@ func Send(plan campaign.Plan, o SendOptions, stdout, stderr io.Writer) int {
 	if !o.Yes && !confirm(o.Stdin, stderr, ready, plan) {
 		fmt.Fprintln(stderr, "Not confirmed: nothing was sent.")
 		return 2
+	}
+	if err := sess.Begin(); err != nil {
+		return fail(err, stderr)
 	}
 	conc := plan.Concurrency
 	prov, err := open.Provider(plan.Profile, providers.ClientOptions{Concurrency: max(conc, 64)})
@@ -122,18 +124,12 @@ func Send(plan campaign.Plan, o SendOptions, stdout, stderr io.Writer) int {
 // confirm asks the user to type the number of messages (or "send").
 func confirm(stdin io.Reader, w io.Writer, ready int, plan campaign.Plan) bool {
 	fmt.Fprintf(w, "\nSend %d messages with %s via %s at %s, about %s?\nType %d (or send) to confirm: ",
-		ready, plan.TemplatePath, plan.Profile.Name, rateLabel(plan.Rate), Duration(estimate(ready, plan.Rate)), ready)
+		ready, plan.TemplatePath, plan.Profile.Name, campaign.RateText(plan.Rate), Duration(campaign.Estimate(ready, plan.Rate)), ready)
 	line, _ := bufio.NewReader(stdin).ReadString('\n')
 	line = strings.TrimSpace(line)
 	return line == strconv.Itoa(ready) || strings.EqualFold(line, "send")
 }
 
-func estimate(n int, r float64) time.Duration {
-	if r <= 0 || math.IsInf(r, 1) {
-		return 0
-	}
-	return time.Duration(float64(n) / r * float64(time.Second))
-}
 
 // finishRun writes the results CSV, prints the summary and returns the exit code.
 func finishRun(sess *campaign.Session, snap *campaign.Snapshot, stdout, stderr io.Writer) int {
@@ -159,15 +155,11 @@ func finishRun(sess *campaign.Session, snap *campaign.Snapshot, stdout, stderr i
 	fmt.Fprintln(stdout, "All rows:")
 	WriteCounts(stdout, counts)
 	fmt.Fprintln(stdout, "Results CSV:", sess.Input.Plan.OutPath)
-	stopped := snap != nil && snap.State == campaign.StateStopped
-	if stopped || counts[campaign.StatusReady] > 0 {
+	code := campaign.ExitCode(counts, snap != nil && snap.State == campaign.StateStopped)
+	if code == campaign.ExitStopped {
 		fmt.Fprintln(stdout, "Stopped before the end: run the same command again to resume.")
-		return 3
 	}
-	if counts[campaign.StatusFailed]+counts[campaign.StatusInvalid]+counts[campaign.StatusUnknown] > 0 {
-		return 1
-	}
-	return 0
+	return code
 }
 
 // ProgressLine is one line of progress for a terminal or a log.
@@ -203,9 +195,3 @@ func Duration(d time.Duration) string {
 	}
 }
 
-func rateLabel(r float64) string {
-	if math.IsInf(r, 1) {
-		return "an unlimited rate"
-	}
-	return strconv.FormatFloat(r, 'f', -1, 64) + "/s"
-}
