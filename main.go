@@ -90,14 +90,14 @@ Run "herald COMMAND -h" for a command's flags. README.md documents every file fo
 
 // campaignFlags are the flags preview, send and the TUI share.
 type campaignFlags struct {
-	plan          campaign.Plan
-	profile       string
-	config        string
-	rate          string
-	yes           bool
-	configGiven   bool
-	rateGiven     bool
-	concGiven     bool
+	plan        campaign.Plan
+	profile     string
+	config      string
+	rate        string
+	yes         bool
+	configGiven bool
+	rateGiven   bool
+	concGiven   bool
 	// cfg is the loaded config file (set when the profile was resolved).
 	cfg *campaign.Config
 }

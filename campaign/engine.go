@@ -386,4 +386,3 @@ func (e *Engine) tick(done <-chan struct{}) {
 		}
 	}
 }
-

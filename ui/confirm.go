@@ -96,7 +96,6 @@ func (p *confirmPane) submit() tea.Cmd {
 	return nil
 }
 
-
 // View implements tea.Model.
 func (p *confirmPane) View() string {
 	st := p.styles

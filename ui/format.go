@@ -35,7 +35,6 @@ func plural[T ~int | ~int64](n T, word string) string {
 	return thousands(n) + " " + word + "s"
 }
 
-
 // fit cuts s to width cells, ending with … when it was longer.
 func fit(s string, width int) string {
 	if width <= 0 {

@@ -130,7 +130,6 @@ func confirm(stdin io.Reader, w io.Writer, ready int, plan campaign.Plan) bool {
 	return line == strconv.Itoa(ready) || strings.EqualFold(line, "send")
 }
 
-
 // finishRun writes the results CSV, prints the summary and returns the exit code.
 func finishRun(sess *campaign.Session, snap *campaign.Snapshot, stdout, stderr io.Writer) int {
 	if err := sess.WriteResults(); err != nil {
@@ -194,4 +193,3 @@ func Duration(d time.Duration) string {
 		return fmt.Sprintf("%ds", int(d.Seconds()))
 	}
 }
-
