@@ -8,8 +8,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -310,5 +312,65 @@ func TestRetryFailedAndResendUnknown(t *testing.T) {
 	}
 	if got := r.srv.Count(sandbox.Transient); got != 15 {
 		t.Fatalf("transient answers %d, want 3 rows x 5 attempts", got)
+	}
+}
+
+// TestResumeDoesNotBurst pauses a 1,000/s run long enough for every worker to be waiting, resumes it, and checks
+// in the sandbox's arrival times that no 100 ms window carries more than the rate allows: a pause must not turn
+// into a burst of every worker at once.
+func TestResumeDoesNotBurst(t *testing.T) {
+	var eng *campaign.Engine
+	var n atomic.Int64
+	pauseAt := make(chan struct{})
+	r := newRig(t, 1500, sandbox.Options{Decide: func(sandbox.Request) sandbox.Action {
+		if n.Add(1) == 300 {
+			close(pauseAt)
+		}
+		return sandbox.Accept
+	}})
+	r.plan.Rate, r.plan.Concurrency = 1000, 256
+	in, err := campaign.Open(r.plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	sess, err := campaign.Prepare(context.Background(), in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	prov, err := open.Provider(r.plan.Profile, providers.ClientOptions{Concurrency: 256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer prov.Close()
+	eng = sess.Engine(prov, campaign.EngineOptions{Rate: 1000, Concurrency: 256})
+	done := make(chan campaign.Snapshot)
+	go func() {
+		s, _ := eng.Run(context.Background())
+		done <- s
+	}()
+	<-pauseAt
+	eng.Pause("test")
+	// The pause has to last: 256 workers at 1,000/s all reach the limiter within a quarter of a second.
+	time.Sleep(600 * time.Millisecond)
+	eng.Resume()
+	if s := <-done; s.Sent != 1500 {
+		t.Fatalf("sent %d", s.Sent)
+	}
+	var times []time.Time
+	for _, e := range r.srv.Log() {
+		times = append(times, e.Time)
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
+	worst, j := 0, 0
+	for i := range times {
+		for times[i].Sub(times[j]) >= 100*time.Millisecond {
+			j++
+		}
+		worst = max(worst, i-j+1)
+	}
+	if worst > 100+10 {
+		t.Fatalf("%d requests in one 100 ms window at 1,000/s: the resume burst", worst)
 	}
 }

@@ -32,13 +32,7 @@ func (e *Engine) process(j job) {
 	msg := rendered.Message
 	msg.To = j.number
 	for attempt := j.attempts + 1; ; attempt++ {
-		if !e.gate() {
-			return
-		}
-		if err := e.limiter.Wait(e.stopCtx); err != nil {
-			return
-		}
-		if !e.gate() { // paused or stopped while waiting for the limiter: the token is forfeited
+		if !e.acquire() {
 			return
 		}
 		e.prog.inFlight.Add(1)
@@ -100,6 +94,26 @@ func (e *Engine) process(j job) {
 			}
 			e.final(j, out)
 			return
+		}
+	}
+}
+
+// acquire waits until the run is live and the limiter gives a token; false once the run stops. A token that
+// came while the run was paused is dropped and a fresh one awaited after the resume, so that a pause never
+// turns into a burst of every worker at once.
+func (e *Engine) acquire() bool {
+	for {
+		if !e.gate() {
+			return false
+		}
+		if err := e.limiter.Wait(e.stopCtx); err != nil {
+			return false
+		}
+		e.mu.Lock()
+		live := !e.paused && !e.stopped
+		e.mu.Unlock()
+		if live {
+			return true
 		}
 	}
 }
