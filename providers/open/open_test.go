@@ -82,3 +82,33 @@ func TestOpenRefusesAnIncompleteProfile(t *testing.T) {
 		t.Fatalf("err = %s", got)
 	}
 }
+
+// BenchmarkAdapterThroughSandbox is each provider's whole path: its adapter, opened from a profile, sending to
+// the sandbox over loopback with 64 requests in flight (client and server share the machine's cores).
+//
+//	go test -run '^$' -bench AdapterThroughSandbox ./providers/open/
+func BenchmarkAdapterThroughSandbox(b *testing.B) {
+	srv := sandbox.New(sandbox.Options{})
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	for _, dialect := range sandbox.Dialects() {
+		b.Run(dialect, func(b *testing.B) {
+			prov, err := open.Provider(srv.Profile(dialect, hs.URL), providers.ClientOptions{Concurrency: 64})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer prov.Close()
+			msg := message("447400123593", "bench-ref")
+			b.ReportAllocs()
+			b.SetParallelism(32)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := prov.Send(context.Background(), msg); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -379,24 +378,4 @@ func post(t *testing.T, url string, h http.Header, body string) (int, string) {
 		t.Fatal(err)
 	}
 	return resp.StatusCode, strings.TrimSpace(string(b))
-}
-
-// BenchmarkHuaweiSend measures the adapter and the sandbox together over loopback, 64 requests in flight.
-func BenchmarkHuaweiSend(b *testing.B) {
-	s, url, _ := huaweiSandbox(b, sandbox.Options{})
-	a := huaweiAdapter(b, s.Profile("huawei", url))
-	var seq atomic.Int64
-	b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			n := seq.Add(1)
-			if _, err := a.Send(context.Background(), huaweiMessage(fmt.Sprintf("4479%08d", n), fmt.Sprintf("r%d", n))); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }

@@ -269,28 +269,3 @@ func TestInnopaasSandboxConcurrentSends(t *testing.T) {
 		delete(want, key)
 	}
 }
-
-// BenchmarkInnopaasSandbox drives the real adapter against the sandbox on loopback with 64 requests in flight;
-// it reports the requests per second both sides reach together on this machine.
-func BenchmarkInnopaasSandbox(b *testing.B) {
-	s := sandbox.New(sandbox.Options{})
-	srv := httptest.NewServer(s)
-	defer srv.Close()
-	a, err := innopaas.New(s.Profile("innopaas", srv.URL), providers.NewHTTPClient(providers.ClientOptions{Concurrency: 64}))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer a.Close()
-	msg := innopaasMessage("447911123456", "c1-r1-a1")
-	b.ReportAllocs()
-	b.SetParallelism(32)
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			if _, err := a.Send(context.Background(), msg); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
-}

@@ -286,22 +286,3 @@ func itnioSign(key, secret, ts string) string {
 	sum := md5.Sum([]byte(key + secret + ts))
 	return hex.EncodeToString(sum[:])
 }
-
-// BenchmarkItniotechSandbox measures the adapter and the sandbox together, many workers in parallel.
-func BenchmarkItniotechSandbox(b *testing.B) {
-	s, url := itnioSandbox(b, sandbox.Options{})
-	a := itnioAdapter(b, s.Profile("itniotech", url))
-	msg := itnioMessage("447911123456", "r1")
-	b.SetParallelism(16)
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			if _, err := a.Send(context.Background(), msg); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
-}

@@ -259,20 +259,3 @@ func TestMetaChecksRequests(t *testing.T) {
 		t.Errorf("Count(Accept) = %d, want 2 (only the good requests)", n)
 	}
 }
-
-// BenchmarkMetaSandbox measures messages per second through the real adapter into the sandbox on loopback.
-func BenchmarkMetaSandbox(b *testing.B) {
-	_, a, _ := startMeta(b, sandbox.Options{}, nil)
-	msg := promo("447911123456", "bench")
-	b.ReportAllocs()
-	b.SetParallelism(32)
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			if _, err := a.Send(context.Background(), msg); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
-}
