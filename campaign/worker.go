@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"math"
 	"errors"
 	"fmt"
 	"strconv"
@@ -32,7 +33,8 @@ func (e *Engine) process(j job) {
 	msg := rendered.Message
 	msg.To = j.number
 	for attempt := j.attempts + 1; ; attempt++ {
-		if !e.acquire() {
+		slot, ok := e.acquire()
+		if !ok {
 			return
 		}
 		e.prog.inFlight.Add(1)
@@ -44,6 +46,7 @@ func (e *Engine) process(j job) {
 			}
 			return
 		}
+		e.depart(slot)
 		msg.Ref = e.ref(j.row, attempt)
 		rcpt, err := e.prov.Send(e.sendCtx, msg)
 		e.latency.observe(time.Since(began))
@@ -98,23 +101,41 @@ func (e *Engine) process(j job) {
 	}
 }
 
-// acquire waits until the run is live and the limiter gives a token; false once the run stops. A token that
-// came while the run was paused is dropped and a fresh one awaited after the resume, so that a pause never
-// turns into a burst of every worker at once.
-func (e *Engine) acquire() bool {
+// acquire waits until the run is live and the limiter's next slot has come, and returns the slot; false once
+// the run stops. A slot that came while the run was paused is dropped and a fresh one awaited after the resume,
+// so that a pause never turns into a burst of every worker at once.
+func (e *Engine) acquire() (time.Time, bool) {
 	for {
 		if !e.gate() {
-			return false
+			return time.Time{}, false
 		}
-		if err := e.limiter.Wait(e.stopCtx); err != nil {
-			return false
+		r := e.limiter.Reserve()
+		slot := time.Now().Add(r.Delay())
+		if !e.sleep(time.Until(slot)) {
+			r.Cancel()
+			return time.Time{}, false
 		}
 		e.mu.Lock()
 		live := !e.paused && !e.stopped
 		e.mu.Unlock()
 		if live {
-			return true
+			return slot, true
 		}
+	}
+}
+
+// departureSlack is how long after its limiter slot a request leaves when the rate is limited: enough for the
+// in-flight record to be committed (1-3 ms here), so that requests leave exactly one slot apart whatever each
+// commit took, and the provider sees the configured pace with no burst.
+const departureSlack = 5 * time.Millisecond
+
+// depart waits, after the in-flight record, until the request's slot plus departureSlack (a few ms at most).
+func (e *Engine) depart(slot time.Time) {
+	if math.IsInf(e.opts.Rate, 1) {
+		return
+	}
+	if d := time.Until(slot.Add(departureSlack)); d > 0 {
+		time.Sleep(d)
 	}
 }
 
@@ -147,6 +168,9 @@ func (e *Engine) final(j job, o Outcome) {
 
 // sleep waits d unless the run stops first.
 func (e *Engine) sleep(d time.Duration) bool {
+	if d <= 0 {
+		return e.stopCtx.Err() == nil
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
