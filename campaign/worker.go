@@ -2,9 +2,9 @@ package campaign
 
 import (
 	"context"
-	"math"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
