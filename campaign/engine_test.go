@@ -315,9 +315,10 @@ func TestRetryFailedAndResendUnknown(t *testing.T) {
 	}
 }
 
-// TestResumeDoesNotBurst pauses a 1,000/s run long enough for every worker to be waiting, resumes it, and checks
-// in the sandbox's arrival times that no 100 ms window carries more than the rate allows: a pause must not turn
-// into a burst of every worker at once.
+// TestResumeDoesNotBurst pauses a 1,000/s run with 512 workers long enough for every worker to be waiting,
+// resumes it, and checks in the sandbox's arrival times that no 1-second window carries the burst of 512 that
+// every worker leaving at once would add. (The bound leaves room for a loaded machine's server stalls, which
+// bunch arrivals up by tens; the burst adds hundreds: 1,195 in one second with 0.8 s of pause.)
 func TestResumeDoesNotBurst(t *testing.T) {
 	var eng *campaign.Engine
 	var n atomic.Int64
@@ -328,7 +329,7 @@ func TestResumeDoesNotBurst(t *testing.T) {
 		}
 		return sandbox.Accept
 	}})
-	r.plan.Rate, r.plan.Concurrency = 1000, 256
+	r.plan.Rate, r.plan.Concurrency = 1000, 512
 	in, err := campaign.Open(r.plan)
 	if err != nil {
 		t.Fatal(err)
@@ -339,12 +340,12 @@ func TestResumeDoesNotBurst(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sess.Close()
-	prov, err := open.Provider(r.plan.Profile, providers.ClientOptions{Concurrency: 256})
+	prov, err := open.Provider(r.plan.Profile, providers.ClientOptions{Concurrency: 512})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer prov.Close()
-	eng = sess.Engine(prov, campaign.EngineOptions{Rate: 1000, Concurrency: 256})
+	eng = sess.Engine(prov, campaign.EngineOptions{Rate: 1000, Concurrency: 512})
 	done := make(chan campaign.Snapshot)
 	go func() {
 		s, _ := eng.Run(context.Background())
@@ -352,8 +353,8 @@ func TestResumeDoesNotBurst(t *testing.T) {
 	}()
 	<-pauseAt
 	eng.Pause("test")
-	// The pause has to last: 256 workers at 1,000/s all reach the limiter within a quarter of a second.
-	time.Sleep(600 * time.Millisecond)
+	// The pause has to last: at 1,000/s the slots of all 512 workers pass within about half a second.
+	time.Sleep(1500 * time.Millisecond)
 	eng.Resume()
 	if s := <-done; s.Sent != 1500 {
 		t.Fatalf("sent %d", s.Sent)
@@ -365,12 +366,12 @@ func TestResumeDoesNotBurst(t *testing.T) {
 	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
 	worst, j := 0, 0
 	for i := range times {
-		for times[i].Sub(times[j]) >= 100*time.Millisecond {
+		for times[i].Sub(times[j]) >= time.Second {
 			j++
 		}
 		worst = max(worst, i-j+1)
 	}
-	if worst > 100+10 {
-		t.Fatalf("%d requests in one 100 ms window at 1,000/s: the resume burst", worst)
+	if worst > 1000+150 {
+		t.Fatalf("%d requests in one second at 1,000/s: the resume burst", worst)
 	}
 }
