@@ -64,7 +64,7 @@ func Send(plan campaign.Plan, o SendOptions, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "Nothing left to send.")
 		return finishRun(sess, nil, stdout, stderr)
 	}
-	if !o.Yes && !confirm(o.Stdin, stderr, ready, plan) {
+	if !o.Yes && !confirm(o.Stdin, stderr, ready, in.Template.Name, plan) {
 		fmt.Fprintln(stderr, "Not confirmed: nothing was sent.")
 		return 2
 	}
@@ -122,9 +122,9 @@ func Send(plan campaign.Plan, o SendOptions, stdout, stderr io.Writer) int {
 }
 
 // confirm asks the user to type the number of messages (or "send").
-func confirm(stdin io.Reader, w io.Writer, ready int, plan campaign.Plan) bool {
+func confirm(stdin io.Reader, w io.Writer, ready int, template string, plan campaign.Plan) bool {
 	fmt.Fprintf(w, "\nSend %d messages with %s via %s at %s, about %s?\nType %d (or send) to confirm: ",
-		ready, plan.TemplatePath, plan.Profile.Name, campaign.RateText(plan.Rate), Duration(campaign.Estimate(ready, plan.Rate)), ready)
+		ready, template, plan.Profile.Name, campaign.RateText(plan.Rate), Duration(campaign.Estimate(ready, plan.Rate)), ready)
 	line, _ := bufio.NewReader(stdin).ReadString('\n')
 	line = strings.TrimSpace(line)
 	return line == strconv.Itoa(ready) || strings.EqualFold(line, "send")
