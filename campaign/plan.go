@@ -13,7 +13,10 @@ var ErrInput = errors.New("input error")
 // inputError wraps err so that errors.Is(err, ErrInput) holds while its text stays the user's sentence.
 type inputError struct{ err error }
 
-func (e inputError) Error() string   { return e.err.Error() }
+// Error is the user's sentence, unchanged.
+func (e inputError) Error() string { return e.err.Error() }
+
+// Unwrap exposes both the cause and ErrInput to errors.Is and errors.As.
 func (e inputError) Unwrap() []error { return []error{e.err, ErrInput} }
 
 // InputError marks err as an input error (exit code 2).

@@ -52,6 +52,7 @@ type sandboxProvider struct {
 	srv *sandbox.Server
 }
 
+// Close closes the adapter's connections and stops the in-process simulator.
 func (s *sandboxProvider) Close() error {
 	return errors.Join(s.Provider.Close(), s.srv.Close())
 }
