@@ -43,6 +43,8 @@ type FileError struct {
 	Msg, Fix string
 	// Err is the underlying error, if any.
 	Err error
+	// Columns are the CSV's columns when the problem is the phone column, so that a screen can offer them.
+	Columns []string
 }
 
 // Error formats the problem as "file.csv row 1: what is wrong - how to fix it".
@@ -328,11 +330,11 @@ func (r *Recipients) readHeader(opts RecipientsOptions) error {
 	if opts.PhoneColumn != "" {
 		return &FileError{File: r.name, Row: row.Num, Msg: fmt.Sprintf("the header has no column named %q (its "+
 			"columns are %s)", strings.TrimSpace(opts.PhoneColumn), r.columnList()),
-			Fix: "pass --phone-column with one of these names"}
+			Fix: "pass --phone-column with one of these names", Columns: r.header}
 	}
 	return &FileError{File: r.name, Row: row.Num, Msg: "the header has no phone column: no column is named " +
 		"phone, mobile, msisdn, whatsapp, wa_id, number, recipient or to (its columns are " + r.columnList() + ")",
-		Fix: "name the phone column \"phone\" in the header, or pass --phone-column with its name"}
+		Fix: "name the phone column \"phone\" in the header, or pass --phone-column with its name", Columns: r.header}
 }
 
 // phoneColumn returns the index of the phone column, -1 when there is none.

@@ -28,7 +28,9 @@ type inputInfo struct {
 	template    string
 	language    string
 	phoneColumn string
-	variables   []campaign.Variable
+	// header is every column of the CSV, for choosing another phone column.
+	header    []string
+	variables []campaign.Variable
 	// columns are the variable columns the preview table shows, and their cells in a row.
 	columns []string
 	cells   []int
@@ -116,7 +118,7 @@ func describeInput(in *campaign.Input) inputInfo {
 	header := in.Recipients.Header()
 	phone := in.Recipients.PhoneIndex()
 	info := inputInfo{plan: in.Plan, template: in.Template.Name, language: in.Template.Language,
-		phoneColumn: strings.TrimSpace(header[phone]), variables: in.Template.Variables()}
+		phoneColumn: strings.TrimSpace(header[phone]), header: header, variables: in.Template.Variables()}
 	for _, col := range in.Binding.Columns() {
 		for i, h := range header {
 			if i != phone && strings.TrimSpace(h) == col && len(info.columns) < previewColumns {

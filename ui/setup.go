@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/filepicker"
 	"github.com/charmbracelet/bubbles/key"
@@ -23,6 +24,7 @@ const (
 	fieldCSV setupField = iota
 	fieldTemplate
 	fieldProfile
+	fieldPhone
 	setupFieldCount
 )
 
@@ -45,6 +47,8 @@ type setupPane struct {
 	names                     []string
 	keepRate, keepConcurrency bool
 	profileErr                error
+	// columns are the CSV's columns, offered for the phone column (also when none was found).
+	columns []string
 
 	focus   setupField
 	picker  *filepicker.Model
@@ -92,7 +96,7 @@ func (s *setupPane) SetSize(width, height int) {
 func (s *setupPane) load() tea.Cmd {
 	s.stop()
 	s.gen++
-	s.info, s.result, s.err, s.proceed = nil, nil, nil, false
+	s.info, s.result, s.err, s.proceed, s.columns = nil, nil, nil, false, nil
 	if s.plan.CSVPath == "" || s.plan.TemplatePath == "" {
 		return nil
 	}
@@ -153,9 +157,13 @@ func (s *setupPane) opened(msg openedMsg) tea.Cmd {
 	s.opening = false
 	if msg.err != nil {
 		s.err = msg.err
+		var fe *campaign.FileError
+		if errors.As(msg.err, &fe) && fe.Columns != nil {
+			s.columns = fe.Columns
+		}
 		return nil
 	}
-	s.info = &msg.info
+	s.info, s.columns = &msg.info, msg.info.header
 	ctx, cancel := context.WithCancel(s.ctx)
 	s.cancel, s.checking, s.progress = cancel, true, &checkProgress{}
 	return checkCmd(ctx, s.gen, msg.in, msg.info, s.progress)
@@ -208,6 +216,10 @@ func (s *setupPane) key(msg tea.KeyMsg) tea.Cmd {
 		s.cycleProfile(-1)
 	case key.Matches(msg, k.Right) && s.focus == fieldProfile:
 		s.cycleProfile(1)
+	case key.Matches(msg, k.Left) && s.focus == fieldPhone:
+		return s.cyclePhone(-1)
+	case key.Matches(msg, k.Right, k.Change) && s.focus == fieldPhone:
+		return s.cyclePhone(1)
 	case key.Matches(msg, k.Change):
 		if s.focus == fieldProfile {
 			s.cycleProfile(1)
@@ -216,6 +228,23 @@ func (s *setupPane) key(msg tea.KeyMsg) tea.Cmd {
 		return s.openPicker(s.focus)
 	}
 	return nil
+}
+
+// cyclePhone takes the next (or previous) column of the CSV as the phone column and checks the file again.
+func (s *setupPane) cyclePhone(delta int) tea.Cmd {
+	if len(s.columns) == 0 {
+		return nil
+	}
+	current := s.plan.PhoneColumn
+	if current == "" && s.info != nil {
+		current = s.info.phoneColumn
+	}
+	i := slices.IndexFunc(s.columns, func(c string) bool { return strings.EqualFold(strings.TrimSpace(c), current) })
+	if i < 0 && delta < 0 {
+		i = 0
+	}
+	s.plan.PhoneColumn = strings.TrimSpace(s.columns[((i+delta)%len(s.columns)+len(s.columns))%len(s.columns)])
+	return s.load()
 }
 
 // cycleProfile picks the next (or previous) profile of the config file.
@@ -299,8 +328,11 @@ func (s *setupPane) ShortHelp() []key.Binding {
 		return []key.Binding{k.Picker.Select, k.Picker.Open, k.Picker.Back, withHelp(k.Back, "cancel")}
 	}
 	change := withHelp(k.Change, "change file")
-	if s.focus == fieldProfile {
+	switch s.focus {
+	case fieldProfile:
 		change = withHelp(k.Change, "next profile")
+	case fieldPhone:
+		change = withHelp(k.Change, "next column")
 	}
 	return []key.Binding{withHelp(k.Continue, "preview"), withHelp(k.Down, "next field"), change}
 }
@@ -313,7 +345,8 @@ func (s *setupPane) FullHelp() [][]key.Binding {
 			{k.Picker.Up, k.Picker.Down, k.Picker.GoToTop, k.Picker.GoToLast}}
 	}
 	return [][]key.Binding{{withHelp(k.Continue, "preview")}, {k.Up, k.Down, withHelp(k.Focus, "next field")},
-		{withHelp(k.Change, "change file / profile"), withHelp(k.Left, "previous profile"), withHelp(k.Right, "next profile")}}
+		{withHelp(k.Change, "change file / profile / phone column"), withHelp(k.Left, "previous profile or column"),
+			withHelp(k.Right, "next profile or column")}}
 }
 
 // withHelp returns b with another description, for a key whose meaning depends on the screen.

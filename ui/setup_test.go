@@ -163,3 +163,34 @@ func TestCheckKeepsTheFirstRowsAndCountsAll(t *testing.T) {
 		t.Errorf("preview does not say the table is bounded (%q):\n%s", want, p.View())
 	}
 }
+
+func TestPhoneColumnCanBeChosen(t *testing.T) {
+	dir := sampleDir(t)
+	csv := "first_name,telephone_no,code,discount,expires\nOlivia,+44 7400 123593,SPRING-1,15%,30 April\n"
+	if err := os.WriteFile(filepath.Join(dir, "crm.csv"), []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	plan := samplePlan(dir)
+	plan.CSVPath = filepath.Join(dir, "crm.csv")
+	m := newModel(context.Background(), Config{Plan: plan}, nil)
+	t.Cleanup(func() { m.shutdown() })
+	drive(t, m, m.Init()())
+	if m.setup.ready() || !strings.Contains(flat(m.View()), "none found: press c to pick one of the 5 columns") {
+		t.Fatalf("a CSV without a phone column must offer its columns:\n%s", m.View())
+	}
+	for range 3 {
+		drive(t, m, keyPress("down"))
+	}
+	drive(t, m, keyPress("c")) // first_name: names are not numbers, so the row is invalid
+	drive(t, m, keyPress("c")) // telephone_no
+	if m.setup.plan.PhoneColumn != "telephone_no" || !m.setup.ready() {
+		t.Fatalf("phone column %q, ready %v:\n%s", m.setup.plan.PhoneColumn, m.setup.ready(), m.View())
+	}
+	if got := m.setup.result.summary.Counts[campaign.StatusReady]; got != 1 {
+		t.Fatalf("ready rows %d with telephone_no as the phone column", got)
+	}
+	drive(t, m, keyPress("enter"))
+	if m.active != screenPreview || m.plan.PhoneColumn != "telephone_no" {
+		t.Fatalf("enter: screen %d, plan phone column %q", m.active, m.plan.PhoneColumn)
+	}
+}

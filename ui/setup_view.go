@@ -27,6 +27,7 @@ func (s *setupPane) View() string {
 		s.fieldRow(fieldCSV, "Recipients", orText(fitPath(s.plan.CSVPath, s.valueWidth()), "none: press c to choose a .csv file")),
 		s.fieldRow(fieldTemplate, "Template", s.templateText()),
 		s.fieldRow(fieldProfile, "Profile", s.profileText()),
+		s.fieldRow(fieldPhone, "Phone", s.phoneText()),
 	}
 	if s.profileErr != nil {
 		lines = append(lines, formRow(s.common, "", st.Error.Render(s.profileErr.Error())))
@@ -41,7 +42,6 @@ func (s *setupPane) View() string {
 	case s.info != nil:
 		info := s.info
 		lines = append(lines,
-			formRow(s.common, "Phone", "column "+info.phoneColumn),
 			formRow(s.common, "Variables", strings.Join(variableLines(info.variables), "\n")),
 			"",
 			formRow(s.common, "Check", s.checkText()),
@@ -52,6 +52,19 @@ func (s *setupPane) View() string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// phoneText is the phone column: the one found or chosen, or how to choose one when none was found.
+func (s *setupPane) phoneText() string {
+	switch {
+	case s.info != nil && s.plan.PhoneColumn == "":
+		return "column " + s.info.phoneColumn + s.styles.Muted.Render(" (found by its name; c picks another)")
+	case s.info != nil:
+		return "column " + s.info.phoneColumn
+	case len(s.columns) > 0:
+		return s.styles.Muted.Render(fmt.Sprintf("none found: press c to pick one of the %d columns", len(s.columns)))
+	}
+	return s.styles.Muted.Render("-")
 }
 
 // fieldRow is one field of the form, marked when it has the focus.
