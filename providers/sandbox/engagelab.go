@@ -111,18 +111,7 @@ func (s *Server) engagelabAnswer(w http.ResponseWriter, act Action, reqs []Reque
 	default: // Transient
 		status, answer = http.StatusInternalServerError, engagelabError{Code: 1000, Message: "internal error"}
 	}
-	// Recorded before answering, so that a client holding its answer finds the request in the log.
-	for _, req := range reqs {
-		s.record(req, act, status, id)
-	}
-	switch act {
-	case Drop:
-		drop(w)
-	case HTMLPage:
-		writeHTML(w)
-	default:
-		writeJSON(w, status, answer)
-	}
+	s.answer(w, reqs, act, status, id, answer)
 }
 
 // engagelabNumber strips the "+" or "00" EngageLab accepts before a number's country code.

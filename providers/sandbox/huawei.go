@@ -189,17 +189,7 @@ func (s *Server) huaweiFail(w http.ResponseWriter, act Action, reqs []Request, w
 	default: // Transient
 		status, fault = http.StatusInternalServerError, huaweiFault{"500", "system exception, please try again later"}
 	}
-	for _, req := range reqs {
-		s.record(req, act, status, "")
-	}
-	switch act {
-	case Drop:
-		drop(w)
-	case HTMLPage:
-		writeHTML(w)
-	default:
-		writeJSON(w, status, fault)
-	}
+	s.answer(w, reqs, act, status, "", fault)
 }
 
 // huaweiRequest is the body of sendWhatsappMessage, decoded strictly so that a misspelt field is caught.

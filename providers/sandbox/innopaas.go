@@ -135,22 +135,10 @@ func (s *Server) innopaasSubmit(w http.ResponseWriter, r *http.Request) {
 	if ans.Data != nil {
 		id = ans.Data.MessageID
 	}
-	// The log is written before any byte of the answer leaves: a client holding its answer, or its lost
-	// connection, finds its entry.
-	for _, req := range reqs {
-		s.record(req, act, status, id)
+	if act == RateLimited {
+		w.Header().Set("Retry-After", strconv.Itoa(s.retryAfterSeconds()))
 	}
-	switch act {
-	case Drop:
-		drop(w)
-	case HTMLPage:
-		writeHTML(w)
-	default:
-		if act == RateLimited {
-			w.Header().Set("Retry-After", strconv.Itoa(s.retryAfterSeconds()))
-		}
-		writeJSON(w, status, ans)
-	}
+	s.answer(w, reqs, act, status, id, ans)
 }
 
 // innopaasReply returns the HTTP status and the body that answer act (status 0 for a dropped connection).

@@ -329,6 +329,23 @@ func drop(w http.ResponseWriter) {
 	panic(http.ErrAbortHandler)
 }
 
+// answer logs every recipient of a request with act, then answers: no answer at all for Drop (the connection is
+// closed), a proxy's page for HTMLPage, else body as JSON with status. Logging first means that a client holding
+// its answer, or its lost connection, always finds its entries in the log.
+func (s *Server) answer(w http.ResponseWriter, reqs []Request, act Action, status int, id string, body any) {
+	for _, req := range reqs {
+		s.record(req, act, status, id)
+	}
+	switch act {
+	case Drop:
+		drop(w)
+	case HTMLPage:
+		writeHTML(w)
+	default:
+		writeJSON(w, status, body)
+	}
+}
+
 // writeJSON answers status with v as JSON.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
