@@ -68,7 +68,7 @@ var migrations = []string{
 		updated_at  INTEGER NOT NULL,
 		PRIMARY KEY (campaign_id, row)
 	) WITHOUT ROWID;
-	CREATE INDEX rows_dispatch ON rows (campaign_id, status, row);
+	CREATE INDEX rows_ready ON rows (campaign_id, row) WHERE status = 'ready';
 	CREATE TABLE prior_numbers (
 		campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
 		number      TEXT NOT NULL,
