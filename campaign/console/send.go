@@ -97,16 +97,19 @@ func Send(plan campaign.Plan, o SendOptions, stdout, stderr io.Writer) int {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	interrupts := 0
+	var shown time.Time // the newest event printed so far
 	for {
 		select {
 		case <-tick.C:
-			fmt.Fprintln(stderr, ProgressLine(eng.Snapshot()))
-		case <-o.Signals:
+			s := eng.Snapshot()
+			shown = printEvents(stderr, s.Events, shown)
+			fmt.Fprintln(stderr, ProgressLine(s))
+		case sig := <-o.Signals:
 			interrupts++
 			if interrupts == 1 {
 				s := eng.Snapshot()
 				fmt.Fprintf(stderr, "\nStopping: no new messages; waiting for %d in flight (Ctrl-C again to quit at once).\n", s.InFlight)
-				eng.Stop("interrupted (Ctrl-C)")
+				eng.Stop("stopped by the user (" + signalName(sig) + ")")
 				continue
 			}
 			fmt.Fprintln(stderr, "Quit at once: the state store is consistent; rows in flight will show as unknown. Run the same command to resume.")
@@ -119,6 +122,26 @@ func Send(plan campaign.Plan, o SendOptions, stdout, stderr io.Writer) int {
 			return finishRun(sess, &r.snap, stdout, stderr)
 		}
 	}
+}
+
+// signalName is how a person knows a signal: Ctrl-C for an interrupt.
+func signalName(sig os.Signal) string {
+	if sig == os.Interrupt {
+		return "Ctrl-C"
+	}
+	return sig.String()
+}
+
+// printEvents prints the events newer than shown (slow-downs, pauses, warnings), oldest first, and returns the
+// time of the newest.
+func printEvents(w io.Writer, newestFirst []campaign.Event, shown time.Time) time.Time {
+	for i := len(newestFirst) - 1; i >= 0; i-- {
+		if e := newestFirst[i]; e.At.After(shown) {
+			fmt.Fprintf(w, "%s: %s %s\n", e.At.Local().Format("15:04:05"), e.Kind, e.Detail)
+			shown = e.At
+		}
+	}
+	return shown
 }
 
 // confirm asks the user to type the number of messages (or "send").
