@@ -177,11 +177,12 @@ func (e *Engine) Stop(reason string) {
 		return
 	}
 	e.stopped = true
+	cancel := e.stopCancel
 	e.mu.Unlock()
 	e.prog.setState(StateStopping, reason)
 	e.prog.event(EventStopped, reason)
-	if e.stopCancel != nil {
-		e.stopCancel()
+	if cancel != nil { // nil before Run: Run cancels at once when it starts
+		cancel()
 	}
 }
 
@@ -224,11 +225,12 @@ func (e *Engine) Run(ctx context.Context) (Snapshot, error) {
 	e.prog.remaining.Store(ready)
 	e.sendCtx, e.sendCancel = context.WithCancel(ctx)
 	defer e.sendCancel()
-	e.stopCtx, e.stopCancel = context.WithCancel(e.sendCtx)
-	defer e.stopCancel()
-	e.mu.Lock()
+	stopCtx, stopCancel := context.WithCancel(e.sendCtx)
+	defer stopCancel()
+	e.mu.Lock() // Stop may be called from another goroutine at any time
+	e.stopCtx, e.stopCancel = stopCtx, stopCancel
 	if e.stopped { // stopped before it started
-		e.stopCancel()
+		stopCancel()
 	}
 	e.mu.Unlock()
 
