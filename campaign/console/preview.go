@@ -48,6 +48,10 @@ func Preview(ctx context.Context, plan campaign.Plan, stdout, stderr io.Writer) 
 		}
 	}
 	fmt.Fprintf(stdout, "\nResults CSV: %s\n", res.OutPath)
+	if n := sum.Counts[campaign.StatusReady]; n > 0 {
+		fmt.Fprintf(stdout, "To send the %s: herald send --csv %s --template %s --profile NAME (or herald, the TUI)\n",
+			plural(n, "ready row"), in.Plan.CSVPath, in.Plan.TemplatePath)
+	}
 	if sum.Counts[campaign.StatusInvalid] > 0 {
 		return 1
 	}
