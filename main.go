@@ -22,6 +22,7 @@ import (
 	"golang.org/x/term"
 
 	"herald/campaign"
+	"herald/campaign/config"
 	"herald/campaign/console"
 	"herald/ui"
 )
@@ -96,10 +97,8 @@ type campaignFlags struct {
 	rate        string
 	yes         bool
 	configGiven bool
-	rateGiven   bool
-	concGiven   bool
 	// cfg is the loaded config file (set when the profile was resolved).
-	cfg *campaign.Config
+	cfg *config.Config
 }
 
 func newCampaignFlags(name string, stderr io.Writer) (*flag.FlagSet, *campaignFlags) {
@@ -108,8 +107,8 @@ func newCampaignFlags(name string, stderr io.Writer) (*flag.FlagSet, *campaignFl
 	f := &campaignFlags{}
 	fs.StringVar(&f.plan.CSVPath, "csv", "", "recipients CSV")
 	fs.StringVar(&f.plan.TemplatePath, "template", "", "template file (YAML)")
-	fs.StringVar(&f.profile, "profile", campaign.SandboxProfile, "provider profile from the config file")
-	fs.StringVar(&f.config, "config", campaign.DefaultConfigPath(), "config file")
+	fs.StringVar(&f.profile, "profile", config.SandboxProfile, "provider profile from the config file")
+	fs.StringVar(&f.config, "config", config.DefaultPath(), "config file")
 	fs.StringVar(&f.plan.Campaign, "campaign", "", `campaign identity for resume (default "<csv stem>-<template name>")`)
 	fs.StringVar(&f.plan.StatePath, "state", campaign.DefaultStatePath(), "state store")
 	fs.StringVar(&f.plan.OutPath, "out", "", `results CSV (default "<csv stem>.<campaign>.results.csv" beside the CSV)`)
@@ -133,13 +132,8 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool)
 		return campaign.InputError(fmt.Errorf("unexpected argument %q: flags start with --", fs.Arg(0)))
 	}
 	fs.Visit(func(fl *flag.Flag) {
-		switch fl.Name {
-		case "config":
+		if fl.Name == "config" {
 			f.configGiven = true
-		case "rate":
-			f.rateGiven = true
-		case "concurrency":
-			f.concGiven = true
 		}
 	})
 	if f.plan.CSVPath == "" && f.plan.TemplatePath == "" {
@@ -150,7 +144,7 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool)
 	if !needProfile {
 		return nil // a preview never sends: it needs no account
 	}
-	cfg, err := campaign.LoadConfig(f.config, f.configGiven, os.Getenv)
+	cfg, err := config.Load(f.config, f.configGiven, os.Getenv)
 	if err != nil {
 		return campaign.InputError(err)
 	}
@@ -163,12 +157,8 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool)
 		return campaign.InputError(err)
 	}
 	f.plan.Profile = p
-	f.plan.Rate = p.Rate
 	if f.plan.Concurrency < 0 || f.plan.Concurrency > 512 {
 		return campaign.InputError(fmt.Errorf("--concurrency %d: give the most requests in flight, 1 to 512 (or leave it out to size it from the rate)", f.plan.Concurrency))
-	}
-	if f.plan.Concurrency == 0 {
-		f.plan.Concurrency = p.Concurrency
 	}
 	switch r := strings.TrimSpace(f.rate); {
 	case r == "":
@@ -181,9 +171,6 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool)
 		}
 		f.plan.Rate = v
 	}
-	if f.plan.Rate == 0 {
-		f.plan.Rate = 20
-	}
 	return nil
 }
 
@@ -192,19 +179,12 @@ func fileExists(p string) bool {
 	return err == nil && !st.IsDir()
 }
 
-// exitFor maps an error to its exit code: 2 for input errors, else 1 after printing it.
+// exitFor prints err, if any, and returns its exit code.
 func exitFor(err error, stderr io.Writer) int {
-	if err == nil {
-		return 0
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stderr, "herald:", err)
 	}
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	fmt.Fprintln(stderr, "herald:", err)
-	if campaign.IsInputError(err) {
-		return 2
-	}
-	return 1
+	return campaign.ExitFor(err)
 }
 
 func runTUI(ctx context.Context, args []string, stderr io.Writer) int {
@@ -216,7 +196,7 @@ func runTUI(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "herald: the TUI needs a terminal; use herald preview or herald send --yes in scripts")
 		return 2
 	}
-	return ui.Run(ctx, ui.Config{Plan: f.plan, Config: f.cfg, RateGiven: f.rateGiven, ConcurrencyGiven: f.concGiven})
+	return ui.Run(ctx, ui.Config{Plan: f.plan, Config: f.cfg})
 }
 
 func runPreview(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -1,6 +1,6 @@
 //go:build unix
 
-package campaign
+package campaign_test
 
 import (
 	"bufio"
@@ -19,6 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"herald/campaign"
+	"herald/campaign/engine"
+	"herald/campaign/internal/cputime"
+	"herald/campaign/store"
 	"herald/providers"
 	"herald/providers/open"
 	"herald/providers/sandbox"
@@ -90,7 +94,7 @@ func childSandbox(tb testing.TB, timesPath string) (string, func()) {
 }
 
 // benchCampaign writes n rows, plans them into a fresh store and returns a session ready to send.
-func benchCampaign(tb testing.TB, n int, profile providers.Profile) *Session {
+func benchCampaign(tb testing.TB, n int, profile providers.Profile) *campaign.Session {
 	dir := tb.TempDir()
 	var b strings.Builder
 	b.WriteString("first_name,phone,code,discount\n")
@@ -106,12 +110,12 @@ func benchCampaign(tb testing.TB, n int, profile providers.Profile) *Session {
 	if err := os.WriteFile(tplPath, []byte(tpl), 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	in, err := Open(Plan{CSVPath: csvPath, TemplatePath: tplPath, StatePath: filepath.Join(dir, "s.db"), Profile: profile})
+	in, err := campaign.Open(campaign.Plan{CSVPath: csvPath, TemplatePath: tplPath, StatePath: filepath.Join(dir, "s.db"), Profile: profile})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { in.Close() })
-	sess, err := Prepare(context.Background(), in, nil)
+	sess, err := campaign.Prepare(context.Background(), in, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -123,7 +127,7 @@ func benchCampaign(tb testing.TB, n int, profile providers.Profile) *Session {
 type nopJournal struct{}
 
 func (nopJournal) MarkInFlight(context.Context, int, int) error { return nil }
-func (nopJournal) Record(Outcome)                               {}
+func (nopJournal) Record(store.Outcome)                         {}
 func (nopJournal) Close() error                                 { return nil }
 
 // BenchmarkEngine sends b.N messages at an unlimited rate through the Meta adapter to the zero-latency sandbox
@@ -131,9 +135,9 @@ func (nopJournal) Close() error                                 { return nil }
 func BenchmarkEngine(b *testing.B) {
 	url, stop := childSandbox(b, "")
 	defer stop()
-	for _, store := range []bool{true, false} {
+	for _, durable := range []bool{true, false} {
 		for _, conc := range []int{16, 64, 256} {
-			b.Run(fmt.Sprintf("store=%v/conc=%d", store, conc), func(b *testing.B) {
+			b.Run(fmt.Sprintf("store=%v/conc=%d", durable, conc), func(b *testing.B) {
 				profile := sandbox.Credentials()["meta"]
 				profile.Name, profile.BaseURL = "bench", url
 				sess := benchCampaign(b, b.N, profile)
@@ -142,14 +146,15 @@ func BenchmarkEngine(b *testing.B) {
 					b.Fatal(err)
 				}
 				defer prov.Close()
-				e := sess.Engine(prov, EngineOptions{Rate: math.Inf(1), Concurrency: conc, StopOnPause: true})
-				if !store {
-					e.journal = nopJournal{}
+				eo := engine.Options{Rate: math.Inf(1), Concurrency: conc, StopOnPause: true}
+				if !durable {
+					eo.Journal = nopJournal{}
 				}
+				e := engine.New(sess.Store, sess.Info, sess.Input.Binding, prov, eo)
 				b.ResetTimer()
-				cpu0, t0 := cpuTime(b), time.Now()
+				cpu0, t0 := cputime.Used(b), time.Now()
 				snap, err := e.Run(context.Background())
-				wall, cpu := time.Since(t0), cpuTime(b)-cpu0
+				wall, cpu := time.Since(t0), cputime.Used(b)-cpu0
 				b.StopTimer()
 				if err != nil || snap.Sent != int64(b.N) {
 					b.Fatalf("sent %d of %d: %v (%s)", snap.Sent, b.N, err, snap.Reason)
@@ -173,7 +178,7 @@ func BenchmarkBareClient(b *testing.B) {
 	jobs := make(chan struct{}, 1024)
 	var wg sync.WaitGroup
 	b.ResetTimer()
-	cpu0, t0 := cpuTime(b), time.Now()
+	cpu0, t0 := cputime.Used(b), time.Now()
 	for w := 0; w < 64; w++ {
 		wg.Add(1)
 		go func() {
@@ -197,7 +202,7 @@ func BenchmarkBareClient(b *testing.B) {
 	}
 	close(jobs)
 	wg.Wait()
-	wall, cpu := time.Since(t0), cpuTime(b)-cpu0
+	wall, cpu := time.Since(t0), cputime.Used(b)-cpu0
 	b.ReportMetric(float64(b.N)/wall.Seconds(), "msgs/s")
 	b.ReportMetric(float64(cpu.Milliseconds())*10000/float64(b.N), "cpu-ms/10k")
 }
@@ -222,7 +227,7 @@ func BenchmarkRateAccuracy(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer prov.Close()
-			e := sess.Engine(prov, EngineOptions{Rate: r, StopOnPause: true})
+			e := engine.New(sess.Store, sess.Info, sess.Input.Binding, prov, engine.Options{Rate: r, StopOnPause: true})
 			b.ResetTimer()
 			if _, err := e.Run(context.Background()); err != nil {
 				b.Fatal(err)
@@ -233,7 +238,7 @@ func BenchmarkRateAccuracy(b *testing.B) {
 			b.ReportMetric(achieved, "achieved/s")
 			b.ReportMetric(achieved/r*100-100, "error-%")
 			b.ReportMetric(float64(worst), "worst-1s-window")
-			b.ReportMetric(float64(burstFor(r)), "burst")
+			b.ReportMetric(float64(engine.Burst(r)), "burst")
 		})
 	}
 }

@@ -3,6 +3,7 @@ package campaign_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -18,8 +19,8 @@ import (
 	"go.uber.org/goleak"
 
 	"herald/campaign"
-	"herald/providers"
-	"herald/providers/open"
+	"herald/campaign/engine"
+	"herald/campaign/status"
 	"herald/providers/sandbox"
 )
 
@@ -82,13 +83,13 @@ func writeFile(t *testing.T, path, body string) {
 }
 
 // fastOpts are engine options with tiny backoffs, so retries do not slow the tests down.
-func fastOpts() campaign.EngineOptions {
-	return campaign.EngineOptions{BackoffBase: time.Millisecond, BackoffMax: 5 * time.Millisecond,
+func fastOpts() engine.Options {
+	return engine.Options{BackoffBase: time.Millisecond, BackoffMax: 5 * time.Millisecond,
 		StopWait: 5 * time.Second, StopOnPause: true}
 }
 
 // send prepares the plan and runs it to the end, returning the final snapshot and the counts in the store.
-func (r *rig) send(plan campaign.Plan, eo campaign.EngineOptions) (campaign.Snapshot, map[string]int) {
+func (r *rig) send(plan campaign.Plan, eo engine.Options) (engine.Snapshot, map[string]int) {
 	r.t.Helper()
 	in, err := campaign.Open(plan)
 	if err != nil {
@@ -100,20 +101,15 @@ func (r *rig) send(plan campaign.Plan, eo campaign.EngineOptions) (campaign.Snap
 		r.t.Fatal(err)
 	}
 	defer sess.Close()
-	if err := sess.Begin(); err != nil {
-		r.t.Fatal(err)
+	if sess.Input.Plan.Profile.Timeout = r.timeout; r.timeout == 0 {
+		sess.Input.Plan.Profile.Timeout = 5 * time.Second
 	}
-	timeout := r.timeout
-	if timeout == 0 {
-		timeout = 5 * time.Second
-	}
-	prov, err := open.Provider(plan.Profile, providers.ClientOptions{Concurrency: 16, Timeout: timeout})
+	eng, prov, err := sess.Start(campaign.RunOptions{StopOnPause: eo.StopOnPause, Engine: eo})
 	if err != nil {
 		r.t.Fatal(err)
 	}
 	defer prov.Close()
-	eo.Rate, eo.Concurrency = plan.Rate, plan.Concurrency
-	snap, err := sess.Engine(prov, eo).Run(context.Background())
+	snap, err := eng.Run(context.Background())
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -156,7 +152,7 @@ func perNumber(k int, act sandbox.Action) func(sandbox.Request) sandbox.Action {
 func TestSendAllExactlyOnce(t *testing.T) {
 	r := newRig(t, 300, sandbox.Options{})
 	snap, counts := r.send(r.plan, fastOpts())
-	if snap.State != campaign.StateFinished || snap.Sent != 300 || counts[campaign.StatusSent] != 300 {
+	if snap.State != status.Finished || snap.Sent != 300 || counts[status.Sent] != 300 {
 		t.Fatalf("state %s sent %d counts %v", snap.State, snap.Sent, counts)
 	}
 	for num, n := range r.sentPerNumber() {
@@ -174,7 +170,7 @@ func TestSendAllExactlyOnce(t *testing.T) {
 func TestRetriesThenSuccessOn503(t *testing.T) {
 	r := newRig(t, 50, sandbox.Options{Decide: perNumber(2, sandbox.Transient)})
 	snap, counts := r.send(r.plan, fastOpts())
-	if counts[campaign.StatusSent] != 50 || snap.Retries != 100 {
+	if counts[status.Sent] != 50 || snap.Retries != 100 {
 		t.Fatalf("counts %v retries %d", counts, snap.Retries)
 	}
 	if got := r.srv.Count(sandbox.Transient); got != 100 {
@@ -190,7 +186,7 @@ func TestRetriesThenSuccessOn503(t *testing.T) {
 func TestRetryAfterHonoured(t *testing.T) {
 	r := newRig(t, 3, sandbox.Options{Decide: perNumber(1, sandbox.RateLimited)})
 	snap, counts := r.send(r.plan, fastOpts())
-	if counts[campaign.StatusSent] != 3 || snap.RateLimited != 3 {
+	if counts[status.Sent] != 3 || snap.RateLimited != 3 {
 		t.Fatalf("counts %v rate-limited %d", counts, snap.RateLimited)
 	}
 	first := map[string]time.Time{}
@@ -204,12 +200,12 @@ func TestRetryAfterHonoured(t *testing.T) {
 			}
 		}
 	}
-	if !hasEvent(snap, campaign.EventSlowed) {
+	if !hasEvent(snap, engine.EventSlowed) {
 		t.Errorf("no slowed event in %+v", snap.Events)
 	}
 }
 
-func hasEvent(s campaign.Snapshot, kind string) bool {
+func hasEvent(s engine.Snapshot, kind string) bool {
 	for _, e := range s.Events {
 		if e.Kind == kind {
 			return true
@@ -233,7 +229,7 @@ func TestFatalAuthStopsAtOnce(t *testing.T) {
 	}})
 	r.plan.Concurrency = conc
 	snap, counts := r.send(r.plan, fastOpts())
-	if snap.State != campaign.StateStopped || !strings.Contains(snap.Reason, "fix the account") {
+	if snap.State != status.Stopped || !strings.Contains(snap.Reason, "fix the account") {
 		t.Fatalf("state %s reason %q", snap.State, snap.Reason)
 	}
 	var firstFatal int64
@@ -251,11 +247,11 @@ func TestFatalAuthStopsAtOnce(t *testing.T) {
 	if after > conc {
 		t.Fatalf("%d requests after the first fatal answer, want at most %d", after, conc)
 	}
-	if counts[campaign.StatusSent] != 100 || counts[campaign.StatusFailed] != 0 {
+	if counts[status.Sent] != 100 || counts[status.Failed] != 0 {
 		t.Fatalf("counts %v: auth failures must leave rows ready, not failed", counts)
 	}
-	if counts[campaign.StatusReady] != 1900 {
-		t.Fatalf("ready %d, want 1900 left for the resume", counts[campaign.StatusReady])
+	if counts[status.Ready] != 1900 {
+		t.Fatalf("ready %d, want 1900 left for the resume", counts[status.Ready])
 	}
 }
 
@@ -264,10 +260,10 @@ func TestAutoPauseOnRejectedTemplate(t *testing.T) {
 	r := newRig(t, 500, sandbox.Options{Decide: func(sandbox.Request) sandbox.Action { return sandbox.RejectNumber }})
 	r.plan.Concurrency = 4
 	snap, counts := r.send(r.plan, fastOpts())
-	if snap.State != campaign.StateStopped || !strings.Contains(snap.Reason, "auto-paused: 20 failures in a row") {
+	if snap.State != status.Stopped || !strings.Contains(snap.Reason, "auto-paused: 20 failures in a row") {
 		t.Fatalf("state %s reason %q", snap.State, snap.Reason)
 	}
-	if f := counts[campaign.StatusFailed]; f < 20 || f > 20+4 {
+	if f := counts[status.Failed]; f < 20 || f > 20+4 {
 		t.Fatalf("failed %d, want 20 plus at most the requests in flight", f)
 	}
 }
@@ -290,7 +286,7 @@ func TestRetryFailedAndResendUnknown(t *testing.T) {
 		return sandbox.Accept
 	}})
 	snap, counts := r.send(r.plan, fastOpts())
-	if counts[campaign.StatusSent] != 24 || counts[campaign.StatusFailed] != 3 || counts[campaign.StatusUnknown] != 3 {
+	if counts[status.Sent] != 24 || counts[status.Failed] != 3 || counts[status.Unknown] != 3 {
 		t.Fatalf("first run: counts %v (snapshot sent %d)", counts, snap.Sent)
 	}
 	mu.Lock()
@@ -302,12 +298,12 @@ func TestRetryFailedAndResendUnknown(t *testing.T) {
 	}
 	p := r.plan
 	p.RetryFailed = true
-	if _, counts = r.send(p, fastOpts()); counts[campaign.StatusSent] != 27 || counts[campaign.StatusUnknown] != 3 {
+	if _, counts = r.send(p, fastOpts()); counts[status.Sent] != 27 || counts[status.Unknown] != 3 {
 		t.Fatalf("--retry-failed: counts %v", counts)
 	}
 	p = r.plan
 	p.ResendUnknown = true
-	if _, counts = r.send(p, fastOpts()); counts[campaign.StatusSent] != 30 {
+	if _, counts = r.send(p, fastOpts()); counts[status.Sent] != 30 {
 		t.Fatalf("--resend-unknown: counts %v", counts)
 	}
 	if got := r.srv.Count(sandbox.Transient); got != 15 {
@@ -320,7 +316,7 @@ func TestRetryFailedAndResendUnknown(t *testing.T) {
 // every worker leaving at once would add. (The bound leaves room for a loaded machine's server stalls, which
 // bunch arrivals up by tens; the burst adds hundreds: 1,195 in one second with 0.8 s of pause.)
 func TestResumeDoesNotBurst(t *testing.T) {
-	var eng *campaign.Engine
+	var eng *engine.Engine
 	var n atomic.Int64
 	pauseAt := make(chan struct{})
 	r := newRig(t, 1500, sandbox.Options{Decide: func(sandbox.Request) sandbox.Action {
@@ -340,13 +336,13 @@ func TestResumeDoesNotBurst(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sess.Close()
-	prov, err := open.Provider(r.plan.Profile, providers.ClientOptions{Concurrency: 512})
+	var prov io.Closer
+	eng, prov, err = sess.Start(campaign.RunOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer prov.Close()
-	eng = sess.Engine(prov, campaign.EngineOptions{Rate: 1000, Concurrency: 512})
-	done := make(chan campaign.Snapshot)
+	done := make(chan engine.Snapshot)
 	go func() {
 		s, _ := eng.Run(context.Background())
 		done <- s

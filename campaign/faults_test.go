@@ -13,7 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"herald/campaign"
+	"herald/campaign/engine"
+	"herald/campaign/status"
 	"herald/providers/sandbox"
 )
 
@@ -65,9 +66,9 @@ func (r *rig) assertExactlyOnce(rows int) map[string]int {
 		switch {
 		case len(ids) > 1:
 			r.t.Errorf("%s was messaged %d times", num, len(ids))
-		case got.status == campaign.StatusSent && (len(ids) != 1 || ids[0] != got.messageID):
+		case got.status == status.Sent && (len(ids) != 1 || ids[0] != got.messageID):
 			r.t.Errorf("%s is sent with id %q but the sandbox accepted %v", num, got.messageID, ids)
-		case (got.status == campaign.StatusFailed || got.status == campaign.StatusPending) && len(ids) != 0:
+		case (got.status == status.Failed || got.status == status.Pending) && len(ids) != 0:
 			r.t.Errorf("%s is %s but the sandbox accepted it", num, got.status)
 		}
 	}
@@ -80,7 +81,7 @@ func TestFault429StormWithRetryAfter(t *testing.T) {
 	r.plan.Rate, r.plan.Concurrency = 400, 16
 	snap, _ := r.send(r.plan, fastOpts())
 	by := r.assertExactlyOnce(150)
-	if by[campaign.StatusSent] != 150 || snap.RateLimited == 0 || !hasEvent(snap, campaign.EventSlowed) {
+	if by[status.Sent] != 150 || snap.RateLimited == 0 || !hasEvent(snap, engine.EventSlowed) {
 		t.Fatalf("statuses %v, rate-limited %d, events %+v", by, snap.RateLimited, snap.Events)
 	}
 }
@@ -95,7 +96,7 @@ func TestFault503Bursts(t *testing.T) {
 		return sandbox.Accept
 	}})
 	snap, _ := r.send(r.plan, fastOpts())
-	if by := r.assertExactlyOnce(200); by[campaign.StatusSent] != 200 {
+	if by := r.assertExactlyOnce(200); by[status.Sent] != 200 {
 		t.Fatalf("statuses %v", by)
 	}
 	if snap.Retries != 32 {
@@ -113,7 +114,7 @@ func TestFaultConnectionClosedAfterRequest(t *testing.T) {
 	}})
 	r.send(r.plan, fastOpts())
 	by := r.assertExactlyOnce(40)
-	if by[campaign.StatusUnknown] != 4 || by[campaign.StatusSent] != 36 {
+	if by[status.Unknown] != 4 || by[status.Sent] != 36 {
 		t.Fatalf("statuses %v: a dropped connection after the request is unknown, never resent", by)
 	}
 }
@@ -139,7 +140,7 @@ func TestFaultAnswerSlowerThanTimeout(t *testing.T) {
 	r.timeout = 300 * time.Millisecond
 	r.send(r.plan, fastOpts())
 	by := r.assertExactlyOnce(20)
-	if by[campaign.StatusUnknown] != 4 || by[campaign.StatusSent] != 16 {
+	if by[status.Unknown] != 4 || by[status.Sent] != 16 {
 		t.Fatalf("statuses %v: a request that timed out may have been sent: unknown", by)
 	}
 }
@@ -158,7 +159,7 @@ func TestFaultHuaweiTokenExpiresMidRun(t *testing.T) {
 	r.plan.Profile = r.srv.Profile("huawei", r.url)
 	snap, _ := r.send(r.plan, fastOpts())
 	by := r.assertExactlyOnce(120)
-	if by[campaign.StatusSent] != 120 || snap.Failed != 0 {
+	if by[status.Sent] != 120 || snap.Failed != 0 {
 		t.Fatalf("statuses %v, failed %d: a token refresh must fail no row", by, snap.Failed)
 	}
 }
@@ -200,7 +201,7 @@ func TestFaultMangledAnswers(t *testing.T) {
 			r.send(r.plan, fastOpts())
 			by := r.assertExactlyOnce(40)
 			// The provider processed the request but its answer cannot be read: it may have been sent.
-			if by[campaign.StatusUnknown] != 10 || by[campaign.StatusSent] != 30 {
+			if by[status.Unknown] != 10 || by[status.Sent] != 30 {
 				t.Fatalf("statuses %v", by)
 			}
 		})
@@ -217,7 +218,7 @@ func TestFaultAuthRevokedMidRun(t *testing.T) {
 	}})
 	snap, _ := r.send(r.plan, fastOpts())
 	by := r.assertExactlyOnce(300)
-	if snap.State != campaign.StateStopped || by[campaign.StatusSent] != 120 || by[campaign.StatusPending] != 180 {
+	if snap.State != status.Stopped || by[status.Sent] != 120 || by[status.Pending] != 180 {
 		t.Fatalf("state %s, statuses %v: rows not sent must stay pending for the resume", snap.State, by)
 	}
 }

@@ -2,14 +2,17 @@ package campaign
 
 import (
 	"context"
+	"herald/campaign/check"
+	"herald/campaign/results"
+	"herald/campaign/status"
 	"sync/atomic"
 )
 
 // PreviewResult is what a preview found: the summary, the first rendered messages and the results CSV's path.
 type PreviewResult struct {
-	Summary CheckSummary
+	Summary check.Summary
 	// Samples are the first ready rows with their rendered messages.
-	Samples []CheckedRow
+	Samples []check.Row
 	// OutPath is where the results CSV was written.
 	OutPath string
 }
@@ -19,15 +22,15 @@ type PreviewResult struct {
 // show progress. samples is how many rendered ready rows to keep.
 func Preview(ctx context.Context, in *Input, samples int, rows *atomic.Int64) (PreviewResult, error) {
 	res := PreviewResult{OutPath: in.Plan.OutPath}
-	out, err := CreateResults(in.Plan.OutPath, in.Recipients.Header(), in.Recipients.Separator())
+	out, err := results.Create(in.Plan.OutPath, in.Recipients.Header(), in.Recipients.Separator())
 	if err != nil {
 		return res, InputError(err)
 	}
-	sum, err := in.Checker().Run(ctx, func(r *CheckedRow) error {
+	sum, err := in.Checker().Run(ctx, func(r *check.Row) error {
 		if rows != nil {
 			rows.Add(1)
 		}
-		if r.Status == StatusReady && len(res.Samples) < samples {
+		if r.Status == status.Ready && len(res.Samples) < samples {
 			keep := *r
 			keep.Fields = append([]string(nil), r.Fields...)
 			res.Samples = append(res.Samples, keep)
@@ -46,8 +49,8 @@ func Preview(ctx context.Context, in *Input, samples int, rows *atomic.Int64) (P
 }
 
 // resultOf is a checked row's line in a preview's results CSV.
-func resultOf(r *CheckedRow) Result {
-	res := Result{Number: r.Number, Status: r.Status}
+func resultOf(r *check.Row) results.Result {
+	res := results.Result{Number: r.Number, Status: r.Status}
 	if r.Problem != nil {
 		res.Code, res.Error = r.Problem.Code, r.Problem.Reason
 	}

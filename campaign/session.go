@@ -9,9 +9,13 @@ import (
 	"io"
 	"os"
 	"sync/atomic"
-	"time"
 
+	"herald/campaign/check"
+	"herald/campaign/engine"
+	"herald/campaign/status"
+	"herald/campaign/store"
 	"herald/providers"
+	"herald/providers/open"
 )
 
 // Session is a campaign made ready to send: its rows checked and planned into the state store (or found there
@@ -19,12 +23,12 @@ import (
 // recovered as unknown, and the rows the user asked to resend put back in the queue.
 type Session struct {
 	Input *Input
-	Store *Store
-	Info  CampaignInfo
+	Store *store.Store
+	Info  store.CampaignInfo
 	// Counts are the rows per status, now.
 	Counts map[string]int
 	// Summary is the check of the CSV when it was planned in this run (zero when resumed).
-	Summary CheckSummary
+	Summary check.Summary
 	// Resumed is set when the campaign was already in the store with the same input.
 	Resumed bool
 	// Notes are things to tell the user: the input changed since the last run, rows recovered as unknown,
@@ -59,7 +63,7 @@ func Fingerprint(p Plan) (string, error) {
 // Prepare opens the state store, locks the campaign and plans it. rows, when not nil, counts the rows checked
 // (for a progress display on big files).
 func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, error) {
-	st, err := OpenStore(in.Plan.StatePath)
+	st, err := store.Open(in.Plan.StatePath)
 	if err != nil {
 		return nil, InputError(err)
 	}
@@ -73,7 +77,7 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 	if s.unlock, err = st.Lock(in.Plan.Campaign); err != nil {
 		return nil, InputError(err)
 	}
-	if err := s.plan(ctx, rows); err != nil {
+	if err := s.load(ctx, rows); err != nil {
 		return nil, err
 	}
 	id := s.Info.ID
@@ -86,7 +90,7 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 		return nil, err
 	}
 	if in.Plan.ResendUnknown {
-		n := s.Counts[StatusUnknown]
+		n := s.Counts[status.Unknown]
 		s.resend += n
 		s.Notes = append(s.Notes, fmt.Sprintf("--resend-unknown: %d unknown rows will be sent again", n))
 	}
@@ -103,14 +107,14 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 }
 
 // ToSend is how many rows a run would send: the ready rows and those the plan asks to send again.
-func (s *Session) ToSend() int { return s.Counts[StatusReady] + s.resend }
+func (s *Session) ToSend() int { return s.Counts[status.Ready] + s.resend }
 
 // Begin puts the rows the plan asks to send again (--resend-unknown, --retry-failed) back in the queue. It is
 // called once the user has confirmed, so that backing out changes nothing.
 func (s *Session) Begin() error {
 	id := s.Info.ID
 	if s.Input.Plan.ResendUnknown {
-		if _, err := s.Store.Requeue(id, StatusUnknown); err != nil {
+		if _, err := s.Store.Requeue(id, status.Unknown); err != nil {
 			return err
 		}
 	}
@@ -128,8 +132,8 @@ func (s *Session) Begin() error {
 	return nil
 }
 
-// plan checks the CSV into the store, or finds it planned already.
-func (s *Session) plan(ctx context.Context, rows *atomic.Int64) error {
+// load checks the CSV into the store, or finds it planned already.
+func (s *Session) load(ctx context.Context, rows *atomic.Int64) error {
 	in := s.Input
 	fp, err := Fingerprint(in.Plan)
 	if err != nil {
@@ -139,11 +143,11 @@ func (s *Session) plan(ctx context.Context, rows *atomic.Int64) error {
 	if err != nil {
 		return err
 	}
-	info := CampaignInfo{Name: in.Plan.Campaign, Template: in.Template.Name, TemplatePath: in.Plan.TemplatePath,
+	info := store.CampaignInfo{Name: in.Plan.Campaign, Template: in.Template.Name, TemplatePath: in.Plan.TemplatePath,
 		Profile: in.Plan.Profile.Name, CSVPath: in.Plan.CSVPath, Fingerprint: fp, Header: in.Recipients.Header(),
 		Separator: in.Recipients.Separator(), Status: "planned"}
 	planner, err := s.Store.Plan(info)
-	if errors.Is(err, ErrPlanned) {
+	if errors.Is(err, store.ErrSameInput) {
 		s.Resumed, s.Info = true, prev
 		return nil
 	}
@@ -151,16 +155,16 @@ func (s *Session) plan(ctx context.Context, rows *atomic.Int64) error {
 		return err
 	}
 	switch {
-	case existed && prev.Status == StatePlanning:
+	case existed && prev.Status == status.Planning:
 		s.Notes = append(s.Notes, fmt.Sprintf("the check of campaign %s did not finish last time: it was checked again", info.Name))
 	case existed:
 		s.Notes = append(s.Notes, fmt.Sprintf("the CSV or template changed since campaign %s last ran: it was checked again; numbers already messaged are skipped", info.Name))
 	}
-	sum, err := in.Checker().Run(ctx, func(r *CheckedRow) error {
+	sum, err := in.Checker().Run(ctx, func(r *check.Row) error {
 		if rows != nil {
 			rows.Add(1)
 		}
-		pr := PlannedRow{Row: r.Num, Number: r.Number, Status: r.Status, Fields: r.Fields}
+		pr := store.NewRow{Row: r.Num, Number: r.Number, Status: r.Status, Fields: r.Fields}
 		if r.Problem != nil {
 			pr.Code, pr.Error = r.Problem.Code, r.Problem.Reason
 		}
@@ -182,9 +186,29 @@ func (s *Session) plan(ctx context.Context, rows *atomic.Int64) error {
 	return nil
 }
 
-// Engine returns the engine that sends this session's ready rows through prov.
-func (s *Session) Engine(prov providers.Provider, opts EngineOptions) *Engine {
-	return NewEngine(s.Store, s.Info, s.Input.Binding, prov, opts)
+// RunOptions tune a run beyond what the plan says.
+type RunOptions struct {
+	// StopOnPause turns an auto-pause into a stop: for headless runs, where nobody is there to resume.
+	StopOnPause bool
+	// Engine tunes the engine (tests shorten backoffs); its Rate and Concurrency are set from the plan.
+	Engine engine.Options
+}
+
+// Start puts the rows the plan asks to send again back in the queue (Begin), opens the profile's provider
+// and returns the engine that sends the session's ready rows, with what to close once the run is over. Both
+// front ends start a run this way, and only after the user has confirmed.
+func (s *Session) Start(o RunOptions) (*engine.Engine, io.Closer, error) {
+	if err := s.Begin(); err != nil {
+		return nil, nil, err
+	}
+	plan := s.Input.Plan
+	prov, err := open.Provider(plan.Profile, providers.ClientOptions{Concurrency: max(plan.SendConcurrency(), 64)})
+	if err != nil {
+		return nil, nil, InputError(err)
+	}
+	eo := o.Engine
+	eo.Rate, eo.Concurrency, eo.StopOnPause = plan.SendRate(), plan.SendConcurrency(), o.StopOnPause
+	return engine.New(s.Store, s.Info, s.Input.Binding, prov, eo), prov, nil
 }
 
 // WriteResults writes the campaign's results CSV from the store to the plan's --out path.
@@ -204,29 +228,4 @@ func (s *Session) Close() error {
 		s.Store = nil
 	}
 	return errors.Join(errs...)
-}
-
-// ExportResults writes the results CSV of a campaign from the store: the input columns, then the result_*
-// columns, in row order. Rows still waiting are "pending".
-func ExportResults(st *Store, info CampaignInfo, path string) error {
-	w, err := CreateResults(path, info.Header, info.Separator)
-	if err != nil {
-		return err
-	}
-	err = st.EachRow(info.ID, func(r StoredRow) error {
-		res := Result{Number: r.Number, Status: r.Status, MessageID: r.MessageID, Code: r.Code, Error: r.Error,
-			Attempts: r.Attempts, At: r.Updated}
-		switch r.Status {
-		case StatusReady:
-			res.Status, res.At = StatusPending, time.Time{}
-		case StatusInFlight:
-			res.Status = StatusUnknown
-		}
-		return w.Write(r.Fields, res)
-	})
-	if err != nil {
-		w.Abort()
-		return fmt.Errorf("export campaign %s: %w", info.Name, err)
-	}
-	return w.Close()
 }

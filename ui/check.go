@@ -11,6 +11,10 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"herald/campaign"
+	"herald/campaign/check"
+	"herald/campaign/status"
+	"herald/campaign/store"
+	"herald/campaign/template"
 )
 
 // previewRowLimit bounds the rows kept for the preview table: files can have millions of rows, so only the
@@ -30,7 +34,7 @@ type inputInfo struct {
 	phoneColumn string
 	// header is every column of the CSV, for choosing another phone column.
 	header    []string
-	variables []campaign.Variable
+	variables []template.Variable
 	// columns are the variable columns the preview table shows, and their cells in a row.
 	columns []string
 	cells   []int
@@ -40,7 +44,7 @@ type inputInfo struct {
 
 // priorCampaign is a campaign already in the state store under the plan's name.
 type priorCampaign struct {
-	info campaign.CampaignInfo
+	info store.CampaignInfo
 	// sameInput is set when the CSV, the template and the reading options are unchanged since it was planned.
 	sameInput bool
 }
@@ -54,7 +58,7 @@ type previewRow struct {
 	status  string
 	problem string
 	values  []string
-	message campaign.Rendered
+	message template.Rendered
 }
 
 // checkProgress counts rows as they are checked, for the setup's streaming summary. The check writes it
@@ -64,14 +68,14 @@ type checkProgress struct {
 }
 
 // add counts one checked row.
-func (p *checkProgress) add(status string) {
+func (p *checkProgress) add(st string) {
 	p.rows.Add(1)
-	switch status {
-	case campaign.StatusReady:
+	switch st {
+	case status.Ready:
 		p.ready.Add(1)
-	case campaign.StatusInvalid:
+	case status.Invalid:
 		p.invalid.Add(1)
-	case campaign.StatusDuplicate:
+	case status.Duplicate:
 		p.duplicate.Add(1)
 	}
 }
@@ -79,7 +83,7 @@ func (p *checkProgress) add(status string) {
 // checkResult is a whole file checked: the first rows for the table and the summary of all.
 type checkResult struct {
 	rows    []previewRow
-	summary campaign.CheckSummary
+	summary check.Summary
 }
 
 // openedMsg reports the plan's files opened (or why they could not be).
@@ -135,7 +139,7 @@ func findPrior(plan campaign.Plan) (*priorCampaign, error) {
 	if _, err := os.Stat(plan.StatePath); errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
-	st, err := campaign.OpenStore(plan.StatePath)
+	st, err := store.Open(plan.StatePath)
 	if err != nil {
 		return nil, campaign.InputError(err)
 	}
@@ -157,7 +161,7 @@ func checkCmd(ctx context.Context, gen int, in *campaign.Input, info inputInfo, 
 	return func() tea.Msg {
 		defer in.Close()
 		var rows []previewRow
-		sum, err := in.Checker().Run(ctx, func(r *campaign.CheckedRow) error {
+		sum, err := in.Checker().Run(ctx, func(r *check.Row) error {
 			progress.add(r.Status)
 			if len(rows) < previewRowLimit {
 				rows = append(rows, newPreviewRow(r, in.Recipients.PhoneIndex(), info.cells))
@@ -172,7 +176,7 @@ func checkCmd(ctx context.Context, gen int, in *campaign.Input, info inputInfo, 
 }
 
 // newPreviewRow copies what the preview needs from a checked row (the checker reuses the row afterwards).
-func newPreviewRow(r *campaign.CheckedRow, phone int, cells []int) previewRow {
+func newPreviewRow(r *check.Row, phone int, cells []int) previewRow {
 	pr := previewRow{num: r.Num, number: r.Number, status: r.Status, message: r.Rendered}
 	if phone < len(r.Fields) {
 		pr.phone = r.Fields[phone]

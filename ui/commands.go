@@ -10,17 +10,16 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"herald/campaign"
-	"herald/providers"
-	"herald/providers/open"
+	"herald/campaign/engine"
 )
 
 // snapshotEvery is how often the dashboard reads the engine's progress.
 const snapshotEvery = 100 * time.Millisecond
 
-// runner is the send engine as the dashboard drives it; *campaign.Engine is one.
+// runner is the send engine as the dashboard drives it; *engine.Engine is one.
 type runner interface {
-	Run(ctx context.Context) (campaign.Snapshot, error)
-	Snapshot() campaign.Snapshot
+	Run(ctx context.Context) (engine.Snapshot, error)
+	Snapshot() engine.Snapshot
 	Pause(reason string)
 	Resume()
 	Stop(reason string)
@@ -30,19 +29,9 @@ type runner interface {
 // and what to close once the run is over. startEngine is the real one; tests give their own.
 type engineStarter func(sess *campaign.Session) (runner, io.Closer, error)
 
-// startEngine opens the plan's provider and builds the engine: the plan's rate and concurrency, and an
-// auto-pause that waits for the user (StopOnPause false).
+// startEngine starts the session's run (campaign.Session.Start) with an auto-pause that waits for the user.
 func startEngine(sess *campaign.Session) (runner, io.Closer, error) {
-	plan := sess.Input.Plan
-	if err := sess.Begin(); err != nil {
-		return nil, nil, err
-	}
-	prov, err := open.Provider(plan.Profile, providers.ClientOptions{Concurrency: max(plan.Concurrency, 64)})
-	if err != nil {
-		return nil, nil, campaign.InputError(err)
-	}
-	eng := sess.Engine(prov, campaign.EngineOptions{Rate: plan.Rate, Concurrency: plan.Concurrency})
-	return eng, prov, nil
+	return sess.Start(campaign.RunOptions{})
 }
 
 // dryRunDoneMsg reports a dry run: every row checked and the results CSV written.
@@ -123,7 +112,7 @@ func startRunCmd(start engineStarter, sess *campaign.Session) tea.Cmd {
 
 // runDoneMsg reports the end of a run with its last snapshot.
 type runDoneMsg struct {
-	snap campaign.Snapshot
+	snap engine.Snapshot
 	err  error
 }
 

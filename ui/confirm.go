@@ -10,7 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"herald/campaign"
-	"herald/campaign/console"
+	"herald/campaign/human"
 )
 
 // confirmedMsg reports that the user typed the number of messages: the run may start.
@@ -41,7 +41,7 @@ func newConfirmPane(c common) *confirmPane { return &confirmPane{common: c} }
 func (p *confirmPane) setSession(sess *campaign.Session) {
 	plan := sess.Input.Plan
 	*p = confirmPane{common: p.common, campaign: sess.Info.Name, template: sess.Input.Template.Name,
-		profile: plan.Profile.Name, outPath: plan.OutPath, rate: plan.Rate,
+		profile: plan.Profile.Name, outPath: plan.OutPath, rate: plan.SendRate(),
 		ready: sess.ToSend(), resumed: sess.Resumed, counts: sess.Counts, notes: sess.Notes}
 }
 
@@ -101,10 +101,10 @@ func (p *confirmPane) View() string {
 	st := p.styles
 	about := "as fast as the provider answers"
 	if d := campaign.Estimate(p.ready, p.rate); d > 0 {
-		about = "about " + console.Duration(d)
+		about = "about " + human.Duration(d)
 	}
-	question := fmt.Sprintf("Send %s with %s via %s at %s, %s?", plural(p.ready, "message"), p.template,
-		p.profile, campaign.RateText(p.rate), about)
+	question := fmt.Sprintf("Send %s with %s via %s at %s, %s?", human.Plural(p.ready, "message"), p.template,
+		p.profile, human.Rate(p.rate), about)
 	state := "new"
 	if p.resumed {
 		state = "started before, continuing: nobody is messaged twice"

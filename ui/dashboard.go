@@ -1,13 +1,14 @@
 package ui
 
 import (
+	"herald/campaign/engine"
+	"herald/campaign/status"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-
-	"herald/campaign"
 )
 
 // forceQuitMsg asks the root to quit at once: the second q (or ctrl+c) of a run.
@@ -35,7 +36,7 @@ type dashboardPane struct {
 	common
 	run   runner
 	title string
-	snap  campaign.Snapshot
+	snap  engine.Snapshot
 	// live is set from the start of a run until Run returns.
 	live bool
 	// asking is set while the cancel question is shown; quitting once q was pressed.
@@ -67,7 +68,7 @@ func (d *dashboardPane) start(r runner, title string) tea.Cmd {
 }
 
 // finish shows the run's last snapshot; the ticks stop.
-func (d *dashboardPane) finish(s campaign.Snapshot) {
+func (d *dashboardPane) finish(s engine.Snapshot) {
 	d.live, d.asking = false, false
 	d.refresh(s)
 }
@@ -116,14 +117,14 @@ func (d *dashboardPane) key(msg tea.KeyMsg) tea.Cmd {
 		d.refresh(d.run.Snapshot())
 	case key.Matches(msg, k.Pause):
 		switch d.snap.State {
-		case campaign.StatePaused:
+		case status.Paused:
 			d.run.Resume()
-		case campaign.StateRunning:
+		case status.Running:
 			d.run.Pause(reasonUserPause)
 		}
 		d.refresh(d.run.Snapshot())
 	case key.Matches(msg, k.Cancel):
-		d.asking = d.snap.State == campaign.StateRunning || d.snap.State == campaign.StatePaused
+		d.asking = d.snap.State == status.Running || d.snap.State == status.Paused
 	case key.Matches(msg, k.Focus):
 		d.focus = 1 - d.focus
 	case key.Matches(msg, k.Up):
@@ -147,7 +148,7 @@ func (d *dashboardPane) focused() *viewport.Model {
 }
 
 // refresh shows snapshot s.
-func (d *dashboardPane) refresh(s campaign.Snapshot) {
+func (d *dashboardPane) refresh(s engine.Snapshot) {
 	d.snap = s
 	d.failures.SetContent(failureLines(s, d.failures.Width))
 	d.events.SetContent(eventLines(s, d.events.Width))

@@ -9,31 +9,33 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"herald/campaign"
+	"herald/campaign/engine"
+	"herald/campaign/status"
 )
 
 // runningSnapshot is a run part-way through, with fixed times.
-func runningSnapshot() campaign.Snapshot {
+func runningSnapshot() engine.Snapshot {
 	start := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
-	return campaign.Snapshot{Campaign: "sample-spring_sale", State: campaign.StateRunning, Total: 22, Remaining: 4,
+	return engine.Snapshot{Campaign: "sample-spring_sale", State: status.Running, Total: 22, Remaining: 4,
 		Sent: 12, Failed: 2, Unknown: 1, InFlight: 3, Retries: 4, RateLimited: 1, Rate: 19.6, TargetRate: 20,
 		ConfiguredRate: 20, Concurrency: 8, Started: start, Elapsed: 41 * time.Second, ETA: 2 * time.Second,
-		Failures: []campaign.Failure{
-			{At: start.Add(40 * time.Second), Row: 19, Number: "48512345815", Status: campaign.StatusUnknown,
+		Failures: []engine.Failure{
+			{At: start.Add(40 * time.Second), Row: 19, Number: "48512345815", Status: status.Unknown,
 				Code: "interrupted", Reason: "no answer within 30s"},
-			{At: start.Add(31 * time.Second), Row: 12, Number: "27711234841", Status: campaign.StatusFailed,
+			{At: start.Add(31 * time.Second), Row: 12, Number: "27711234841", Status: status.Failed,
 				Code: "131026", Reason: "Message undeliverable: the number is not on WhatsApp"},
-			{At: start.Add(12 * time.Second), Row: 7, Number: "918123456926", Status: campaign.StatusFailed,
+			{At: start.Add(12 * time.Second), Row: 7, Number: "918123456926", Status: status.Failed,
 				Code: "131021", Reason: "Recipient cannot be sender"},
 		},
-		Events: []campaign.Event{
-			{At: start.Add(30 * time.Second), Kind: campaign.EventRecover, Detail: "back to 20/s"},
-			{At: start.Add(20 * time.Second), Kind: campaign.EventSlowed, Detail: "rate limited by the provider: 10/s for 10s"},
-			{At: start, Kind: campaign.EventStarted, Detail: "22 rows to send at 20/s"},
+		Events: []engine.Event{
+			{At: start.Add(30 * time.Second), Kind: engine.EventRecover, Detail: "back to 20/s"},
+			{At: start.Add(20 * time.Second), Kind: engine.EventSlowed, Detail: "rate limited by the provider: 10/s for 10s"},
+			{At: start, Kind: engine.EventStarted, Detail: "22 rows to send at 20/s"},
 		}}
 }
 
 // newRunningDashboard is a dashboard at 100x26 driving a fake engine.
-func newRunningDashboard(s campaign.Snapshot) (*dashboardPane, *fakeRunner) {
+func newRunningDashboard(s engine.Snapshot) (*dashboardPane, *fakeRunner) {
 	run := newFakeRunner(s)
 	d := newDashboardPane(newCommon())
 	d.SetSize(100, 26)
@@ -71,7 +73,7 @@ func TestPauseAndResumeDriveTheEngine(t *testing.T) {
 
 func TestAutoPauseShowsItsReasonAndWaitsForTheUser(t *testing.T) {
 	s := runningSnapshot()
-	s.State, s.Reason = campaign.StatePaused, "20 failures in a row"
+	s.State, s.Reason = status.Paused, "20 failures in a row"
 	d, run := newRunningDashboard(s)
 	if want := "Paused: 20 failures in a row. p resumes, c cancels."; !strings.Contains(flat(d.View()), want) {
 		t.Errorf("view lacks %q:\n%s", want, d.View())
@@ -159,7 +161,7 @@ func TestQuitDuringARunWaitsForTheResultsThenQuits(t *testing.T) {
 	m, ended := runningModel(t, run)
 	m.Update(keyPress("q"))
 	final := run.Snapshot()
-	final.State = campaign.StateStopped
+	final.State = status.Stopped
 	run.release <- final
 	var done runDoneMsg
 	for done.snap.State == "" {

@@ -7,8 +7,9 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
-	"herald/campaign"
-	"herald/campaign/console"
+	"herald/campaign/engine"
+	"herald/campaign/human"
+	"herald/campaign/status"
 )
 
 // dashboardHead is the lines above the failures and events: title, bar, counts, pace, banner, spacing.
@@ -45,13 +46,13 @@ func (d *dashboardPane) View() string {
 	title := fit(" "+d.title, d.width-lipgloss.Width(state)-2)
 	head := []string{
 		title + strings.Repeat(" ", max(d.width-lipgloss.Width(title)-lipgloss.Width(state)-1, 1)) + state,
-		" " + d.bar.ViewAs(progressOf(s)) + st.Muted.Render(fmt.Sprintf("  %s of %s", thousands(s.Done()), thousands(s.Total))),
+		" " + d.bar.ViewAs(progressOf(s)) + st.Muted.Render(fmt.Sprintf("  %s of %s", human.Thousands(s.Done()), human.Thousands(s.Total))),
 		" " + fit(countsText(s), d.width-2),
 		" " + fit(paceText(s), d.width-2),
 		" " + d.banner(),
 		"",
 	}
-	failures := d.list(focusFailures, fmt.Sprintf("Failures · %s, newest first", thousands(s.Failed+s.Unknown)), d.failures.View())
+	failures := d.list(focusFailures, fmt.Sprintf("Failures · %s, newest first", human.Thousands(s.Failed+s.Unknown)), d.failures.View())
 	events := d.list(focusEvents, "Events · newest first", d.events.View())
 	lists := lipgloss.JoinVertical(lipgloss.Left, failures, events)
 	if d.width >= sideBySide {
@@ -71,7 +72,7 @@ func (d *dashboardPane) list(which dashFocus, title, body string) string {
 }
 
 // progressOf is the share of the run's rows that have an outcome.
-func progressOf(s campaign.Snapshot) float64 {
+func progressOf(s engine.Snapshot) float64 {
 	if s.Total <= 0 {
 		return 0
 	}
@@ -79,27 +80,27 @@ func progressOf(s campaign.Snapshot) float64 {
 }
 
 // countsText is the run's outcomes so far.
-func countsText(s campaign.Snapshot) string {
-	return fmt.Sprintf("sent %s · failed %s · unknown %s · in flight %s · remaining %s", thousands(s.Sent),
-		thousands(s.Failed), thousands(s.Unknown), thousands(s.InFlight), thousands(s.Remaining))
+func countsText(s engine.Snapshot) string {
+	return fmt.Sprintf("sent %s · failed %s · unknown %s · in flight %s · remaining %s", human.Thousands(s.Sent),
+		human.Thousands(s.Failed), human.Thousands(s.Unknown), human.Thousands(s.InFlight), human.Thousands(s.Remaining))
 }
 
 // paceText is the rate against the target, the time spent and the time left.
-func paceText(s campaign.Snapshot) string {
+func paceText(s engine.Snapshot) string {
 	rate := "…"
 	if s.Rate > 0 {
-		rate = campaign.RateText(s.Rate)
+		rate = human.Rate(s.Rate)
 	}
-	pace := fmt.Sprintf("rate %s of %s", rate, campaign.RateText(s.ConfiguredRate))
+	pace := fmt.Sprintf("rate %s of %s", rate, human.Rate(s.ConfiguredRate))
 	if s.TargetRate > 0 && s.TargetRate < s.ConfiguredRate {
-		pace += fmt.Sprintf(" (slowed to %s after rate limits)", campaign.RateText(s.TargetRate))
+		pace += fmt.Sprintf(" (slowed to %s after rate limits)", human.Rate(s.TargetRate))
 	}
-	pace += " · elapsed " + console.Duration(s.Elapsed)
+	pace += " · elapsed " + human.Duration(s.Elapsed)
 	if s.ETA > 0 {
-		pace += " · about " + console.Duration(s.ETA) + " left"
+		pace += " · about " + human.Duration(s.ETA) + " left"
 	}
 	if s.Retries > 0 {
-		pace += " · retries " + thousands(s.Retries)
+		pace += " · retries " + human.Thousands(s.Retries)
 	}
 	return pace
 }
@@ -111,25 +112,25 @@ func (d *dashboardPane) banner() string {
 	switch {
 	case d.asking:
 		return st.Banner.Render("Cancel the run? Requests in flight finish; unsent rows stay for later. y cancels, n keeps sending.")
-	case s.State == campaign.StatePaused:
+	case s.State == status.Paused:
 		return st.Banner.Render("Paused: " + s.Reason + ". p resumes, c cancels.")
-	case s.State == campaign.StateStopping && d.quitting:
-		return st.Banner.Render(fmt.Sprintf("Stopping: waiting for %s in flight, then quitting. q again quits at once.", thousands(s.InFlight)))
-	case s.State == campaign.StateStopping:
-		return st.Banner.Render(fmt.Sprintf("Stopping (%s): waiting for %s in flight.", s.Reason, thousands(s.InFlight)))
+	case s.State == status.Stopping && d.quitting:
+		return st.Banner.Render(fmt.Sprintf("Stopping: waiting for %s in flight, then quitting. q again quits at once.", human.Thousands(s.InFlight)))
+	case s.State == status.Stopping:
+		return st.Banner.Render(fmt.Sprintf("Stopping (%s): waiting for %s in flight.", s.Reason, human.Thousands(s.InFlight)))
 	}
 	return ""
 }
 
 // failureLines are the recent failures, newest first: row, number, code, reason.
-func failureLines(s campaign.Snapshot, width int) string {
+func failureLines(s engine.Snapshot, width int) string {
 	if len(s.Failures) == 0 {
 		return "none"
 	}
 	lines := make([]string, len(s.Failures))
 	for i, f := range s.Failures {
 		code := f.Code
-		if code == "" || f.Status != campaign.StatusFailed {
+		if code == "" || f.Status != status.Failed {
 			code = f.Status
 		}
 		lines[i] = fit(fmt.Sprintf("row %-6d +%-15s %-12s %s", f.Row, f.Number, code, oneLine(f.Reason)), width)
@@ -138,7 +139,7 @@ func failureLines(s campaign.Snapshot, width int) string {
 }
 
 // eventLines are the run's events, newest first, timed from the start of the run.
-func eventLines(s campaign.Snapshot, width int) string {
+func eventLines(s engine.Snapshot, width int) string {
 	if len(s.Events) == 0 {
 		return "none"
 	}

@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"herald/campaign"
+	"herald/campaign/status"
 )
 
 // newSampleModel returns a root model on the sample files in a temporary folder, opened and checked.
@@ -90,9 +91,9 @@ func TestPreviewFiltersByStatus(t *testing.T) {
 		filter string
 		rows   []int
 	}{
-		{campaign.StatusReady, nil}, // 22 rows: checked by count below
-		{campaign.StatusInvalid, []int{24, 25, 27}},
-		{campaign.StatusDuplicate, []int{26}},
+		{status.Ready, nil}, // 22 rows: checked by count below
+		{status.Invalid, []int{24, 25, 27}},
+		{status.Duplicate, []int{26}},
 		{"all", nil},
 	}
 	for _, w := range wants {
@@ -107,7 +108,7 @@ func TestPreviewFiltersByStatus(t *testing.T) {
 		switch {
 		case w.rows != nil && !slices.Equal(nums, w.rows):
 			t.Errorf("filter %s shows rows %v, want %v", w.filter, nums, w.rows)
-		case w.filter == campaign.StatusReady && len(nums) != 22:
+		case w.filter == status.Ready && len(nums) != 22:
 			t.Errorf("filter ready shows %d rows, want 22", len(nums))
 		case w.filter == "all" && len(nums) != 26:
 			t.Errorf("filter all shows %d rows, want 26", len(nums))

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"herald/campaign"
+	"herald/campaign/engine"
 )
 
 // waitTimeout bounds each wait for a screen in the golden tests.
@@ -23,14 +24,14 @@ const waitTimeout = 15 * time.Second
 // run to run.
 type fixedTimes struct{ runner }
 
-func (f fixedTimes) Snapshot() campaign.Snapshot { return withFixedTimes(f.runner.Snapshot()) }
+func (f fixedTimes) Snapshot() engine.Snapshot { return withFixedTimes(f.runner.Snapshot()) }
 
-func (f fixedTimes) Run(ctx context.Context) (campaign.Snapshot, error) {
+func (f fixedTimes) Run(ctx context.Context) (engine.Snapshot, error) {
 	s, err := f.runner.Run(ctx)
 	return withFixedTimes(s), err
 }
 
-func withFixedTimes(s campaign.Snapshot) campaign.Snapshot {
+func withFixedTimes(s engine.Snapshot) engine.Snapshot {
 	s.Started, s.Elapsed, s.ETA, s.Rate = time.Time{}, 2*time.Second, 0, 11
 	for i := range s.Events {
 		s.Events[i].At = time.Time{}

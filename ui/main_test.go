@@ -14,6 +14,9 @@ import (
 	"github.com/muesli/termenv"
 
 	"herald/campaign"
+	"herald/campaign/config"
+	"herald/campaign/engine"
+	"herald/campaign/status"
 	"herald/providers"
 )
 
@@ -23,7 +26,7 @@ func TestMain(m *testing.M) {
 }
 
 // sandboxProfile is the built-in sandbox profile.
-var sandboxProfile = providers.Profile{Name: campaign.SandboxProfile, Provider: "sandbox"}
+var sandboxProfile = providers.Profile{Name: config.SandboxProfile, Provider: "sandbox"}
 
 // sampleDir copies the repository's sample.csv and templates/spring_sale.yaml into a temporary folder.
 func sampleDir(t *testing.T) string {
@@ -74,18 +77,18 @@ func prepareSample(t *testing.T, plan campaign.Plan) *campaign.Session {
 // Pause, Resume and Stop are recorded and change the state Snapshot reports.
 type fakeRunner struct {
 	mu      sync.Mutex
-	snap    campaign.Snapshot
+	snap    engine.Snapshot
 	pauses  []string
 	resumes int
 	stops   []string
-	release chan campaign.Snapshot
+	release chan engine.Snapshot
 }
 
-func newFakeRunner(s campaign.Snapshot) *fakeRunner {
-	return &fakeRunner{snap: s, release: make(chan campaign.Snapshot, 1)}
+func newFakeRunner(s engine.Snapshot) *fakeRunner {
+	return &fakeRunner{snap: s, release: make(chan engine.Snapshot, 1)}
 }
 
-func (f *fakeRunner) Run(ctx context.Context) (campaign.Snapshot, error) {
+func (f *fakeRunner) Run(ctx context.Context) (engine.Snapshot, error) {
 	select {
 	case s := <-f.release:
 		return s, nil
@@ -94,7 +97,7 @@ func (f *fakeRunner) Run(ctx context.Context) (campaign.Snapshot, error) {
 	}
 }
 
-func (f *fakeRunner) Snapshot() campaign.Snapshot {
+func (f *fakeRunner) Snapshot() engine.Snapshot {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.snap
@@ -104,21 +107,21 @@ func (f *fakeRunner) Pause(reason string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.pauses = append(f.pauses, reason)
-	f.snap.State, f.snap.Reason = campaign.StatePaused, reason
+	f.snap.State, f.snap.Reason = status.Paused, reason
 }
 
 func (f *fakeRunner) Resume() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.resumes++
-	f.snap.State, f.snap.Reason = campaign.StateRunning, ""
+	f.snap.State, f.snap.Reason = status.Running, ""
 }
 
 func (f *fakeRunner) Stop(reason string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.stops = append(f.stops, reason)
-	f.snap.State, f.snap.Reason = campaign.StateStopping, reason
+	f.snap.State, f.snap.Reason = status.Stopping, reason
 }
 
 // calls returns what the runner was asked to do.

@@ -13,6 +13,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"herald/campaign"
+	"herald/campaign/engine"
+	"herald/campaign/human"
 )
 
 // screen is one step of a campaign.
@@ -61,7 +63,7 @@ type model struct {
 	runDone   chan struct{}
 	// lastSnap and runErr are the last run's end; running is set from its start until its results are written;
 	// ran once one has been; forced when the user quit at once.
-	lastSnap *campaign.Snapshot
+	lastSnap *engine.Snapshot
 	runErr   error
 	running  bool
 	ran      bool
@@ -214,7 +216,7 @@ func (m *model) statusLine() string {
 	case m.busy != "":
 		line := m.spinner.View() + " " + m.busy
 		if n := m.busyRows.Load(); n > 0 {
-			line += " · " + plural(n, "row")
+			line += " · " + human.Plural(n, "row")
 		}
 		return fit(" "+line, m.width)
 	case m.status == "":

@@ -1,17 +1,16 @@
 package ui
 
 import (
+	"herald/campaign/status"
 	"strconv"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/table"
 	tea "github.com/charmbracelet/bubbletea"
-
-	"herald/campaign"
 )
 
 // previewFilters are the preview's status filters, in the order f cycles through them.
-var previewFilters = []string{"all", campaign.StatusReady, campaign.StatusInvalid, campaign.StatusDuplicate}
+var previewFilters = []string{"all", status.Ready, status.Invalid, status.Duplicate}
 
 // Requests the preview makes of the root.
 type (
@@ -72,7 +71,7 @@ func (p *previewPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, k.DryRun):
 		return p, emit(dryRunRequestMsg{})
 	case key.Matches(km, k.Send):
-		if p.result.summary.Counts[campaign.StatusReady] == 0 {
+		if p.result.summary.Counts[status.Ready] == 0 {
 			return p, emit(statusMsg{text: "No row is ready to send: fix the CSV or the template first.", isErr: true})
 		}
 		return p, emit(sendRequestMsg{})

@@ -8,7 +8,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"herald/campaign"
-	"herald/campaign/console"
+	"herald/campaign/human"
+	"herald/campaign/status"
 	"herald/providers"
 )
 
@@ -87,7 +88,7 @@ func (p *previewPane) filterLine() string {
 		if f == "all" {
 			n = sum.Rows
 		}
-		label := fmt.Sprintf("%s %s", f, thousands(n))
+		label := fmt.Sprintf("%s %s", f, human.Thousands(n))
 		if i == p.filter {
 			parts[i] = st.Focused.Render("[" + label + "]")
 		} else {
@@ -104,9 +105,9 @@ func (p *previewPane) note() string {
 		width, _ = p.tableSize()
 	}
 	kept, all := len(p.result.rows), p.result.summary.Rows
-	held := fmt.Sprintf(" %s in the table.", plural(kept, "row"))
+	held := fmt.Sprintf(" %s in the table.", human.Plural(kept, "row"))
 	if kept < all {
-		held = fmt.Sprintf(" First %s of %s rows shown; the dry run and the send cover all.", thousands(kept), thousands(all))
+		held = fmt.Sprintf(" First %s of %s rows shown; the dry run and the send cover all.", human.Thousands(kept), human.Thousands(all))
 	}
 	return p.styles.Muted.Render(fit(held, width))
 }
@@ -153,10 +154,10 @@ func (p *previewPane) messageView(width, height int) string {
 	switch {
 	case r == nil:
 		body = st.Muted.Render(fmt.Sprintf("No %s rows among the first %s.", previewFilters[p.filter],
-			thousands(len(p.result.rows))))
-	case r.status == campaign.StatusReady:
+			human.Thousands(len(p.result.rows))))
+	case r.status == status.Ready:
 		heading := st.Heading.Render(fmt.Sprintf("Row %d", r.num)) + st.Muted.Render(" · to +"+r.number)
-		text := strings.TrimRight(console.RenderText(r.message), "\n")
+		text := strings.TrimRight(campaign.RenderText(r.message), "\n")
 		body = lipgloss.JoinVertical(lipgloss.Left, fit(heading, width),
 			st.Bubble.Width(max(width-2, 10)).Render(text),
 			st.Muted.Width(width).Render(sentAsText(r.message.Message)))

@@ -20,6 +20,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"herald/campaign"
+	"herald/campaign/config"
 )
 
 // Config is what the TUI starts with.
@@ -28,10 +29,7 @@ type Config struct {
 	// them and Enter goes straight to the preview.
 	Plan campaign.Plan
 	// Config holds the profiles the setup offers; nil offers only Plan.Profile.
-	Config *campaign.Config
-	// RateGiven and ConcurrencyGiven say that --rate and --concurrency were given: the plan's values then
-	// stay when another profile is picked, instead of that profile's defaults.
-	RateGiven, ConcurrencyGiven bool
+	Config *config.Config
 }
 
 // forcedStopWait bounds how long quitting waits for a forced run to record its rows in flight.

@@ -14,6 +14,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"herald/campaign"
+	"herald/campaign/config"
+	"herald/campaign/recipients"
 	"herald/providers"
 )
 
@@ -41,12 +43,11 @@ type setupPane struct {
 	common
 	ctx  context.Context
 	plan campaign.Plan
-	// profiles and names are the config file's profiles; keepRate and keepConcurrency keep the flags' values
+	// profiles and names are the config file's profiles.
 	// when another profile is picked.
-	profiles                  *campaign.Config
-	names                     []string
-	keepRate, keepConcurrency bool
-	profileErr                error
+	profiles   *config.Config
+	names      []string
+	profileErr error
 	// columns are the CSV's columns, offered for the phone column (also when none was found).
 	columns []string
 
@@ -72,7 +73,6 @@ type setupPane struct {
 // newSetupPane returns the setup filled from cfg.
 func newSetupPane(c common, ctx context.Context, cfg Config) *setupPane {
 	s := &setupPane{common: c, ctx: ctx, plan: cfg.Plan, profiles: cfg.Config,
-		keepRate: cfg.RateGiven, keepConcurrency: cfg.ConcurrencyGiven,
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.styles.Spinner))}
 	s.names = []string{cfg.Plan.Profile.Name}
 	if cfg.Config != nil {
@@ -157,7 +157,7 @@ func (s *setupPane) opened(msg openedMsg) tea.Cmd {
 	s.opening = false
 	if msg.err != nil {
 		s.err = msg.err
-		var fe *campaign.FileError
+		var fe *recipients.FileError
 		if errors.As(msg.err, &fe) && fe.Columns != nil {
 			s.columns = fe.Columns
 		}
@@ -194,7 +194,7 @@ func (s *setupPane) next() tea.Cmd {
 		return nil
 	}
 	info := *s.info
-	info.plan.Profile, info.plan.Rate, info.plan.Concurrency = s.plan.Profile, s.plan.Rate, s.plan.Concurrency
+	info.plan.Profile = s.plan.Profile
 	return emit(goPreviewMsg{info: info, result: *s.result})
 }
 
@@ -261,19 +261,7 @@ func (s *setupPane) cycleProfile(delta int) {
 		return
 	}
 	s.plan.Profile = p
-	if !s.keepRate {
-		s.plan.Rate = p.Rate
-		if s.plan.Rate == 0 {
-			s.plan.Rate = defaultRate
-		}
-	}
-	if !s.keepConcurrency {
-		s.plan.Concurrency = p.Concurrency
-	}
 }
-
-// defaultRate is the pace of a profile that sets none (SPEC: --rate).
-const defaultRate = 20
 
 // openPicker shows the file picker for the CSV or the template, in the folder of the current choice.
 func (s *setupPane) openPicker(field setupField) tea.Cmd {

@@ -9,11 +9,13 @@ import (
 	"testing"
 
 	"herald/campaign"
+	"herald/campaign/config"
+	"herald/campaign/status"
 )
 
 // profilesConfig writes a config file with a fast sandbox profile and a Meta profile whose token comes from an
 // unset variable, and loads it.
-func profilesConfig(t *testing.T) *campaign.Config {
+func profilesConfig(t *testing.T) *config.Config {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	yaml := `profiles:
@@ -28,7 +30,7 @@ func profilesConfig(t *testing.T) *campaign.Config {
 	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := campaign.LoadConfig(path, true, func(string) string { return "" })
+	cfg, err := config.Load(path, true, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +52,7 @@ func TestProfilePicker(t *testing.T) {
 			profile string
 			rate    float64
 			ok      bool
-		}{{"fast", 80, true}, {"meta-prod", 80, false}, {"sandbox", 20, true}}},
+		}{{"fast", 80, true}, {"meta-prod", 20, false}, {"sandbox", 20, true}}},
 		{"rate from --rate", true, []struct {
 			profile string
 			rate    float64
@@ -60,11 +62,11 @@ func TestProfilePicker(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			plan := samplePlan(sampleDir(t))
-			plan.Rate = 20
+			plan.Rate = 0
 			if tc.rateGiven {
 				plan.Rate = 5
 			}
-			m := newModel(context.Background(), Config{Plan: plan, Config: profilesConfig(t), RateGiven: tc.rateGiven}, nil)
+			m := newModel(context.Background(), Config{Plan: plan, Config: profilesConfig(t)}, nil)
 			t.Cleanup(func() { m.shutdown() })
 			drive(t, m, m.Init()())
 			drive(t, m, keyPress("down"))
@@ -72,9 +74,9 @@ func TestProfilePicker(t *testing.T) {
 			for _, w := range tc.want {
 				drive(t, m, keyPress("c"))
 				s := m.setup
-				if s.plan.Profile.Name != w.profile || s.plan.Rate != w.rate || s.ready() != w.ok {
+				if s.plan.Profile.Name != w.profile || s.plan.SendRate() != w.rate || s.ready() != w.ok {
 					t.Fatalf("profile %q rate %v ready %v, want %q %v %v (error %v)", s.plan.Profile.Name,
-						s.plan.Rate, s.ready(), w.profile, w.rate, w.ok, s.profileErr)
+						s.plan.SendRate(), s.ready(), w.profile, w.rate, w.ok, s.profileErr)
 				}
 				if !w.ok && !strings.Contains(flat(m.View()), "export HERALD_TEST_TOKEN=") {
 					t.Errorf("the profile's problem does not show:\n%s", m.View())
@@ -186,7 +188,7 @@ func TestPhoneColumnCanBeChosen(t *testing.T) {
 	if m.setup.plan.PhoneColumn != "telephone_no" || !m.setup.ready() {
 		t.Fatalf("phone column %q, ready %v:\n%s", m.setup.plan.PhoneColumn, m.setup.ready(), m.View())
 	}
-	if got := m.setup.result.summary.Counts[campaign.StatusReady]; got != 1 {
+	if got := m.setup.result.summary.Counts[status.Ready]; got != 1 {
 		t.Fatalf("ready rows %d with telephone_no as the phone column", got)
 	}
 	drive(t, m, keyPress("enter"))

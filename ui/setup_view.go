@@ -2,13 +2,15 @@ package ui
 
 import (
 	"fmt"
+	"herald/campaign/config"
+	"herald/campaign/human"
+	"herald/campaign/status"
+	"herald/campaign/template"
 	"slices"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-
-	"herald/campaign"
 )
 
 // labelWidth is the width of the label column of a form.
@@ -117,20 +119,20 @@ func (s *setupPane) profileText() string {
 		return name
 	}
 	where := "provider " + p.Provider
-	if p.Provider == campaign.SandboxProfile && p.BaseURL == "" {
+	if p.Provider == config.SandboxProfile && p.BaseURL == "" {
 		where = "built-in simulator"
 	}
-	pace := campaign.RateText(s.plan.Rate)
-	if s.plan.Concurrency > 0 {
-		pace += fmt.Sprintf(", %d in flight", s.plan.Concurrency)
+	pace := human.Rate(s.plan.SendRate())
+	if n := s.plan.SendConcurrency(); n > 0 {
+		pace += fmt.Sprintf(", %d in flight", n)
 	}
 	return name + " · " + where + " · " + pace
 }
 
 // variableLines lists each variable once with the column that fills it and where it appears.
-func variableLines(vars []campaign.Variable) []string {
+func variableLines(vars []template.Variable) []string {
 	type use struct {
-		v     campaign.Variable
+		v     template.Variable
 		parts []string
 	}
 	var uses []*use
@@ -180,15 +182,15 @@ func (s *setupPane) checkText() string {
 	if s.checking {
 		p := s.progress
 		return fmt.Sprintf("%s checking… %s so far: ready %s · invalid %s · duplicate %s", s.spinner.View(),
-			plural(p.rows.Load(), "row"), thousands(p.ready.Load()), thousands(p.invalid.Load()),
-			thousands(p.duplicate.Load()))
+			human.Plural(p.rows.Load(), "row"), human.Thousands(p.ready.Load()), human.Thousands(p.invalid.Load()),
+			human.Thousands(p.duplicate.Load()))
 	}
 	if s.result == nil {
 		return ""
 	}
 	sum := s.result.summary
-	head := plural(sum.Rows, "row") + ": " + countsLine(sum.Counts)
-	if sum.Counts[campaign.StatusReady] == 0 {
+	head := human.Plural(sum.Rows, "row") + ": " + countsLine(sum.Counts)
+	if sum.Counts[status.Ready] == 0 {
 		head += "\n" + st.Warn.Render("No row can be sent: fix the CSV or the template.")
 	}
 	lines := []string{head}
@@ -197,10 +199,10 @@ func (s *setupPane) checkText() string {
 	shown := min(max(s.height-20, 2), 8)
 	for i, p := range sum.Problems {
 		if i == shown && len(sum.Problems) > shown {
-			lines = append(lines, st.Muted.Render(fmt.Sprintf("… and %s: see the preview", plural(len(sum.Problems)-i, "more kind"))))
+			lines = append(lines, st.Muted.Render(fmt.Sprintf("… and %s: see the preview", human.Plural(len(sum.Problems)-i, "more kind"))))
 			break
 		}
-		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("%s ×%s: %s", p.Code, thousands(p.Count), oneLine(p.Reason)), width)))
+		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("%s ×%s: %s", p.Code, human.Thousands(p.Count), oneLine(p.Reason)), width)))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -212,7 +214,7 @@ func (s *setupPane) campaignText() string {
 	switch {
 	case prior == nil:
 		return info.plan.Campaign + ": new campaign"
-	case prior.sameInput && prior.info.Counts[campaign.StatusReady] == 0:
+	case prior.sameInput && prior.info.Counts[status.Ready] == 0:
 		return fmt.Sprintf("%s was run before (%s): %s. Nothing is left to send; its summary can send the failures again.",
 			info.plan.Campaign, prior.info.Status, countsLine(prior.info.Counts))
 	case prior.sameInput:

@@ -1,11 +1,11 @@
 package ui
 
 import (
+	"herald/campaign/status"
+
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/table"
 	"github.com/charmbracelet/lipgloss"
-
-	"herald/campaign"
 )
 
 // Colours adapt to light and dark terminals. Under NO_COLOR lipgloss drops every colour and attribute, so
@@ -90,11 +90,11 @@ func DefaultStyles() *Styles {
 // status is the style of a row or campaign status.
 func (s *Styles) status(st string) lipgloss.Style {
 	switch st {
-	case campaign.StatusReady, campaign.StatusSent, campaign.StateFinished:
+	case status.Ready, status.Sent, status.Finished:
 		return s.OK
-	case campaign.StatusInvalid, campaign.StatusFailed, campaign.StateStopped:
+	case status.Invalid, status.Failed, status.Stopped:
 		return s.Error
-	case campaign.StatusDuplicate, campaign.StatusUnknown, campaign.StatePaused, campaign.StateStopping:
+	case status.Duplicate, status.Unknown, status.Paused, status.Stopping:
 		return s.Warn
 	}
 	return s.Value

@@ -8,7 +8,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"herald/campaign"
-	"herald/campaign/console"
+	"herald/campaign/engine"
+	"herald/campaign/human"
+	"herald/campaign/status"
 )
 
 // Requests the summary makes of the root.
@@ -25,7 +27,7 @@ type summaryPane struct {
 	common
 	campaign, outPath string
 	// snap is the run's last snapshot; nil when there was nothing to send.
-	snap   *campaign.Snapshot
+	snap   *engine.Snapshot
 	counts map[string]int
 	// notes are the session's notes: rows recovered as unknown, rows put back in the queue.
 	notes []string
@@ -36,14 +38,14 @@ type summaryPane struct {
 func newSummaryPane(c common) *summaryPane { return &summaryPane{common: c} }
 
 // set shows the outcome of the session's run (snap nil when nothing was left to send).
-func (p *summaryPane) set(sess *campaign.Session, snap *campaign.Snapshot, counts map[string]int, err error) {
+func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, counts map[string]int, err error) {
 	*p = summaryPane{common: p.common, campaign: sess.Info.Name, outPath: sess.Input.Plan.OutPath, snap: snap,
 		counts: counts, notes: sess.Notes, err: err}
 }
 
 // exitCode is the campaign's exit code as SPEC.md defines it for send.
 func (p *summaryPane) exitCode() int {
-	return campaign.ExitCode(p.counts, p.snap != nil && p.snap.State == campaign.StateStopped)
+	return campaign.ExitCode(p.counts, p.snap != nil && p.snap.State == status.Stopped)
 }
 
 // Init implements tea.Model.
@@ -76,11 +78,9 @@ func (p *summaryPane) View() string {
 			lines = append(lines, paragraph(p.common, st.Muted, "Reason: "+s.Reason))
 		}
 		lines = append(lines, "", formRow(p.common, "This run", fmt.Sprintf("sent %s · failed %s · unknown %s · retries %s",
-			thousands(s.Sent), thousands(s.Failed), thousands(s.Unknown), thousands(s.Retries))))
+			human.Thousands(s.Sent), human.Thousands(s.Failed), human.Thousands(s.Unknown), human.Thousands(s.Retries))))
 	}
-	var counts strings.Builder
-	console.WriteCounts(&counts, p.counts)
-	lines = append(lines, "", formRow(p.common, "All rows", dedent(counts.String())), "",
+	lines = append(lines, "", formRow(p.common, "All rows", countsBlock(p.counts)), "",
 		formRow(p.common, "Results CSV", p.outPath))
 	for _, n := range p.notes {
 		lines = append(lines, formRow(p.common, "Note", st.Warn.Render(n)))
@@ -92,11 +92,11 @@ func (p *summaryPane) View() string {
 		lines = append(lines, "", paragraph(p.common, st.Muted, next))
 	} else {
 		done := "Every ready row was sent."
-		switch n := p.counts[campaign.StatusInvalid]; {
+		switch n := p.counts[status.Invalid]; {
 		case n == 1:
 			done += " The invalid row was not: the results CSV says why and how to fix it."
 		case n > 1:
-			done += fmt.Sprintf(" The %s invalid rows were not: the results CSV says why and how to fix them.", thousands(n))
+			done += fmt.Sprintf(" The %s invalid rows were not: the results CSV says why and how to fix them.", human.Thousands(n))
 		}
 		lines = append(lines, "", paragraph(p.common, st.OK, done))
 	}
@@ -109,55 +109,35 @@ func (p *summaryPane) headline() string {
 	if s == nil {
 		return fmt.Sprintf("Campaign %s: nothing left to send.", p.campaign)
 	}
-	line := fmt.Sprintf("Campaign %s %s in %s", p.campaign, s.State, console.Duration(s.Elapsed))
+	line := fmt.Sprintf("Campaign %s %s in %s", p.campaign, s.State, human.Duration(s.Elapsed))
 	if secs := s.Elapsed.Seconds(); secs > 0 && s.Sent > 0 {
-		line += " · " + campaign.RateText(float64(s.Sent)/secs) + " on average"
+		line += " · " + human.Rate(float64(s.Sent)/secs) + " on average"
 	}
 	return line
 }
 
 // canRetry reports whether r has anything to send: rows left, or failures that may pass now.
 func (p *summaryPane) canRetry() bool {
-	return p.counts[campaign.StatusReady]+p.counts[campaign.StatusFailed] > 0
+	return p.counts[status.Ready]+p.counts[status.Failed] > 0
 }
 
 // nextSteps says what r would send and what to do about unknown outcomes; "" when everything was sent.
 func (p *summaryPane) nextSteps() string {
 	var steps string
-	switch left := p.counts[campaign.StatusReady]; {
+	switch left := p.counts[status.Ready]; {
 	case left > 0:
-		steps = fmt.Sprintf("%s not sent yet: r sends them, with the failures that may pass now; nobody is messaged twice", plural(left, "row"))
-	case p.counts[campaign.StatusFailed] > 0:
+		steps = fmt.Sprintf("%s not sent yet: r sends them, with the failures that may pass now; nobody is messaged twice", human.Plural(left, "row"))
+	case p.counts[status.Failed] > 0:
 		steps = "r sends again the failures that may pass now (rate limits, time-outs); the others need the CSV fixed"
 	}
-	if p.counts[campaign.StatusUnknown] > 0 {
+	if p.counts[status.Unknown] > 0 {
 		steps += fmt.Sprintf(". %s unknown (no answer came): herald --resend-unknown sends them again",
-			plural(p.counts[campaign.StatusUnknown], "row"))
+			human.Plural(p.counts[status.Unknown], "row"))
 	}
 	if steps == "" {
 		return ""
 	}
 	return strings.TrimPrefix(steps, ". ") + "."
-}
-
-// dedent removes the indentation that every line of block shares, and the trailing line break.
-func dedent(block string) string {
-	lines := strings.Split(strings.TrimRight(block, "\n"), "\n")
-	indent := -1
-	for _, l := range lines {
-		if strings.TrimSpace(l) != "" {
-			n := len(l) - len(strings.TrimLeft(l, " "))
-			if indent < 0 || n < indent {
-				indent = n
-			}
-		}
-	}
-	for i, l := range lines {
-		if len(l) >= indent && indent > 0 {
-			lines[i] = l[indent:]
-		}
-	}
-	return strings.Join(lines, "\n")
 }
 
 // ShortHelp implements help.KeyMap.

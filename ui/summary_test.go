@@ -7,6 +7,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"herald/campaign"
+	"herald/campaign/engine"
+	"herald/campaign/status"
 )
 
 func TestSummaryExitCodeAndRetry(t *testing.T) {
@@ -17,12 +19,12 @@ func TestSummaryExitCodeAndRetry(t *testing.T) {
 		code   int
 		retry  bool
 	}{
-		{"all sent", campaign.StateFinished, map[string]int{"sent": 22}, campaign.ExitOK, false},
-		{"all ready rows sent, some invalid", campaign.StateFinished, map[string]int{"sent": 22, "invalid": 3}, campaign.ExitPartial, false},
-		{"some failed", campaign.StateFinished, map[string]int{"sent": 20, "failed": 2}, campaign.ExitPartial, true},
-		{"some unknown", campaign.StateFinished, map[string]int{"sent": 21, "unknown": 1}, campaign.ExitPartial, false},
-		{"stopped with rows left", campaign.StateStopped, map[string]int{"sent": 10, "ready": 12}, campaign.ExitStopped, true},
-		{"stopped at the last row", campaign.StateStopped, map[string]int{"sent": 22}, campaign.ExitStopped, false},
+		{"all sent", status.Finished, map[string]int{"sent": 22}, campaign.ExitOK, false},
+		{"all ready rows sent, some invalid", status.Finished, map[string]int{"sent": 22, "invalid": 3}, campaign.ExitPartial, false},
+		{"some failed", status.Finished, map[string]int{"sent": 20, "failed": 2}, campaign.ExitPartial, true},
+		{"some unknown", status.Finished, map[string]int{"sent": 21, "unknown": 1}, campaign.ExitPartial, false},
+		{"stopped with rows left", status.Stopped, map[string]int{"sent": 10, "ready": 12}, campaign.ExitStopped, true},
+		{"stopped at the last row", status.Stopped, map[string]int{"sent": 22}, campaign.ExitStopped, false},
 		{"nothing left to send", "", map[string]int{"sent": 22}, campaign.ExitOK, false},
 	}
 	for _, tc := range cases {
@@ -30,7 +32,7 @@ func TestSummaryExitCodeAndRetry(t *testing.T) {
 			p := newSummaryPane(newCommon())
 			p.campaign, p.counts = "c", tc.counts
 			if tc.state != "" {
-				p.snap = &campaign.Snapshot{State: tc.state}
+				p.snap = &engine.Snapshot{State: tc.state}
 			}
 			if got := p.exitCode(); got != tc.code {
 				t.Errorf("exit code %d, want %d", got, tc.code)
@@ -52,7 +54,7 @@ func TestSummaryContinuesAStoppedRun(t *testing.T) {
 	drive(t, m, keyPress("c"))
 	drive(t, m, keyPress("y"))
 	final := run.Snapshot()
-	final.State = campaign.StateStopped
+	final.State = status.Stopped
 	run.release <- final
 	var done tea.Msg
 	for done == nil {

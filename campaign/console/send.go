@@ -12,8 +12,9 @@ import (
 	"time"
 
 	"herald/campaign"
-	"herald/providers"
-	"herald/providers/open"
+	"herald/campaign/engine"
+	"herald/campaign/human"
+	"herald/campaign/status"
 )
 
 // SendOptions are what `herald send` needs beyond the plan.
@@ -26,7 +27,7 @@ type SendOptions struct {
 	Signals <-chan os.Signal
 	Exit    func(code int)
 	// Engine tunes the run (tests shorten backoffs); Rate and Concurrency come from the plan.
-	Engine campaign.EngineOptions
+	Engine engine.Options
 	// ProgressEvery is the progress line's period (default 1 s).
 	ProgressEvery time.Duration
 }
@@ -58,7 +59,7 @@ func Send(plan campaign.Plan, o SendOptions, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprintf(stderr, "Campaign %s:\n", sess.Info.Name)
 	}
-	WriteCounts(stderr, sess.Counts)
+	writeCounts(stderr, sess.Counts)
 	ready := sess.ToSend()
 	if ready == 0 {
 		fmt.Fprintln(stdout, "Nothing left to send.")
@@ -68,21 +69,14 @@ func Send(plan campaign.Plan, o SendOptions, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Not confirmed: nothing was sent.")
 		return 2
 	}
-	if err := sess.Begin(); err != nil {
+	eng, prov, err := sess.Start(campaign.RunOptions{StopOnPause: true, Engine: o.Engine})
+	if err != nil {
 		return fail(err, stderr)
 	}
-	conc := plan.Concurrency
-	prov, err := open.Provider(plan.Profile, providers.ClientOptions{Concurrency: max(conc, 64)})
-	if err != nil {
-		return fail(campaign.InputError(err), stderr)
-	}
 	defer prov.Close()
-	eo := o.Engine
-	eo.Rate, eo.Concurrency, eo.StopOnPause = plan.Rate, conc, true
-	eng := sess.Engine(prov, eo)
 
 	type result struct {
-		snap campaign.Snapshot
+		snap engine.Snapshot
 		err  error
 	}
 	done := make(chan result, 1)
@@ -134,7 +128,7 @@ func signalName(sig os.Signal) string {
 
 // printEvents prints the events newer than shown (slow-downs, pauses, warnings), oldest first, and returns the
 // time of the newest.
-func printEvents(w io.Writer, newestFirst []campaign.Event, shown time.Time) time.Time {
+func printEvents(w io.Writer, newestFirst []engine.Event, shown time.Time) time.Time {
 	for i := len(newestFirst) - 1; i >= 0; i-- {
 		if e := newestFirst[i]; e.At.After(shown) {
 			fmt.Fprintf(w, "%s: %s %s\n", e.At.Local().Format("15:04:05"), e.Kind, e.Detail)
@@ -147,14 +141,14 @@ func printEvents(w io.Writer, newestFirst []campaign.Event, shown time.Time) tim
 // confirm asks the user to type the number of messages (or "send").
 func confirm(stdin io.Reader, w io.Writer, ready int, template string, plan campaign.Plan) bool {
 	fmt.Fprintf(w, "\nSend %d messages with %s via %s at %s, about %s?\nType %d (or send) to confirm: ",
-		ready, template, plan.Profile.Name, campaign.RateText(plan.Rate), Duration(campaign.Estimate(ready, plan.Rate)), ready)
+		ready, template, plan.Profile.Name, human.Rate(plan.SendRate()), human.Duration(campaign.Estimate(ready, plan.SendRate())), ready)
 	line, _ := bufio.NewReader(stdin).ReadString('\n')
 	line = strings.TrimSpace(line)
 	return line == strconv.Itoa(ready) || strings.EqualFold(line, "send")
 }
 
 // finishRun writes the results CSV, prints the summary and returns the exit code.
-func finishRun(sess *campaign.Session, snap *campaign.Snapshot, stdout, stderr io.Writer) int {
+func finishRun(sess *campaign.Session, snap *engine.Snapshot, stdout, stderr io.Writer) int {
 	if err := sess.WriteResults(); err != nil {
 		fmt.Fprintln(stderr, "herald:", err)
 	}
@@ -164,7 +158,7 @@ func finishRun(sess *campaign.Session, snap *campaign.Snapshot, stdout, stderr i
 		return 1
 	}
 	if snap != nil {
-		fmt.Fprintf(stdout, "Campaign %s %s after %s", sess.Info.Name, snap.State, Duration(snap.Elapsed))
+		fmt.Fprintf(stdout, "Campaign %s %s after %s", sess.Info.Name, snap.State, human.Duration(snap.Elapsed))
 		if snap.Elapsed > 0 && snap.Sent > 0 {
 			fmt.Fprintf(stdout, " (%.1f msgs/s)", float64(snap.Sent)/snap.Elapsed.Seconds())
 		}
@@ -175,9 +169,9 @@ func finishRun(sess *campaign.Session, snap *campaign.Snapshot, stdout, stderr i
 		fmt.Fprintf(stdout, "This run: %d sent, %d failed, %d unknown, %d retries\n", snap.Sent, snap.Failed, snap.Unknown, snap.Retries)
 	}
 	fmt.Fprintln(stdout, "All rows:")
-	WriteCounts(stdout, counts)
+	writeCounts(stdout, counts)
 	fmt.Fprintln(stdout, "Results CSV:", sess.Input.Plan.OutPath)
-	code := campaign.ExitCode(counts, snap != nil && snap.State == campaign.StateStopped)
+	code := campaign.ExitCode(counts, snap != nil && snap.State == status.Stopped)
 	if code == campaign.ExitStopped {
 		fmt.Fprintln(stdout, "Stopped before the end: run the same command again to resume.")
 	}
@@ -185,7 +179,7 @@ func finishRun(sess *campaign.Session, snap *campaign.Snapshot, stdout, stderr i
 }
 
 // ProgressLine is one line of progress for a terminal or a log.
-func ProgressLine(s campaign.Snapshot) string {
+func ProgressLine(s engine.Snapshot) string {
 	pct := 0.0
 	if s.Total > 0 {
 		pct = 100 * float64(s.Done()) / float64(s.Total)
@@ -196,23 +190,10 @@ func ProgressLine(s campaign.Snapshot) string {
 		line += fmt.Sprintf(" (slowed to %.1f/s)", s.TargetRate)
 	}
 	if s.ETA > 0 {
-		line += " ETA " + Duration(s.ETA)
+		line += " ETA " + human.Duration(s.ETA)
 	}
 	if s.Reason != "" {
 		line += " - " + s.Reason
 	}
 	return line
-}
-
-// Duration prints a duration for people: 1h02m, 3m05s, 12s.
-func Duration(d time.Duration) string {
-	d = d.Round(time.Second)
-	switch {
-	case d >= time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-	case d >= time.Minute:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-	default:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	}
 }

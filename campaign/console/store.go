@@ -3,8 +3,6 @@ package console
 import (
 	"fmt"
 	"io"
-	"os"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -13,39 +11,17 @@ import (
 
 // Export runs `herald export`: the results CSV of a campaign, from the state store.
 func Export(statePath, name, out string, stdout, stderr io.Writer) int {
-	if name == "" {
-		return fail(campaign.InputError(fmt.Errorf("pass --campaign NAME (herald campaigns lists them)")), stderr)
-	}
-	st, err := openExisting(statePath)
+	path, err := campaign.Export(statePath, name, out)
 	if err != nil {
 		return fail(err, stderr)
 	}
-	defer st.Close()
-	info, ok, err := st.Campaign(name)
-	if err != nil {
-		return fail(err, stderr)
-	}
-	if !ok {
-		return fail(campaign.InputError(fmt.Errorf("no campaign %q in %s: herald campaigns lists the campaigns there", name, statePath)), stderr)
-	}
-	if out == "" {
-		out = campaign.DefaultResultsPath(info.CSVPath, info.Name)
-	}
-	if err := campaign.ExportResults(st, info, out); err != nil {
-		return fail(err, stderr)
-	}
-	fmt.Fprintln(stdout, "Results CSV:", out)
+	fmt.Fprintln(stdout, "Results CSV:", path)
 	return 0
 }
 
 // Campaigns runs `herald campaigns`: past campaigns with their counts per status.
 func Campaigns(statePath string, stdout, stderr io.Writer) int {
-	st, err := openExisting(statePath)
-	if err != nil {
-		return fail(err, stderr)
-	}
-	defer st.Close()
-	list, err := st.Campaigns()
+	list, err := campaign.Campaigns(statePath)
 	if err != nil {
 		return fail(err, stderr)
 	}
@@ -66,26 +42,11 @@ func Campaigns(statePath string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// countsText is "sent 10, failed 2" in a stable order.
+// countsText is "sent 10, failed 2" in the order every screen uses.
 func countsText(counts map[string]int) string {
-	keys := make([]string, 0, len(counts))
-	for k, n := range counts {
-		if n > 0 {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, counts[k])
+	var parts []string
+	for _, c := range campaign.OrderedCounts(counts) {
+		parts = append(parts, fmt.Sprintf("%s %d", c.Status, c.Count))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// openExisting opens the state store only if it exists, so export and campaigns never create one.
-func openExisting(path string) (*campaign.Store, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, campaign.InputError(fmt.Errorf("no state store at %s: no campaign has been sent with it yet (pass --state FILE if it is elsewhere)", path))
-	}
-	return campaign.OpenStore(path)
 }

@@ -1,0 +1,397 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"herald/campaign/human"
+	"herald/campaign/status"
+	"herald/campaign/store"
+	"herald/campaign/template"
+	"herald/providers"
+)
+
+// Options tune a run. Zero values take the defaults.
+type Options struct {
+	// Rate is messages per second; math.Inf(1) sends as fast as the provider answers.
+	Rate float64
+	// Concurrency is the most requests in flight; 0 sizes it from the rate and the observed latency
+	// (rate x latency x 1.5, between 4 and 512), growing as latency is measured.
+	Concurrency int
+	// MaxAttempts bounds the requests per row (default 5).
+	MaxAttempts int
+	// BackoffBase and BackoffMax shape the exponential backoff with full jitter between attempts
+	// (defaults 500 ms and 30 s).
+	BackoffBase time.Duration
+	BackoffMax  time.Duration
+	// StopWait bounds how long a graceful stop waits for requests in flight (default 15 s); after it they are
+	// cancelled and recorded unknown.
+	StopWait time.Duration
+	// StopOnPause turns an auto-pause into a stop: for headless runs, where nobody can resume.
+	StopOnPause bool
+	// JournalOptions tune the store's group commits.
+	JournalOptions store.JournalOptions
+	// Journal replaces the store's journal (benchmarks: one that writes nothing); nil uses the store's.
+	Journal Journal
+}
+
+func (o *Options) defaults() {
+	if o.Rate <= 0 {
+		o.Rate = 20
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 5
+	}
+	if o.BackoffBase <= 0 {
+		o.BackoffBase = 500 * time.Millisecond
+	}
+	if o.BackoffMax <= 0 {
+		o.BackoffMax = 30 * time.Second
+	}
+	if o.StopWait <= 0 {
+		o.StopWait = 15 * time.Second
+	}
+}
+
+// Concurrency bounds.
+const (
+	minConcurrency = 4
+	maxConcurrency = 512
+	// assumedLatency sizes the first workers before any answer has been timed.
+	assumedLatency = 200 * time.Millisecond
+)
+
+// Engine sends one campaign's ready rows: one rate limiter paces requests, a pool of workers sends them, and the
+// store's journal records each row in flight before its request leaves and its outcome after. The UI and the
+// headless command read Snapshot on a tick and call Pause, Resume and Stop; nothing is pushed to them.
+type Engine struct {
+	store   *store.Store
+	info    store.CampaignInfo
+	binding *template.Binding
+	prov    providers.Provider
+	opts    Options
+
+	prog    *progress
+	limiter *rate.Limiter
+	pacer   *pacer
+	health  *health
+	journal Journal
+	refBase string
+	latency latencyEWMA
+
+	stopCtx    context.Context
+	stopCancel context.CancelFunc
+	sendCtx    context.Context
+	sendCancel context.CancelFunc
+
+	mu       sync.Mutex // guards paused, resumeCh, stopOnce state
+	paused   bool
+	resumeCh chan struct{}
+	stopped  bool
+	// fed is set once the feeder has handed out every row: no worker is started after it.
+	fed bool
+
+	workers sync.WaitGroup
+	jobs    chan job
+	nWorker int
+}
+
+// Journal is what the engine needs of the store's journal (*store.Journal). Benchmarks give one that writes
+// nothing (Options.Journal), to measure what durability costs.
+type Journal interface {
+	MarkInFlight(ctx context.Context, row, attempt int) error
+	Record(o store.Outcome)
+	Close() error
+}
+
+// job is one row to send.
+type job struct {
+	row      int
+	number   string
+	fields   []string
+	attempts int
+}
+
+// New prepares a run of the campaign info in store, rendering rows with binding and sending through prov.
+func New(store *store.Store, info store.CampaignInfo, binding *template.Binding, prov providers.Provider, opts Options) *Engine {
+	opts.defaults()
+	e := &Engine{store: store, info: info, binding: binding, prov: prov, opts: opts}
+	e.prog = newProgress(info.Name, opts.Rate, time.Now())
+	e.limiter = rate.NewLimiter(rate.Limit(opts.Rate), Burst(opts.Rate))
+	e.pacer = newPacer(e.limiter, opts.Rate, e.prog)
+	e.health = newHealth()
+	e.refBase = strconv.FormatInt(info.Created.Unix(), 36) + strconv.FormatInt(info.ID, 36)
+	e.resumeCh = make(chan struct{})
+	return e
+}
+
+// Burst is the limiter's bucket: about 2 ms worth of tokens, at least 1, so sleeps rounded up by the timer
+// do not lose pace at high rates and no second ever bursts above rate + burst.
+func Burst(r float64) int {
+	if math.IsInf(r, 1) {
+		return 1
+	}
+	return int(math.Max(1, math.Round(r*0.002)))
+}
+
+// Snapshot returns the run's progress now. Safe from any goroutine.
+func (e *Engine) Snapshot() Snapshot {
+	s := e.prog.snapshot(time.Now())
+	return s
+}
+
+// Pause stops dispatching new requests until Resume; requests in flight finish.
+func (e *Engine) Pause(reason string) {
+	e.mu.Lock()
+	if e.paused || e.stopped {
+		e.mu.Unlock()
+		return
+	}
+	e.paused = true
+	e.resumeCh = make(chan struct{})
+	e.mu.Unlock()
+	e.prog.setState(status.Paused, reason)
+	e.prog.event(EventPaused, reason)
+}
+
+// Resume continues after a pause.
+func (e *Engine) Resume() {
+	e.mu.Lock()
+	if !e.paused || e.stopped {
+		e.mu.Unlock()
+		return
+	}
+	e.paused = false
+	close(e.resumeCh)
+	e.mu.Unlock()
+	e.health.reset()
+	e.prog.setState(status.Running, "")
+	e.prog.event(EventResumed, "")
+}
+
+// Stop ends the run gracefully: no new request leaves, requests in flight get StopWait to finish.
+func (e *Engine) Stop(reason string) {
+	e.mu.Lock()
+	if e.stopped {
+		e.mu.Unlock()
+		return
+	}
+	e.stopped = true
+	cancel := e.stopCancel
+	e.mu.Unlock()
+	e.prog.setState(status.Stopping, reason)
+	e.prog.event(EventStopped, reason)
+	if cancel != nil { // nil before Run: Run cancels at once when it starts
+		cancel()
+	}
+}
+
+func (e *Engine) isStopped() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.stopped
+}
+
+// gate waits while the run is paused; it returns false once the run is stopping.
+func (e *Engine) gate() bool {
+	for {
+		e.mu.Lock()
+		paused, stopped, ch := e.paused, e.stopped, e.resumeCh
+		e.mu.Unlock()
+		if stopped {
+			return false
+		}
+		if !paused {
+			return true
+		}
+		select {
+		case <-ch:
+		case <-e.stopCtx.Done():
+			return false
+		}
+	}
+}
+
+// Run sends every ready row and returns the final snapshot. Cancelling ctx forces a stop at once: requests in
+// flight are cancelled and recorded unknown. The returned error is an internal failure (the state store);
+// provider failures are outcomes, reported in the snapshot.
+func (e *Engine) Run(ctx context.Context) (Snapshot, error) {
+	counts, err := e.store.Counts(e.info.ID)
+	if err != nil {
+		return e.Snapshot(), err
+	}
+	ready := int64(counts[status.Ready])
+	e.prog.total.Store(ready)
+	e.prog.remaining.Store(ready)
+	e.sendCtx, e.sendCancel = context.WithCancel(ctx)
+	defer e.sendCancel()
+	stopCtx, stopCancel := context.WithCancel(e.sendCtx)
+	defer stopCancel()
+	e.mu.Lock() // Stop may be called from another goroutine at any time
+	e.stopCtx, e.stopCancel = stopCtx, stopCancel
+	if e.stopped { // stopped before it started
+		stopCancel()
+	}
+	e.mu.Unlock()
+
+	e.journal = e.opts.Journal
+	if e.journal == nil {
+		e.journal = e.store.OpenJournal(e.info.ID, e.opts.JournalOptions)
+	}
+	if err := e.store.SetCampaignStatus(e.info.ID, status.Running, ""); err != nil {
+		return e.Snapshot(), err
+	}
+	e.prog.event(EventStarted, fmt.Sprintf("%d rows to send at %s", ready, human.Rate(e.opts.Rate)))
+
+	e.jobs = make(chan job, 256)
+	feedDone := make(chan error, 1)
+	e.grow(e.initialConcurrency())
+	// The feeder holds one count of the worker group until it is done, so workers can still be added while
+	// rows are being handed out and the group never reaches zero early.
+	e.workers.Add(1)
+	go func() {
+		err := e.feed()
+		e.mu.Lock()
+		e.fed = true
+		e.mu.Unlock()
+		e.workers.Done()
+		feedDone <- err
+	}()
+	tickDone := make(chan struct{})
+	go e.tick(tickDone)
+
+	allDone := make(chan struct{})
+	go func() { e.workers.Wait(); close(allDone) }()
+	select {
+	case <-allDone:
+	case <-e.stopCtx.Done():
+		// Graceful stop (or ctx cancelled): give requests in flight a bounded time, then cancel them.
+		t := time.NewTimer(e.opts.StopWait)
+		select {
+		case <-allDone:
+		case <-t.C:
+			e.sendCancel()
+			<-allDone
+		}
+		t.Stop()
+	}
+	close(tickDone)
+	feedErr := <-feedDone
+	jerr := e.journal.Close()
+	return e.finish(feedErr, jerr)
+}
+
+// finish records the campaign's final state and returns the last snapshot.
+func (e *Engine) finish(feedErr, jerr error) (Snapshot, error) {
+	err := feedErr
+	if err == nil {
+		err = jerr
+	}
+	state, reason := e.prog.getState()
+	switch {
+	case err != nil:
+		state, reason = status.Stopped, "state store failure: "+err.Error()
+	case state == status.Stopping || e.isStopped():
+		state = status.Stopped
+	default:
+		state = status.Finished
+		e.prog.event(EventFinished, fmt.Sprintf("%d sent, %d failed, %d unknown",
+			e.prog.sent.Load(), e.prog.failed.Load(), e.prog.unknown.Load()))
+	}
+	e.prog.setState(state, reason)
+	e.prog.sample(time.Now())
+	if serr := e.store.SetCampaignStatus(e.info.ID, state, reason); serr != nil && err == nil {
+		err = serr
+	}
+	return e.Snapshot(), err
+}
+
+// feed pages through the ready rows in row order and hands them to the workers.
+func (e *Engine) feed() error {
+	defer close(e.jobs)
+	after := 0
+	for {
+		rows, err := e.store.ReadyRows(e.info.ID, after, 1000)
+		if err != nil {
+			e.Stop("state store failure: " + err.Error())
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		for _, r := range rows {
+			after = r.Row
+			select {
+			case e.jobs <- job{row: r.Row, number: r.Number, fields: r.Fields, attempts: r.Attempts}:
+			case <-e.stopCtx.Done():
+				return nil
+			}
+		}
+	}
+}
+
+// grow starts workers until there are n (at most maxConcurrency).
+func (e *Engine) grow(n int) {
+	n = min(n, maxConcurrency)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.fed || e.stopped {
+		return
+	}
+	for e.nWorker < n {
+		e.nWorker++
+		e.workers.Add(1)
+		go e.work()
+	}
+	e.prog.concurrency.Store(int64(e.nWorker))
+}
+
+func (e *Engine) initialConcurrency() int {
+	if e.opts.Concurrency > 0 {
+		return e.opts.Concurrency
+	}
+	return sizeConcurrency(e.opts.Rate, assumedLatency)
+}
+
+// sizeConcurrency is rate x latency x 1.5, between minConcurrency and maxConcurrency (Little's law with room).
+func sizeConcurrency(r float64, latency time.Duration) int {
+	if math.IsInf(r, 1) {
+		return 64
+	}
+	n := int(math.Ceil(r * latency.Seconds() * 1.5))
+	return min(max(n, minConcurrency), maxConcurrency)
+}
+
+// tick runs once a second: the rolling rate, recovery after a slow-down, and worker growth to the latency.
+func (e *Engine) tick(done <-chan struct{}) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	warned := false
+	for {
+		select {
+		case <-done:
+			return
+		case now := <-t.C:
+			e.prog.sample(now)
+			e.pacer.recover(now)
+			lat := e.latency.get()
+			if lat <= 0 || math.IsInf(e.opts.Rate, 1) {
+				continue
+			}
+			need := sizeConcurrency(e.opts.Rate, lat)
+			if e.opts.Concurrency == 0 {
+				e.grow(need)
+			} else if !warned && float64(e.opts.Concurrency) < e.opts.Rate*lat.Seconds() {
+				warned = true
+				e.prog.event(EventWarning, fmt.Sprintf("--concurrency %d cannot sustain %s at %v latency: about %d needed",
+					e.opts.Concurrency, human.Rate(e.opts.Rate), lat.Round(time.Millisecond), need))
+			}
+		}
+	}
+}

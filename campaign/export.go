@@ -1,0 +1,114 @@
+package campaign
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"herald/campaign/results"
+	"herald/campaign/status"
+	"herald/campaign/store"
+)
+
+// ExportResults writes the results CSV of a campaign from the store: the input columns, then the result_*
+// columns, in row order. Rows still waiting are "pending".
+func ExportResults(st *store.Store, info store.CampaignInfo, path string) error {
+	w, err := results.Create(path, info.Header, info.Separator)
+	if err != nil {
+		return err
+	}
+	err = st.EachRow(info.ID, func(r store.Row) error {
+		res := results.Result{Number: r.Number, Status: r.Status, MessageID: r.MessageID, Code: r.Code, Error: r.Error,
+			Attempts: r.Attempts, At: r.Updated}
+		switch r.Status {
+		case status.Ready:
+			res.Status, res.At = status.Pending, time.Time{}
+		case status.InFlight:
+			res.Status = status.Unknown
+		}
+		return w.Write(r.Fields, res)
+	})
+	if err != nil {
+		w.Abort()
+		return fmt.Errorf("export campaign %s: %w", info.Name, err)
+	}
+	return w.Close()
+}
+
+// OpenExistingStore opens the state store at path only if it exists, so that reading commands (export,
+// campaigns, the setup's look-up) never create one.
+func OpenExistingStore(path string) (*store.Store, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, InputError(fmt.Errorf("no state store at %s: no campaign has been sent with it yet (pass --state FILE if it is elsewhere)", path))
+	}
+	st, err := store.Open(path)
+	if err != nil {
+		return nil, InputError(err)
+	}
+	return st, nil
+}
+
+// Prior is a campaign already in the state store under a plan's name.
+type Prior struct {
+	Info store.CampaignInfo
+	// SameInput is set when the CSV, the template and the reading options are unchanged since it was checked:
+	// a run resumes it as it is.
+	SameInput bool
+}
+
+// FindPrior looks the opened plan's campaign up in the state store, without creating the store when it is not
+// there; nil when there is no such campaign.
+func FindPrior(plan Plan) (*Prior, error) {
+	if _, err := os.Stat(plan.StatePath); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	st, err := OpenExistingStore(plan.StatePath)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	info, ok, err := st.Campaign(plan.Campaign)
+	if err != nil || !ok {
+		return nil, err
+	}
+	fp, err := Fingerprint(plan)
+	if err != nil {
+		return nil, InputError(err)
+	}
+	return &Prior{Info: info, SameInput: fp == info.Fingerprint}, nil
+}
+
+// Export writes the results CSV of the campaign called name in the store at statePath to out (default: the
+// campaign's usual results path) and returns the path written.
+func Export(statePath, name, out string) (string, error) {
+	if name == "" {
+		return "", InputError(errors.New("pass --campaign NAME (herald campaigns lists them)"))
+	}
+	st, err := OpenExistingStore(statePath)
+	if err != nil {
+		return "", err
+	}
+	defer st.Close()
+	info, ok, err := st.Campaign(name)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", InputError(fmt.Errorf("no campaign %q in %s: herald campaigns lists the campaigns there", name, statePath))
+	}
+	if out == "" {
+		out = DefaultResultsPath(info.CSVPath, info.Name)
+	}
+	return out, ExportResults(st, info, out)
+}
+
+// Campaigns lists the campaigns in the store at statePath, newest first, with their rows per status.
+func Campaigns(statePath string) ([]store.CampaignInfo, error) {
+	st, err := OpenExistingStore(statePath)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return st.Campaigns()
+}

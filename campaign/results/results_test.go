@@ -1,0 +1,56 @@
+package results_test
+
+import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"herald/campaign/results"
+)
+
+func TestResultsCSVIsSpreadsheetSafe(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.csv")
+	w, err := results.Create(path, []string{"name", "phone"}, ';')
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 4, 30, 12, 0, 0, 0, time.UTC)
+	rows := [][]string{{"=HYPERLINK(\"http://x\")", "+44 7400 123593"}, {"@SUM(A1)", "-1"}, {"Zoë; \"Q\"", "\tx"}}
+	for _, r := range rows {
+		if err := w.Write(r, results.Result{Number: "447400123593", Status: "sent", MessageID: "wamid.1", Attempts: 1, At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Fatal("the results file must appear only when complete")
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(data), "\uFEFF") {
+		t.Fatal("no UTF-8 byte order mark: Excel would garble non-Latin names")
+	}
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(data), "\uFEFF")))
+	r.Comma = ';'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"name", "phone", "result_number", "result_status", "result_message_id", "result_error_code", "result_error", "result_attempts", "result_at"},
+		{"'=HYPERLINK(\"http://x\")", "'+44 7400 123593", "447400123593", "sent", "wamid.1", "", "", "1", "2026-04-30T12:00:00Z"},
+		{"'@SUM(A1)", "'-1", "447400123593", "sent", "wamid.1", "", "", "1", "2026-04-30T12:00:00Z"},
+		{"Zoë; \"Q\"", "'\tx", "447400123593", "sent", "wamid.1", "", "", "1", "2026-04-30T12:00:00Z"},
+	}
+	if fmt.Sprint(recs) != fmt.Sprint(want) {
+		t.Fatalf("got\n%q\nwant\n%q", recs, want)
+	}
+}

@@ -1,0 +1,115 @@
+//go:build unix
+
+package store
+
+import (
+	"fmt"
+	"herald/campaign/internal/cputime"
+	"herald/campaign/status"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// benchRows yields n ready rows shaped like a real campaign: a number, in no particular order, and four short
+// cells.
+func benchRows(n int, fn func(NewRow) error) error {
+	fields := make([]string, 5)
+	for i := 1; i <= n; i++ {
+		number := "4479" + strconv.Itoa(10_000_000+i*7_919%90_000_000)
+		fields[0], fields[1], fields[2], fields[3], fields[4] = number, "Margaret", "SPRING-"+strconv.Itoa(i),
+			"15%", "2026-04-30"
+		if err := fn(NewRow{Row: i, Number: number, Status: status.Ready, Fields: fields}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BenchmarkPlan plans 1,000,000 rows per iteration: go test -run '^$' -bench BenchmarkPlan -benchtime 1x.
+func BenchmarkPlan(b *testing.B) {
+	const rows = 1_000_000
+	for i := range b.N {
+		b.StopTimer()
+		s, err := Open(filepath.Join(b.TempDir(), "herald.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		p, err := s.Plan(testInfo("c"+strconv.Itoa(i), "fp"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := benchRows(rows, p.Add); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := p.Finish(); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		s.Close()
+	}
+	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkJournal measures MarkInFlight+Record pairs from 16, 64 and 256 concurrent callers, with SQLite's
+// synchronous FULL and NORMAL: go test -run '^$' -bench BenchmarkJournal -benchtime 50000x.
+func BenchmarkJournal(b *testing.B) {
+	for _, sync := range []string{"FULL", "NORMAL"} {
+		for _, callers := range []int{16, 64, 256} {
+			b.Run(fmt.Sprintf("sync=%s/callers=%d", sync, callers), func(b *testing.B) {
+				benchJournal(b, sync, callers)
+			})
+		}
+	}
+}
+
+func benchJournal(b *testing.B, synchronous string, callers int) {
+	s, err := openStore(filepath.Join(b.TempDir(), "herald.db"), storeOptions{synchronous: synchronous})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	p, err := s.Plan(testInfo("c", "fp"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := benchRows(b.N, p.Add); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := p.Finish(); err != nil {
+		b.Fatal(err)
+	}
+	c, _, err := s.Campaign("c")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var commits atomic.Int64
+	j := s.OpenJournal(c.ID, JournalOptions{afterCommit: func(int) { commits.Add(1) }})
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	cpu := cputime.Used(b)
+	b.ResetTimer()
+	for range callers {
+		wg.Go(func() {
+			for row := int(next.Add(1)); row <= b.N; row = int(next.Add(1)) {
+				if err := j.MarkInFlight(b.Context(), row, 1); err != nil {
+					b.Error(err)
+					return
+				}
+				j.Record(Outcome{Row: row, Status: status.Sent, MessageID: "wamid.HBgLNDQ3OTExMTIzNDU2FQIAERgS", Attempts: 1})
+			}
+		})
+	}
+	wg.Wait()
+	if err := j.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	used := cputime.Used(b) - cpu
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pairs/s")
+	b.ReportMetric(float64(used.Milliseconds())*10_000/float64(b.N), "cpu-ms/10k-pairs")
+	b.ReportMetric(float64(b.N)/float64(commits.Load()), "pairs/commit")
+}
