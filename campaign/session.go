@@ -146,7 +146,7 @@ func (s *Session) load(ctx context.Context, rows *atomic.Int64) error {
 	info := store.CampaignInfo{Name: in.Plan.Campaign, Template: in.Template.Name, TemplatePath: in.Plan.TemplatePath,
 		Profile: in.Plan.Profile.Name, CSVPath: in.Plan.CSVPath, Fingerprint: fp, Header: in.Recipients.Header(),
 		Separator: in.Recipients.Separator(), Status: "planned"}
-	planner, err := s.Store.Plan(info)
+	planner, err := s.Store.LoadRows(info)
 	if errors.Is(err, store.ErrSameInput) {
 		s.Resumed, s.Info = true, prev
 		return nil

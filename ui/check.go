@@ -2,9 +2,7 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"sync/atomic"
 
@@ -13,7 +11,6 @@ import (
 	"herald/campaign"
 	"herald/campaign/check"
 	"herald/campaign/status"
-	"herald/campaign/store"
 	"herald/campaign/template"
 )
 
@@ -39,14 +36,7 @@ type inputInfo struct {
 	columns []string
 	cells   []int
 	// prior is the campaign already in the store under this name, nil when there is none.
-	prior *priorCampaign
-}
-
-// priorCampaign is a campaign already in the state store under the plan's name.
-type priorCampaign struct {
-	info store.CampaignInfo
-	// sameInput is set when the CSV, the template and the reading options are unchanged since it was planned.
-	sameInput bool
+	prior *campaign.Prior
 }
 
 // previewRow is one checked row as the preview shows it.
@@ -109,7 +99,7 @@ func openCmd(gen int, plan campaign.Plan) tea.Cmd {
 			return openedMsg{gen: gen, err: err}
 		}
 		info := describeInput(in)
-		if info.prior, err = findPrior(in.Plan); err != nil {
+		if info.prior, err = campaign.FindPrior(in.Plan); err != nil {
 			in.Close()
 			return openedMsg{gen: gen, err: err}
 		}
@@ -132,27 +122,6 @@ func describeInput(in *campaign.Input) inputInfo {
 		}
 	}
 	return info
-}
-
-// findPrior looks the plan's campaign up in the state store, without creating the store when it is not there.
-func findPrior(plan campaign.Plan) (*priorCampaign, error) {
-	if _, err := os.Stat(plan.StatePath); errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	st, err := store.Open(plan.StatePath)
-	if err != nil {
-		return nil, campaign.InputError(err)
-	}
-	defer st.Close()
-	info, ok, err := st.Campaign(plan.Campaign)
-	if err != nil || !ok {
-		return nil, err
-	}
-	fp, err := campaign.Fingerprint(plan)
-	if err != nil {
-		return nil, campaign.InputError(err)
-	}
-	return &priorCampaign{info: info, sameInput: fp == info.Fingerprint}, nil
 }
 
 // checkCmd checks every row of in, counting them into progress, keeps the first previewRowLimit rows and

@@ -214,15 +214,15 @@ func (s *setupPane) campaignText() string {
 	switch {
 	case prior == nil:
 		return info.plan.Campaign + ": new campaign"
-	case prior.sameInput && prior.info.Counts[status.Ready] == 0:
+	case prior.SameInput && prior.Info.Counts[status.Ready] == 0:
 		return fmt.Sprintf("%s was run before (%s): %s. Nothing is left to send; its summary can send the failures again.",
-			info.plan.Campaign, prior.info.Status, countsLine(prior.info.Counts))
-	case prior.sameInput:
+			info.plan.Campaign, prior.Info.Status, countsLine(prior.Info.Counts))
+	case prior.SameInput:
 		return fmt.Sprintf("%s was run before (%s): %s. Sending continues it; nobody is messaged twice.",
-			info.plan.Campaign, prior.info.Status, countsLine(prior.info.Counts))
+			info.plan.Campaign, prior.Info.Status, countsLine(prior.Info.Counts))
 	default:
 		return fmt.Sprintf("%s was run before with another CSV or template (%s): sending checks the rows again and skips numbers already messaged.",
-			info.plan.Campaign, countsLine(prior.info.Counts))
+			info.plan.Campaign, countsLine(prior.Info.Counts))
 	}
 }
 

@@ -336,38 +336,6 @@ func (e *Engine) feed() error {
 	}
 }
 
-// grow starts workers until there are n (at most maxConcurrency).
-func (e *Engine) grow(n int) {
-	n = min(n, maxConcurrency)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.fed || e.stopped {
-		return
-	}
-	for e.nWorker < n {
-		e.nWorker++
-		e.workers.Add(1)
-		go e.work()
-	}
-	e.prog.concurrency.Store(int64(e.nWorker))
-}
-
-func (e *Engine) initialConcurrency() int {
-	if e.opts.Concurrency > 0 {
-		return e.opts.Concurrency
-	}
-	return sizeConcurrency(e.opts.Rate, assumedLatency)
-}
-
-// sizeConcurrency is rate x latency x 1.5, between minConcurrency and maxConcurrency (Little's law with room).
-func sizeConcurrency(r float64, latency time.Duration) int {
-	if math.IsInf(r, 1) {
-		return 64
-	}
-	n := int(math.Ceil(r * latency.Seconds() * 1.5))
-	return min(max(n, minConcurrency), maxConcurrency)
-}
-
 // tick runs once a second: the rolling rate, recovery after a slow-down, and worker growth to the latency.
 func (e *Engine) tick(done <-chan struct{}) {
 	t := time.NewTicker(time.Second)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -186,4 +187,18 @@ func (e *Engine) sleep(d time.Duration) bool {
 // ref is the client reference of one row attempt: unique per campaign, row and attempt, <= 32 characters.
 func (e *Engine) ref(row, attempt int) string {
 	return e.refBase + "-" + strconv.FormatInt(int64(row), 36) + "-" + strconv.Itoa(attempt)
+}
+
+// backoff is the wait before attempt+1: exponential with full jitter (a random wait between 0 and
+// base x 2^(attempt-1), capped at max), and never less than the provider's Retry-After.
+func backoff(attempt int, base, max, retryAfter time.Duration) time.Duration {
+	ceiling := float64(base) * math.Pow(2, float64(attempt-1))
+	if ceiling > float64(max) {
+		ceiling = float64(max)
+	}
+	d := time.Duration(rand.Float64() * ceiling)
+	if retryAfter > d {
+		d = retryAfter
+	}
+	return d
 }

@@ -38,7 +38,7 @@ func BenchmarkPlan(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		p, err := s.Plan(testInfo("c"+strconv.Itoa(i), "fp"))
+		p, err := s.LoadRows(testInfo("c"+strconv.Itoa(i), "fp"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -72,7 +72,7 @@ func benchJournal(b *testing.B, synchronous string, callers int) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	p, err := s.Plan(testInfo("c", "fp"))
+	p, err := s.LoadRows(testInfo("c", "fp"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -319,7 +319,7 @@ func crashChild() {
 	if err != nil {
 		die(err)
 	}
-	p, err := s.Plan(crashInfo())
+	p, err := s.LoadRows(crashInfo())
 	if err != nil {
 		die(err)
 	}
@@ -430,7 +430,7 @@ func killAndCheck(t *testing.T, killAfter int) {
 	if got := pragma(t, s.db, "integrity_check"); got != "ok" {
 		t.Fatalf("integrity_check: %s", got)
 	}
-	p, err := s.Plan(crashInfo())
+	p, err := s.LoadRows(crashInfo())
 	switch {
 	case planned && !errors.Is(err, ErrSameInput):
 		t.Fatalf("Plan of a finished plan: %v, want ErrSameInput", err)

@@ -83,7 +83,7 @@ func readyRows(n int) []NewRow {
 // plan plans rows into a campaign and returns its id.
 func plan(t *testing.T, s *Store, info CampaignInfo, rows []NewRow) int64 {
 	t.Helper()
-	p, err := s.Plan(info)
+	p, err := s.LoadRows(info)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestPlanStoresRowsAndCampaign(t *testing.T) {
 			Code: status.CodeDuplicate, Error: "same number as row 1"},
 		{Row: 4, Number: "447911000004", Status: status.Ready, Fields: nil},
 	}
-	p, err := s.Plan(testInfo("spring", "fp1"))
+	p, err := s.LoadRows(testInfo("spring", "fp1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +316,7 @@ func TestPlanSameFingerprintKeepsRows(t *testing.T) {
 	}
 	info := testInfo("c", "fp1")
 	info.CSVPath = "moved.csv"
-	if p, err := s.Plan(info); !errors.Is(err, ErrSameInput) || p != nil {
+	if p, err := s.LoadRows(info); !errors.Is(err, ErrSameInput) || p != nil {
 		t.Fatalf("Plan with the same fingerprint: %v, %v; want ErrSameInput", p, err)
 	}
 	c, _, _ := s.Campaign("c")
@@ -357,7 +357,7 @@ func TestReplanSkipsNumbersAlreadyMessaged(t *testing.T) {
 		{Row: 6, Number: num(5), Status: status.Ready},
 		{Row: 7, Number: num(1), Status: status.Duplicate, Code: status.CodeDuplicate, Error: "same as row 3"},
 	}
-	p, err := s.Plan(info)
+	p, err := s.LoadRows(info)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,7 +422,7 @@ func TestReplanSkipsNumbersAlreadyMessaged(t *testing.T) {
 
 func TestAbortedPlanIsPlannedAfresh(t *testing.T) {
 	s := newTestStore(t)
-	p, err := s.Plan(testInfo("c", "fp1"))
+	p, err := s.LoadRows(testInfo("c", "fp1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,7 +456,7 @@ func TestPlannerRefusesBadRows(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newTestStore(t)
-			p, err := s.Plan(testInfo("c", "fp"))
+			p, err := s.LoadRows(testInfo("c", "fp"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -475,7 +475,7 @@ func TestPlannerRefusesBadRows(t *testing.T) {
 		})
 	}
 	s := newTestStore(t)
-	if _, err := s.Plan(CampaignInfo{Name: "c"}); err == nil {
+	if _, err := s.LoadRows(CampaignInfo{Name: "c"}); err == nil {
 		t.Error("Plan without a fingerprint succeeded")
 	}
 }

@@ -1,0 +1,94 @@
+package store
+
+import (
+	"database/sql"
+	"fmt"
+)
+
+// migrations are the schema steps, applied in order, each in one transaction; PRAGMA user_version counts the
+// steps applied. Released steps are never edited: a schema change is a new step at the end.
+var migrations = []string{
+	// v1: the first release.
+	`CREATE TABLE campaigns (
+		id            INTEGER PRIMARY KEY,
+		name          TEXT NOT NULL UNIQUE,
+		template      TEXT NOT NULL DEFAULT '',
+		template_path TEXT NOT NULL DEFAULT '',
+		profile       TEXT NOT NULL DEFAULT '',
+		csv_path      TEXT NOT NULL DEFAULT '',
+		fingerprint   TEXT NOT NULL DEFAULT '',
+		header        TEXT NOT NULL DEFAULT '[]',
+		separator     TEXT NOT NULL DEFAULT ',',
+		status        TEXT NOT NULL,
+		reason        TEXT NOT NULL DEFAULT '',
+		created_at    INTEGER NOT NULL,
+		started_at    INTEGER,
+		finished_at   INTEGER,
+		updated_at    INTEGER NOT NULL
+	);
+	CREATE TABLE rows (
+		campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+		row         INTEGER NOT NULL,
+		number      TEXT NOT NULL,
+		status      TEXT NOT NULL,
+		fields      BLOB NOT NULL,
+		message_id  TEXT NOT NULL DEFAULT '',
+		error_code  TEXT NOT NULL DEFAULT '',
+		error       TEXT NOT NULL DEFAULT '',
+		error_class TEXT NOT NULL DEFAULT '',
+		attempts    INTEGER NOT NULL DEFAULT 0,
+		updated_at  INTEGER NOT NULL,
+		PRIMARY KEY (campaign_id, row)
+	) WITHOUT ROWID;
+	CREATE INDEX rows_ready ON rows (campaign_id, row) WHERE status = 'ready';
+	CREATE TABLE prior_numbers (
+		campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+		number      TEXT NOT NULL,
+		status      TEXT NOT NULL,
+		message_id  TEXT NOT NULL DEFAULT '',
+		row         INTEGER NOT NULL,
+		PRIMARY KEY (campaign_id, number)
+	) WITHOUT ROWID;`,
+}
+
+// migrate applies the steps the file has not seen yet, each in its own transaction together with the new
+// user_version, so a crash leaves the file at a whole version. The version is read inside each transaction, so
+// two processes opening a new file at once apply every step exactly once.
+func migrate(db *sql.DB, steps []string) error {
+	for {
+		done, err := migrateStep(db, steps)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// migrateStep applies the next step the file lacks, or reports that it is up to date.
+func migrateStep(db *sql.DB, steps []string) (done bool, err error) {
+	tx, err := db.Begin()
+	if err != nil {
+		return false, fmt.Errorf("read the schema version (is it a herald state file?): %w", err)
+	}
+	defer tx.Rollback()
+	var version int
+	if err := tx.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		return false, fmt.Errorf("read the schema version (is it a herald state file?): %w", err)
+	}
+	switch {
+	case version > len(steps):
+		return false, fmt.Errorf("the file has schema version %d but this herald knows only %d; use a newer herald",
+			version, len(steps))
+	case version == len(steps):
+		return true, nil
+	}
+	if _, err := tx.Exec(steps[version]); err != nil {
+		return false, fmt.Errorf("migrate to schema version %d: %w", version+1, err)
+	}
+	if _, err := tx.Exec(fmt.Sprintf("PRAGMA user_version = %d", version+1)); err != nil {
+		return false, fmt.Errorf("migrate to schema version %d: %w", version+1, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("migrate to schema version %d: %w", version+1, err)
+	}
+	return false, nil
+}
