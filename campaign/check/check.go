@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // Row is one CSV row after validation: its number, its status (ready, invalid or duplicate) and, when it
@@ -25,8 +26,10 @@ type Row struct {
 	Status string
 	// Problem says why the row is invalid or a duplicate.
 	Problem *status.Problem
-	// Rendered is the filled message of a ready row.
+	// Rendered is the filled message of a ready (or deferred) row.
 	Rendered template.Rendered
+	// NotBefore is when a deferred row may be sent; zero otherwise.
+	NotBefore time.Time
 }
 
 // ProblemCount is one kind of problem, how often it occurred and the first row that had it.
@@ -69,7 +72,15 @@ type Checker struct {
 	Phones     *phone.Normalizer
 	// Workers is how many goroutines normalize and render (default: every core).
 	Workers int
+	// Guards run on each row still ready after the duplicate check, one row at a time in file order, and may
+	// hold it back: suppressed (opted out, frequency cap) or deferred (send window, messaging limit, with
+	// NotBefore). A guard leaves a row it has nothing against unchanged.
+	Guards []Guard
 }
+
+// Guard decides whether a ready row may be sent now. It sets the row's Status, Problem and, for a deferred
+// row, NotBefore; it must not keep r.
+type Guard func(r *Row)
 
 // checkBatch is a run of consecutive rows checked by one worker.
 type checkBatch struct {
@@ -144,6 +155,12 @@ func (c *Checker) Run(ctx context.Context, emit func(*Row) error) (Summary, erro
 							"row %d has the same number as row %d (%s): only row %d is sent", r.Num, first, r.Number, first)}
 						r.Rendered = template.Rendered{}
 					}
+				}
+				for _, g := range c.Guards {
+					if r.Status != status.Ready {
+						break
+					}
+					g(r)
 				}
 				sum.add(r, byCode)
 				if err := emit(r); err != nil {

@@ -74,4 +74,14 @@ const (
 	CodeAlreadyMessaged = "already_messaged"
 	// CodeInterrupted: herald stopped while the row's request may have been on its way.
 	CodeInterrupted = "interrupted"
+	// CodeOptedOut: the number is on the opt-out list (suppressed).
+	CodeOptedOut = "opted_out"
+	// CodeFrequencyCap: the number got a message from a campaign in this store too recently (suppressed).
+	CodeFrequencyCap = "frequency_cap"
+	// CodeSendWindow: the recipient's local time is outside the send window (deferred).
+	CodeSendWindow = "send_window"
+	// CodeMessagingLimit: the profile reached its rolling 24-hour limit of distinct numbers (deferred).
+	CodeMessagingLimit = "messaging_limit"
+	// CodeOutsideWindow: a session message to a number that has not written in the last 24 hours (skipped).
+	CodeOutsideWindow = "outside_window"
 )
