@@ -148,7 +148,7 @@ func TestCrashResumeExactlyOnce(t *testing.T) {
 			accepted[e.To]++
 		}
 	}
-	status := readResults(t, filepath.Join(dir, "r.r-crash.results.csv"))
+	status := readResults(t, filepath.Join(dir, "r-crash.results.csv"))
 	if len(status) != rows {
 		t.Fatalf("results CSV has %d rows, want %d", len(status), rows)
 	}

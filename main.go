@@ -111,7 +111,7 @@ func newCampaignFlags(name string, stderr io.Writer) (*flag.FlagSet, *campaignFl
 	fs.StringVar(&f.config, "config", config.DefaultPath(), "config file")
 	fs.StringVar(&f.plan.Campaign, "campaign", "", `campaign identity for resume (default "<csv stem>-<template name>")`)
 	fs.StringVar(&f.plan.StatePath, "state", campaign.DefaultStatePath(), "state store")
-	fs.StringVar(&f.plan.OutPath, "out", "", `results CSV (default "<csv stem>.<campaign>.results.csv" beside the CSV)`)
+	fs.StringVar(&f.plan.OutPath, "out", "", `results CSV (default "<campaign>.results.csv" beside the CSV)`)
 	fs.StringVar(&f.plan.PhoneColumn, "phone-column", "", "the column holding the phone number (default: phone, mobile, msisdn, ...)")
 	fs.StringVar(&f.plan.Region, "region", "", "default country (ISO 3166 alpha-2, e.g. GB) for numbers without a country code")
 	fs.StringVar(&f.rate, "rate", "", `messages per second, or "unlimited" (default: the profile's, else 20)`)
@@ -141,6 +141,7 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool)
 			f.plan.CSVPath, f.plan.TemplatePath = sampleCSV, sampleTemplate
 		}
 	}
+	f.plan.ConfigPath = f.config
 	if !needProfile {
 		return nil // a preview never sends: it needs no account
 	}

@@ -24,7 +24,7 @@ type rowResult struct{ status, messageID, code string }
 // results reads the run's results CSV by number.
 func (r *rig) results() map[string]rowResult {
 	r.t.Helper()
-	path := filepath.Join(r.dir, "r.r-engine_test.results.csv")
+	path := filepath.Join(r.dir, "r-engine_test.results.csv")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		r.t.Fatal(err)

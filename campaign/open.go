@@ -54,6 +54,10 @@ func Open(plan Plan) (*Input, error) {
 	if plan.StatePath == "" {
 		plan.StatePath = DefaultStatePath()
 	}
+	if err := checkPaths(plan); err != nil {
+		rec.Close()
+		return nil, InputError(err)
+	}
 	return &Input{Plan: plan, Template: tpl, Binding: b, Recipients: rec, Phones: phones}, nil
 }
 

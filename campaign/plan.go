@@ -25,6 +25,8 @@ type Plan struct {
 	OutPath string
 	// StatePath is the state store; default DefaultStatePath().
 	StatePath string
+	// ConfigPath is the config file the profile came from ("" for none): an input no output may overwrite.
+	ConfigPath string
 	// Profile is the provider account, already checked.
 	Profile providers.Profile
 	// Rate is --rate, messages per second (math.Inf(1) for unlimited); 0 takes the profile's, else DefaultRate.

@@ -125,7 +125,7 @@ func TestDryRunWritesTheResultsCSV(t *testing.T) {
 	m, plan := newSampleModel(t, nil)
 	drive(t, m, keyPress("enter"))
 	drive(t, m, keyPress("d"))
-	out := filepath.Join(filepath.Dir(plan.CSVPath), "sample.sample-spring_sale.results.csv")
+	out := filepath.Join(filepath.Dir(plan.CSVPath), "sample-spring_sale.results.csv")
 	data, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatalf("dry run wrote no results CSV: %v", err)
