@@ -2,9 +2,9 @@
 // messages endpoint takes and that Itniotech and EngageLab forward to Meta as it is. Components turns a
 // providers.Message's header, body and buttons into that array.
 //
-// What differs between those providers stays with each adapter: the template object around the components, the
-// language above all (Meta's LanguageObject with policy "deterministic", Itniotech's object with a code only,
-// EngageLab's plain string), and how each encodes an empty media object.
+// What differs between those providers stays with each adapter: the language above all (Meta's LanguageObject
+// with policy "deterministic", Itniotech's object with a code only, EngageLab's plain string in a template object
+// of its own), and how each encodes an empty media object.
 package cloudapi
 
 import (
@@ -46,6 +46,15 @@ type Location struct {
 	Longitude string `json:"longitude"`
 	Name      string `json:"name,omitempty"`
 	Address   string `json:"address,omitempty"`
+}
+
+// Template is the template object of Meta's and Itniotech's requests: the approved template's name, its language
+// and the filled components. Language is left out when it is zero: Itniotech documents it as optional, and
+// Meta's always carries its policy.
+type Template struct {
+	Name       string      `json:"name"`
+	Language   Language    `json:"language,omitzero"`
+	Components []Component `json:"components,omitempty"`
 }
 
 // Language is the LanguageObject: the template's language code and, for Meta, the policy its API requires

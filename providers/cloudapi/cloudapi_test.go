@@ -96,3 +96,22 @@ func TestComponentsRefuseWhatTheyCannotCarry(t *testing.T) {
 		})
 	}
 }
+
+// TestTemplateLanguage: the language object is left out only when it is zero (Itniotech without a code); Meta's
+// policy keeps it.
+func TestTemplateLanguage(t *testing.T) {
+	tests := []struct {
+		lang cloudapi.Language
+		want string
+	}{
+		{cloudapi.Language{}, `{"name":"t"}`},
+		{cloudapi.Language{Code: "en_US"}, `{"name":"t","language":{"code":"en_US"}}`},
+		{cloudapi.Language{Policy: "deterministic"}, `{"name":"t","language":{"policy":"deterministic","code":""}}`},
+	}
+	for _, tt := range tests {
+		got, err := json.Marshal(cloudapi.Template{Name: "t", Language: tt.lang})
+		if err != nil || string(got) != tt.want {
+			t.Errorf("template with %+v = %s (%v), want %s", tt.lang, got, err, tt.want)
+		}
+	}
+}

@@ -10,23 +10,16 @@ const channelWhatsApp = 0
 
 // sendRequest is the body of POST /wa/template/sendMsg.
 type sendRequest struct {
-	AppID         string   `json:"appId"`
-	BusinessPhone string   `json:"businessPhone"`
-	Recipient     string   `json:"recipient"`
-	ChannelType   int      `json:"channelType"`
-	Template      template `json:"template"`
+	AppID         string            `json:"appId"`
+	BusinessPhone string            `json:"businessPhone"`
+	Recipient     string            `json:"recipient"`
+	ChannelType   int               `json:"channelType"`
+	Template      cloudapi.Template `json:"template"`
 }
 
-// template names the approved template and fills its variables. Itniotech documents the language as an object
-// with a code only (no policy), and optional: it is left out when the message names none.
-type template struct {
-	Name       string               `json:"name"`
-	Language   cloudapi.Language    `json:"language,omitzero"`
-	Components []cloudapi.Component `json:"components,omitempty"`
-}
-
-// newSendRequest builds the request body for msg. Itniotech's components are the Cloud API's (header, body and
-// button; a button's sub_type and index are forwarded to Meta). A parameter of a kind Itniotech cannot carry is a
+// newSendRequest builds the request body for msg. Itniotech's template object is the Cloud API's (header, body
+// and button components; a button's sub_type and index are forwarded to Meta), its language an object with a
+// code only, left out when the message names none. A parameter of a kind Itniotech cannot carry is a
 // permanent error for the row; Message.Ref has no field to go in.
 func newSendRequest(appID, businessPhone string, msg providers.Message) (*sendRequest, error) {
 	components, err := cloudapi.Components(msg)
@@ -35,5 +28,5 @@ func newSendRequest(appID, businessPhone string, msg providers.Message) (*sendRe
 			Message: "Itniotech templates cannot carry this message: " + err.Error(), Err: err}
 	}
 	return &sendRequest{AppID: appID, BusinessPhone: businessPhone, Recipient: msg.To, ChannelType: channelWhatsApp,
-		Template: template{Name: msg.Template, Language: cloudapi.Language{Code: msg.Language}, Components: components}}, nil
+		Template: cloudapi.Template{Name: msg.Template, Language: cloudapi.Language{Code: msg.Language}, Components: components}}, nil
 }

@@ -8,21 +8,14 @@ import (
 // sendRequest is the body of POST /{api_version}/{phone_number_id}/messages for a template message, as the
 // Cloud API's TemplateMessage schema describes it.
 type sendRequest struct {
-	MessagingProduct string   `json:"messaging_product"`
-	RecipientType    string   `json:"recipient_type"`
-	To               string   `json:"to"`
-	Type             string   `json:"type"`
-	Template         template `json:"template"`
+	MessagingProduct string            `json:"messaging_product"`
+	RecipientType    string            `json:"recipient_type"`
+	To               string            `json:"to"`
+	Type             string            `json:"type"`
+	Template         cloudapi.Template `json:"template"`
 	// BizOpaqueCallbackData is an arbitrary string (at most 512 characters) Meta returns in the status
 	// webhooks of the message: herald's client reference.
 	BizOpaqueCallbackData string `json:"biz_opaque_callback_data,omitempty"`
-}
-
-// template is the TemplateObject: the approved template's name, its language and the filled components.
-type template struct {
-	Name       string               `json:"name"`
-	Language   cloudapi.Language    `json:"language"`
-	Components []cloudapi.Component `json:"components,omitempty"`
 }
 
 // languagePolicy is the LanguageObject's policy: the spec lists it as required, "deterministic" its only value.
@@ -40,7 +33,7 @@ func buildRequest(msg providers.Message) (sendRequest, error) {
 		RecipientType:    "individual",
 		To:               msg.To,
 		Type:             "template",
-		Template: template{
+		Template: cloudapi.Template{
 			Name:       msg.Template,
 			Language:   cloudapi.Language{Policy: languagePolicy, Code: msg.Language},
 			Components: components,
