@@ -53,6 +53,23 @@ func NewHTTPClient(o ClientOptions) *http.Client {
 	return &http.Client{Transport: tr, Timeout: o.Timeout}
 }
 
+// Prepare is the common part of every adapter's New: it checks p (Validate) and returns the scheme://host its
+// requests go to (base_url, else defaultBaseURL) and the client to send them with: client, or when it is nil a
+// NewHTTPClient sized by the profile's concurrency and timeout. Its errors name the profile, never a secret.
+func Prepare(p Profile, defaultBaseURL string, client *http.Client) (string, *http.Client, error) {
+	if err := p.Validate(); err != nil {
+		return "", nil, err
+	}
+	base, err := BaseURL(p.BaseURL, defaultBaseURL)
+	if err != nil {
+		return "", nil, fmt.Errorf("profile %q: %w", p.Name, err)
+	}
+	if client == nil {
+		client = NewHTTPClient(ClientOptions{Concurrency: p.Concurrency, Timeout: p.Timeout})
+	}
+	return base, client, nil
+}
+
 // Answer is a provider's HTTP answer, its body read up to MaxResponseBytes.
 type Answer struct {
 	Status int
