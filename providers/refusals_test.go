@@ -25,41 +25,6 @@ import (
 	"herald/providers"
 )
 
-// untouched is a loopback server that counts every connection and request made to it: a test asserts it saw
-// none.
-type untouched struct {
-	*httptest.Server
-	conns, requests atomic.Int32
-}
-
-// newUntouched starts an untouched server; it closes with the test.
-func newUntouched(t *testing.T) *untouched {
-	t.Helper()
-	u := &untouched{}
-	u.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u.requests.Add(1)
-	}))
-	u.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			u.conns.Add(1)
-		}
-	}
-	u.Start()
-	t.Cleanup(u.Close)
-	return u
-}
-
-// assertUntouched fails unless nothing reached u.
-func (u *untouched) assertUntouched(t *testing.T) {
-	t.Helper()
-	if c, r := u.conns.Load(), u.requests.Load(); c != 0 || r != 0 {
-		t.Errorf("the server received %d connections and %d requests, want none", c, r)
-	}
-}
-
-// host is u's host:port.
-func (u *untouched) host() string { return strings.TrimPrefix(u.URL, "http://") }
-
 // post sends a small JSON POST carrying a credential header to url with client, through providers.Do.
 func post(t *testing.T, client *http.Client, url string) (providers.Answer, error) {
 	t.Helper()
@@ -91,7 +56,7 @@ func assertFatal(t *testing.T, err error, code string, want ...string) *provider
 
 // TestDoNeverFollowsARedirect: a 3xx answer pointing at another host is a fatal error naming the status and that
 // host (never the Location's path or query), whether the client is NewHTTPClient's or one that follows
-// redirects; the other host receives nothing at all.
+// redirects; no request reaches the other host (open's end-to-end test also counts connections).
 func TestDoNeverFollowsARedirect(t *testing.T) {
 	clients := map[string]*http.Client{
 		"NewHTTPClient":    providers.NewHTTPClient(providers.ClientOptions{Concurrency: 2, Timeout: 5 * time.Second}),
@@ -101,13 +66,15 @@ func TestDoNeverFollowsARedirect(t *testing.T) {
 		http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
 		for name, client := range clients {
 			t.Run(http.StatusText(status)+" with "+name, func(t *testing.T) {
-				second := newUntouched(t)
+				var reached atomic.Int32
+				second := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Add(1) }))
+				defer second.Close()
 				first := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					http.Redirect(w, r, second.URL+"/steal?access_token=leak-me", status)
 				}))
 				defer first.Close()
 				_, err := post(t, client, first.URL+"/v1/messages")
-				pe := assertFatal(t, err, "redirect", second.host(), "HTTP "+strconv.Itoa(status), "base_url")
+				pe := assertFatal(t, err, "redirect", strings.TrimPrefix(second.URL, "http://"), "HTTP "+strconv.Itoa(status), "base_url")
 				if pe.HTTPStatus != status {
 					t.Errorf("error %v does not carry status %d", pe, status)
 				}
@@ -116,7 +83,9 @@ func TestDoNeverFollowsARedirect(t *testing.T) {
 						t.Errorf("error %q carries %q from the Location or the request", pe.Error(), leak)
 					}
 				}
-				second.assertUntouched(t)
+				if n := reached.Load(); n != 0 {
+					t.Errorf("the redirect was followed: %d requests reached its target", n)
+				}
 			})
 		}
 	}
