@@ -29,8 +29,9 @@ type ClientOptions struct {
 	Timeout time.Duration
 }
 
-// NewHTTPClient returns the one http.Client a campaign's adapter uses: TLS verification on, timeouts set, and a
-// keep-alive pool as large as the concurrency so that no request waits for a connection.
+// NewHTTPClient returns the one http.Client a campaign's adapter uses: TLS verification on, timeouts set, a
+// keep-alive pool as large as the concurrency so that no request waits for a connection, and redirects never
+// followed (Do makes a 3xx answer a fatal error).
 func NewHTTPClient(o ClientOptions) *http.Client {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 16
@@ -50,7 +51,24 @@ func NewHTTPClient(o ClientOptions) *http.Client {
 		IdleConnTimeout:       90 * time.Second,
 		ForceAttemptHTTP2:     true,
 	}
-	return &http.Client{Transport: tr, Timeout: o.Timeout}
+	return &http.Client{Transport: tr, Timeout: o.Timeout, CheckRedirect: refuseRedirect}
+}
+
+// Prepare is the common part of every adapter's New: it checks p (Validate) and returns the scheme://host its
+// requests go to (base_url, else defaultBaseURL) and the client to send them with: client, or when it is nil a
+// NewHTTPClient sized by the profile's concurrency and timeout. Its errors name the profile, never a secret.
+func Prepare(p Profile, defaultBaseURL string, client *http.Client) (string, *http.Client, error) {
+	if err := p.Validate(); err != nil {
+		return "", nil, err
+	}
+	base, err := BaseURL(p.BaseURL, defaultBaseURL)
+	if err != nil {
+		return "", nil, fmt.Errorf("profile %q: %w", p.Name, err)
+	}
+	if client == nil {
+		client = NewHTTPClient(ClientOptions{Concurrency: p.Concurrency, Timeout: p.Timeout})
+	}
+	return base, client, nil
 }
 
 // Answer is a provider's HTTP answer, its body read up to MaxResponseBytes.
@@ -60,15 +78,21 @@ type Answer struct {
 	Body   []byte
 }
 
-// Do sends req with client and reads the answer. A failure is returned as an *Error classified by whether the
-// request left: ClassRetryable when it never did (dial refused, DNS), ClassUnknown when it was written and no
-// answer came (timeout, reset). The error text names the host, never the headers or the body.
+// Do sends req with client and reads the answer. It never follows a redirect, whatever client's policy: a 3xx
+// answer is a ClassFatal *Error (code "redirect"), and so is a TLS failure no retry can mend (code "tls": a
+// certificate this computer cannot verify, a host that does not speak TLS). Any other failure is an *Error
+// classified by whether the request left: ClassRetryable when it never did (dial refused, DNS), ClassUnknown
+// when it was written and no answer came (timeout, reset). The error text names the host, never the headers,
+// the body or the query.
 func Do(ctx context.Context, client *http.Client, req *http.Request) (Answer, error) {
 	var wrote atomic.Bool
 	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }}
 	req = req.WithContext(httptrace.WithClientTrace(ctx, trace))
-	resp, err := client.Do(req)
+	resp, err := withoutRedirects(client).Do(req)
 	if err != nil {
+		if e := tlsError(req.URL.Host, err); e != nil {
+			return Answer{}, e
+		}
 		class, code := ClassRetryable, "network"
 		if wrote.Load() {
 			class, code = ClassUnknown, "no_answer"
@@ -84,6 +108,9 @@ func Do(ctx context.Context, client *http.Client, req *http.Request) (Answer, er
 			Message: fmt.Sprintf("request to %s: %s", req.URL.Host, describeNetErr(err)), Err: err}
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return Answer{}, redirectError(req, resp)
+	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
 	if err != nil {
 		return Answer{}, &Error{Class: ClassUnknown, Code: "truncated_answer", HTTPStatus: resp.StatusCode,

@@ -2,6 +2,7 @@ package providers
 
 import (
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -154,6 +155,29 @@ func (p Profile) Validate() error {
 		return fmt.Errorf("profile %q: rate and concurrency must be positive and error_rate between 0 and 1", p.Name)
 	}
 	return nil
+}
+
+// Warnings returns what is unsafe in the profile without making it unusable, one sentence each, for the
+// campaign to print before it sends: a base_url of http:// to a host other than this computer's loopback
+// (localhost, 127.0.0.0/8, ::1), over which credentials and messages would travel in clear text. A warning names
+// the profile and the host, never a secret.
+func (p Profile) Warnings() []string {
+	var warnings []string
+	if u, err := url.Parse(p.BaseURL); err == nil && u.Scheme == "http" && u.Host != "" && !isLoopback(u.Hostname()) {
+		warnings = append(warnings, fmt.Sprintf("profile %q: base_url is http://%s, so the credentials and every message would travel to it in clear text, readable and changeable on the way: use https://",
+			p.Name, u.Host))
+	}
+	return warnings
+}
+
+// isLoopback reports whether host is this computer: localhost, or an address in 127.0.0.0/8 or ::1. A name is
+// not resolved: only localhost itself counts.
+func isLoopback(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	addr, err := netip.ParseAddr(host)
+	return err == nil && addr.Unmap().IsLoopback()
 }
 
 func plural(n int, one, many string) string {

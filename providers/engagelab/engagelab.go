@@ -40,15 +40,9 @@ func New(p providers.Profile, client *http.Client) (*Adapter, error) {
 	if p.Provider != "engagelab" {
 		return nil, fmt.Errorf("profile %q has provider %q: the engagelab adapter needs a profile with provider: engagelab", p.Name, p.Provider)
 	}
-	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("engagelab: %w", err)
-	}
-	base, err := providers.BaseURL(p.BaseURL, DefaultBaseURL)
+	base, client, err := providers.Prepare(p, DefaultBaseURL, client)
 	if err != nil {
-		return nil, fmt.Errorf("engagelab profile %q: %w", p.Name, err)
-	}
-	if client == nil {
-		client = providers.NewHTTPClient(providers.ClientOptions{Concurrency: p.Concurrency, Timeout: p.Timeout})
+		return nil, fmt.Errorf("engagelab: %w", err)
 	}
 	cred := base64.StdEncoding.EncodeToString([]byte(p.DevKey.Reveal() + ":" + p.DevSecret.Reveal()))
 	return &Adapter{

@@ -40,15 +40,9 @@ func New(p providers.Profile, client *http.Client) (*Adapter, error) {
 	if p.Provider != "innopaas" {
 		return nil, fmt.Errorf("profile %q has provider %q: the innopaas adapter needs provider: innopaas", p.Name, p.Provider)
 	}
-	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("innopaas: %w", err)
-	}
-	base, err := providers.BaseURL(p.BaseURL, DefaultBaseURL)
+	base, client, err := providers.Prepare(p, DefaultBaseURL, client)
 	if err != nil {
-		return nil, fmt.Errorf("profile %q: %w", p.Name, err)
-	}
-	if client == nil {
-		client = providers.NewHTTPClient(providers.ClientOptions{Concurrency: p.Concurrency, Timeout: p.Timeout})
+		return nil, fmt.Errorf("innopaas: %w", err)
 	}
 	const redacted = "[redacted]"
 	return &Adapter{

@@ -43,7 +43,8 @@ type Adapter struct {
 // providers.NewHTTPClient sized by the profile's concurrency and timeout. Errors name the profile and the
 // field to fix, never a secret.
 func New(p providers.Profile, client *http.Client) (*Adapter, error) {
-	if err := p.Validate(); err != nil {
+	base, client, err := providers.Prepare(p, DefaultBaseURL, client)
+	if err != nil {
 		return nil, fmt.Errorf("meta adapter: %w", err)
 	}
 	if p.Provider != "meta" {
@@ -58,13 +59,6 @@ func New(p providers.Profile, client *http.Client) (*Adapter, error) {
 	}
 	if !phoneNumberIDPattern.MatchString(p.PhoneNumberID) {
 		return nil, fmt.Errorf("profile %q: phone_number_id %q must be the numeric Phone number ID shown in WhatsApp Manager, not the phone number", p.Name, p.PhoneNumberID)
-	}
-	base, err := providers.BaseURL(p.BaseURL, DefaultBaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("profile %q: %w", p.Name, err)
-	}
-	if client == nil {
-		client = providers.NewHTTPClient(providers.ClientOptions{Concurrency: p.Concurrency, Timeout: p.Timeout})
 	}
 	token := p.AccessToken.Reveal()
 	return &Adapter{

@@ -187,9 +187,9 @@ func TestSendRefusesMessagesItCannotEncode(t *testing.T) {
 		msg  providers.Message
 		want string
 	}{
-		{"header kind", providers.Message{Header: []providers.Param{{Kind: "audio", Text: "x"}}}, `header parameter 1 has kind "audio"`},
+		{"header kind", providers.Message{Header: []providers.Param{{Kind: "audio", Text: "x"}}}, `header parameter 1: kind "audio"`},
 		{"body kind", providers.Message{Body: []providers.Param{{Kind: providers.ParamText, Text: "a"}, {Kind: providers.ParamImage, Text: "x"}}},
-			`body parameter 2 is a "image" parameter`},
+			`body parameter 2: kind "image"`},
 		{"button kind", providers.Message{Buttons: []providers.ButtonParams{{Index: 1, Kind: "call"}}}, `button 1 has kind "call"`},
 	}
 	for _, tt := range tests {

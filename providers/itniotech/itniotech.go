@@ -65,15 +65,9 @@ func New(p providers.Profile, client *http.Client) (*Adapter, error) {
 	if p.Provider != "itniotech" {
 		return nil, fmt.Errorf("itniotech: profile %q is for provider %q: set provider: itniotech", p.Name, p.Provider)
 	}
-	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("itniotech: %w", err)
-	}
-	base, err := providers.BaseURL(p.BaseURL, DefaultBaseURL)
+	base, client, err := providers.Prepare(p, DefaultBaseURL, client)
 	if err != nil {
-		return nil, fmt.Errorf("itniotech: profile %q: %w", p.Name, err)
-	}
-	if client == nil {
-		client = providers.NewHTTPClient(providers.ClientOptions{Concurrency: p.Concurrency, Timeout: p.Timeout})
+		return nil, fmt.Errorf("itniotech: %w", err)
 	}
 	return &Adapter{client: client, url: base + SendPath, appID: p.AppID, businessPhone: p.BusinessPhone,
 		keys: &keyPair{apiKey: p.APIKey.Reveal(), apiSecret: p.APISecret.Reveal()}, now: time.Now}, nil

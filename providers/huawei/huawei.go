@@ -56,15 +56,9 @@ func New(p providers.Profile, client *http.Client) (*Adapter, error) {
 	if p.Provider != "huawei" {
 		return nil, fmt.Errorf("huawei: profile %q is for provider %q: set provider: huawei", p.Name, p.Provider)
 	}
-	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("huawei: %w", err)
-	}
-	base, err := providers.BaseURL(p.BaseURL, DefaultBaseURL)
+	base, client, err := providers.Prepare(p, DefaultBaseURL, client)
 	if err != nil {
-		return nil, fmt.Errorf("huawei: profile %q: %w", p.Name, err)
-	}
-	if client == nil {
-		client = providers.NewHTTPClient(providers.ClientOptions{Concurrency: p.Concurrency, Timeout: p.Timeout})
+		return nil, fmt.Errorf("huawei: %w", err)
 	}
 	a := &Adapter{client: client, sendURL: base + SendPath, tokenURL: base + TokenPath, profile: p.Name,
 		creds: &credentials{appKey: p.AppKey, appSecret: p.AppSecret}}

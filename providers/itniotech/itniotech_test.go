@@ -113,9 +113,9 @@ func TestSendRejectsUnsendableParameters(t *testing.T) {
 		want string
 	}{
 		{"audio header", providers.Message{Template: "t", Header: []providers.Param{{Kind: "audio", Text: "https://a"}}},
-			`header parameter 1 is of kind "audio"`},
+			`header parameter 1: kind "audio"`},
 		{"phone button", providers.Message{Template: "t", Buttons: []providers.ButtonParams{{Index: 3, Kind: "phone_number"}}},
-			`button 3 is of kind "phone_number"`},
+			`button 3 has kind "phone_number"`},
 	}
 	var requests atomic.Int32
 	a := newTestAdapter(t, 5*time.Second, func(w http.ResponseWriter, r *http.Request) { requests.Add(1) })
