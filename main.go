@@ -158,6 +158,9 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool)
 		return campaign.InputError(err)
 	}
 	f.plan.Profile = p
+	for _, w := range p.Warnings() {
+		fmt.Fprintln(fs.Output(), "warning:", w)
+	}
 	if f.plan.Concurrency < 0 || f.plan.Concurrency > 512 {
 		return campaign.InputError(fmt.Errorf("--concurrency %d: give the most requests in flight, 1 to 512 (or leave it out to size it from the rate)", f.plan.Concurrency))
 	}

@@ -145,22 +145,40 @@ func TestFaultAnswerSlowerThanTimeout(t *testing.T) {
 	}
 }
 
+// TestFaultHuaweiTokenExpiresMidRun: the CEC access token is revoked after the 50th send. The adapter must
+// fetch a new token during the run (after that send, before the last one) and fail no row.
 func TestFaultHuaweiTokenExpiresMidRun(t *testing.T) {
+	var mu sync.Mutex
+	var sends int
+	var tokenFetches []int // the number of sends seen when each token was fetched
 	var srv *sandbox.Server
-	var n atomic.Int64
-	var once sync.Once
-	r := newRig(t, 120, sandbox.Options{Decide: func(sandbox.Request) sandbox.Action {
-		if n.Add(1) == 50 {
-			once.Do(func() { go srv.ExpireTokens() })
-		}
-		return sandbox.Accept
-	}})
+	r := newRigWith(t, 120, sandbox.Options{}, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			mu.Lock()
+			if strings.Contains(req.URL.Path, "tokenByAkSk") {
+				tokenFetches = append(tokenFetches, sends)
+			} else if sends++; sends == 50 {
+				srv.ExpireTokens()
+			}
+			mu.Unlock()
+			next.ServeHTTP(w, req)
+		})
+	})
 	srv = r.srv
 	r.plan.Profile = r.srv.Profile("huawei", r.url)
 	snap, _ := r.send(r.plan, fastOpts())
 	by := r.assertExactlyOnce(120)
 	if by[status.Sent] != 120 || snap.Failed != 0 {
 		t.Fatalf("statuses %v, failed %d: a token refresh must fail no row", by, snap.Failed)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	refreshed := false
+	for _, at := range tokenFetches[1:] {
+		refreshed = refreshed || (at >= 50 && at < sends)
+	}
+	if len(tokenFetches) < 2 || !refreshed {
+		t.Fatalf("token fetched after sends %v of %d: no refresh during the run after the token expired", tokenFetches, sends)
 	}
 }
 

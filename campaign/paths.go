@@ -40,7 +40,7 @@ const maxFileName = 200
 
 // FileName makes a campaign name safe as a file name on every system: path separators, characters Windows
 // refuses (< > : " | ? *), control characters and leading dots become "_", trailing dots and spaces go, and
-// the result is at most 200 bytes. "../../x" becomes "_.._x"; an empty result is "campaign".
+// the result is at most 200 bytes. "../../x" becomes "_._.._x"; an empty result is "campaign".
 func FileName(name string) string {
 	var b strings.Builder
 	for _, r := range name {

@@ -128,9 +128,9 @@ func (d *dashboardPane) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Focus):
 		d.focus = 1 - d.focus
 	case key.Matches(msg, k.Up):
-		d.focused().LineUp(1)
+		d.focused().ScrollUp(1)
 	case key.Matches(msg, k.Down):
-		d.focused().LineDown(1)
+		d.focused().ScrollDown(1)
 	case key.Matches(msg, k.PageUp):
 		d.focused().PageUp()
 	case key.Matches(msg, k.PageDown):

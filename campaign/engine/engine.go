@@ -124,7 +124,7 @@ func New(store *store.Store, info store.CampaignInfo, binding *template.Binding,
 	e := &Engine{store: store, info: info, binding: binding, prov: prov, opts: opts}
 	e.prog = newProgress(info.Name, opts.Rate, time.Now())
 	e.limiter = rate.NewLimiter(rate.Limit(opts.Rate), Burst(opts.Rate))
-	e.pacer = newPacer(e.limiter, opts.Rate, e.prog)
+	e.pacer = newPacer(e.limiter, opts.Rate, e.prog, time.Now())
 	e.health = newHealth()
 	e.refBase = strconv.FormatInt(info.Created.Unix(), 36) + strconv.FormatInt(info.ID, 36)
 	e.resumeCh = make(chan struct{})
@@ -171,6 +171,7 @@ func (e *Engine) Resume() {
 	close(e.resumeCh)
 	e.mu.Unlock()
 	e.health.reset()
+	e.pacer.restart(time.Now())
 	e.prog.setState(status.Running, "")
 	e.prog.event(EventResumed, "")
 }

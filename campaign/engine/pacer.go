@@ -2,78 +2,127 @@ package engine
 
 import (
 	"fmt"
-	"herald/campaign/human"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"herald/campaign/human"
 )
 
-// pacer slows the whole campaign down when the provider says it is too fast, and brings it back up while the
-// provider stays quiet: the limiter is halved at most once per second of rate-limit answers, then recovers by a
-// tenth of the configured rate each second without one.
+// The pacer's learning constants.
+const (
+	// settleShare is how far under the learned rate the campaign settles: 95% of what the provider accepts.
+	settleShare = 0.95
+	// reactEvery is the shortest time between two adjustments: each measures the rate the provider accepted
+	// since the one before.
+	reactEvery = 250 * time.Millisecond
+	// minAnswers is how many answers a measurement needs to be trusted; with fewer the pace is halved.
+	minAnswers = 8
+	// probeAfter is how long the provider must stay quiet at the settled pace before the pacer tries 5% more,
+	// in case the provider's limit was raised.
+	probeAfter = 30 * time.Second
+	probeStep  = 1.05
+	// minPace is the slowest the pacer ever goes, in messages per second.
+	minPace = 0.5
+)
+
+// pacer learns the rate the provider accepts from its rate-limit answers and keeps the campaign just under it.
+// When an answer says "too fast", it measures how many answers the provider gave (other than rate-limit ones)
+// per second since its last adjustment: that is the rate the provider accepts, its ceiling. The limiter is then
+// set to 95% of the ceiling, at once for the whole campaign. While the provider stays quiet the pace stays
+// there; after probeAfter of quiet it tries 5% more, and a new rate-limit answer teaches the ceiling again. So
+// a provider limiting to 50/s under --rate 200 gets about 47.5/s with rate-limit answers only at the start
+// and, rarely, at a probe. It never goes above the configured rate.
 type pacer struct {
 	limiter    *rate.Limiter
 	configured float64
 	prog       *progress
+	// answered counts the provider's answers that were not rate-limit answers, written by every worker.
+	answered atomic.Int64
 
-	mu        sync.Mutex
-	current   float64
-	lastSlow  time.Time
-	quietFrom time.Time
+	mu      sync.Mutex
+	current float64
+	// ceiling is the learned rate the provider accepts (+Inf until a rate-limit answer teaches it).
+	ceiling float64
+	// mark and markAnswered start the current measurement.
+	mark         time.Time
+	markAnswered int64
+	// quietFrom is when the provider's last Retry-After ends; lastChange when the pace last changed.
+	quietFrom  time.Time
+	lastChange time.Time
 }
 
-func newPacer(l *rate.Limiter, configured float64, prog *progress) *pacer {
-	return &pacer{limiter: l, configured: configured, current: configured, prog: prog}
+func newPacer(l *rate.Limiter, configured float64, prog *progress, now time.Time) *pacer {
+	return &pacer{limiter: l, configured: configured, current: configured, ceiling: math.Inf(1), prog: prog,
+		mark: now, lastChange: now}
 }
 
-// slowDown halves the pace (once per second, or per Retry-After when longer).
+// answer counts one answer from the provider that was not a rate-limit answer.
+func (p *pacer) answer() { p.answered.Add(1) }
+
+// slowDown learns from a rate-limit answer: it measures the rate the provider accepted since the last
+// adjustment and settles just under it.
 func (p *pacer) slowDown(now time.Time, retryAfter time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.quietFrom = now.Add(max(retryAfter, time.Second))
-	if now.Sub(p.lastSlow) < max(retryAfter, time.Second) {
+	if end := now.Add(max(retryAfter, time.Second)); end.After(p.quietFrom) {
+		p.quietFrom = end
+	}
+	elapsed := now.Sub(p.mark)
+	if elapsed < reactEvery {
 		return
 	}
-	p.lastSlow = now
-	cur := p.current
-	if math.IsInf(cur, 1) {
-		// Unlimited: halve what is actually being achieved (at least 10/s before anything is measured).
-		s := p.prog.snapshot(now)
-		cur = math.Max(10, s.Rate)
+	answered := p.answered.Load()
+	n := answered - p.markAnswered
+	p.mark, p.markAnswered = now, answered
+	accepted := float64(n) / elapsed.Seconds()
+	if n < minAnswers || math.IsInf(p.current, 1) && n == 0 {
+		// Too few answers to measure: halve what is being sent (at least 10/s when unlimited).
+		cur := p.current
+		if math.IsInf(cur, 1) {
+			cur = math.Max(10, p.prog.snapshot(now).Rate)
+		}
+		accepted = cur / 2 / settleShare
 	}
-	next := math.Max(cur/2, 0.5)
-	p.current = next
-	p.limiter.SetLimit(rate.Limit(next))
-	p.limiter.SetBurst(Burst(next))
-	p.prog.setTarget(next)
-	p.prog.event(EventSlowed, fmt.Sprintf("the provider answered rate-limited: pace lowered to %.1f/s", next))
+	p.ceiling = math.Max(accepted, minPace/settleShare)
+	p.set(now, math.Min(p.ceiling*settleShare, p.configured))
+	p.prog.event(EventSlowed, fmt.Sprintf("the provider answered rate-limited: it accepts about %s, pace lowered to %s",
+		human.Rate(p.ceiling), human.Rate(p.current)))
 }
 
-// recover raises the pace back towards the configured rate once the provider has been quiet for a second.
+// recover runs once a second. After a long quiet spell at the settled pace it probes 5% higher (never above
+// the configured rate), so a raised provider limit is found; the measurement restarts at each change.
 func (p *pacer) recover(now time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.current == p.configured || now.Before(p.quietFrom) {
+	if math.IsInf(p.ceiling, 1) || p.current >= p.configured || now.Before(p.quietFrom) ||
+		now.Sub(p.lastChange) < probeAfter {
 		return
 	}
-	next := p.current + p.configured/10
-	if math.IsInf(p.configured, 1) {
-		// Unlimited: double each quiet second; past 10,000/s the limiter is lifted again.
-		next = p.current * 2
-		if next > 10000 {
-			next = p.configured
-		}
+	p.ceiling *= probeStep
+	p.set(now, math.Min(p.ceiling*settleShare, p.configured))
+	p.mark, p.markAnswered = now, p.answered.Load()
+	if p.current == p.configured {
+		p.prog.event(EventRecover, "pace back to "+human.Rate(p.current))
+	} else {
+		p.prog.event(EventRecover, "no rate-limit answer for a while: trying "+human.Rate(p.current))
 	}
-	if next >= p.configured {
-		next = p.configured
-	}
-	p.current = next
-	p.limiter.SetLimit(rate.Limit(next))
-	p.limiter.SetBurst(Burst(next))
+}
+
+// restart begins a new measurement, after a pause: the time paused says nothing of the provider's rate.
+func (p *pacer) restart(now time.Time) {
+	p.mu.Lock()
+	p.mark, p.markAnswered = now, p.answered.Load()
+	p.mu.Unlock()
+}
+
+// set changes the pace (p.mu held).
+func (p *pacer) set(now time.Time, next float64) {
+	p.current, p.lastChange = next, now
+	p.limiter.SetLimitAt(now, rate.Limit(next))
+	p.limiter.SetBurstAt(now, Burst(next))
 	p.prog.setTarget(next)
-	if next == p.configured {
-		p.prog.event(EventRecover, "pace back to "+human.Rate(next))
-	}
 }

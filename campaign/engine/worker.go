@@ -54,6 +54,9 @@ func (e *Engine) process(j job) {
 		rcpt, err := e.prov.Send(e.sendCtx, msg)
 		e.latency.observe(time.Since(began))
 		e.prog.inFlight.Add(-1)
+		if err == nil || providers.Classify(err) != providers.ClassRateLimited {
+			e.pacer.answer()
+		}
 		if err == nil {
 			e.final(j, store.Outcome{Row: j.row, Status: status.Sent, MessageID: rcpt.MessageID, Attempts: attempt})
 			return

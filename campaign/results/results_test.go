@@ -54,3 +54,44 @@ func TestResultsCSVIsSpreadsheetSafe(t *testing.T) {
 		t.Fatalf("got\n%q\nwant\n%q", recs, want)
 	}
 }
+
+// TestResultColumnsAreSpreadsheetSafeToo: what a provider answered (message id, code, error sentence) is
+// untrusted text as much as the input cells: a cell starting with a carriage return, =, +, - or @ never reaches
+// a spreadsheet as a formula, in any column.
+func TestResultColumnsAreSpreadsheetSafeToo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.csv")
+	w, err := results.Create(path, []string{"name", "phone"}, ',')
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := results.Result{Number: "447400123593", Status: "failed", MessageID: "+SUM(1)", Code: "-1",
+		Error: "=cmd|' /C calc'!A0", Attempts: 1}
+	if err := w.Write([]string{"\r=1+1", "@x"}, res); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(data), "\uFEFF"))).ReadAll()
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("%d records: %v", len(recs), err)
+	}
+	for i, col := range recs[0] {
+		v := recs[1][i]
+		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			t.Errorf("column %s holds %q, which a spreadsheet runs as a formula", col, v)
+		}
+	}
+	if !strings.HasPrefix(recs[1][0], "'") {
+		t.Errorf("a cell starting with a carriage return is %q, without the apostrophe", recs[1][0])
+	}
+	for _, want := range []string{"'@x", "'+SUM(1)", "'-1", "'=cmd|' /C calc'!A0"} {
+		if !strings.Contains(fmt.Sprint(recs[1]), want) {
+			t.Errorf("no cell %q in %q", want, recs[1])
+		}
+	}
+}

@@ -89,3 +89,6 @@ func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	return tx.Commit()
 }
+
+// Path is the store's file.
+func (s *Store) Path() string { return s.path }

@@ -22,9 +22,10 @@ import (
 
 // idFields are the names a message id may go by.
 type idFields struct {
-	MessageID json.RawMessage `json:"messageId"`
-	MsgID     json.RawMessage `json:"msgId"`
-	ID        json.RawMessage `json:"id"`
+	MessageID  json.RawMessage `json:"messageId"`
+	MessageIDs json.RawMessage `json:"messageIds"`
+	MsgID      json.RawMessage `json:"msgId"`
+	ID         json.RawMessage `json:"id"`
 }
 
 // submitAnswer is an InnoPaaS answer, every field kept raw so that an unexpected type is not an error.
@@ -56,8 +57,13 @@ func parseAnswer(a providers.Answer) (providers.Receipt, error) {
 	ok := a.Status >= 200 && a.Status < 300
 	id := messageID(ans)
 	switch {
-	case ok && (code == successCode || (!hasCode && id != "")):
+	case ok && id != "" && (code == successCode || !hasCode):
 		return providers.Receipt{MessageID: id}, nil
+	case ok && code == successCode:
+		// Submitted, but with no id to match receipts by: say so rather than record a silent "sent".
+		return providers.Receipt{}, &providers.Error{Class: providers.ClassUnknown, Code: "no_message_id",
+			HTTPStatus: a.Status, Message: "InnoPaaS accepted the message but its answer holds no message id: " +
+				"it was probably sent, and delivery receipts cannot be matched to it"}
 	case hasCode && code != successCode:
 		return providers.Receipt{}, classify(a, code, answerText(ans))
 	case ok:
@@ -185,7 +191,7 @@ func firstID(f idFields) string {
 			return providers.Snippet([]byte(s), maxIDLen)
 		}
 	}
-	return ""
+	return idIn(f.MessageIDs, 1)
 }
 
 // scalar returns a JSON string's text or a JSON number's digits, trimmed; "" for anything else.

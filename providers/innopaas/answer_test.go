@@ -31,7 +31,7 @@ func TestAcceptedAnswers(t *testing.T) {
 		{"id at the top level", 200, `{"code":"0","messageId":"ipw-8"}`, "ipw-8"},
 		{"field names in another case", 200, `{"Code":0,"Data":{"MessageId":"ipw-9"}}`, "ipw-9"},
 		{"no code but an id", 200, `{"data":{"messageId":"ipw-10"}}`, "ipw-10"},
-		{"submitted without an id", 200, `{"code":0,"message":"success"}`, ""},
+		{"data.messageIds list", 200, `{"code":0,"data":{"messageIds":["ipw-12"]}}`, "ipw-12"},
 		{"201 created", 201, `{"code":0,"data":{"messageId":"ipw-11"}}`, "ipw-11"},
 	}
 	for _, tc := range tests {
@@ -59,6 +59,8 @@ func TestErrorAnswers(t *testing.T) {
 		retryAfter time.Duration
 		inMessage  string
 	}{
+		{"submitted without an id", 200, nil, `{"code":0,"message":"success"}`,
+			providers.ClassUnknown, "no_message_id", 0, "no message id"},
 		{"101 account does not exist", 200, nil, `{"code":101,"message":"account not exist"}`,
 			providers.ClassFatal, "101", 0, "check app_key and waba_id"},
 		{"102 wrong password", 200, nil, `{"code":102,"message":"password error"}`,

@@ -17,6 +17,8 @@ func FuzzParseAnswer(f *testing.F) {
 		`{"code":0,"message":"success","data":{"messageId":"ipw-1"}}`,
 		`{"code":"0","msg":"ok","data":"ipw-2"}`,
 		`{"code":0,"data":[{"msgId":3}]}`,
+		`{"code":0,"data":{"messageIds":["ipw-3"]}}`,
+		`{"code":0,"data":{}}`,
 		`{"code":0,"data":[[[["deep"]]]]}`,
 		`{"data":{"messageId":"x"}}`,
 		`{"code":101,"message":"account does not exist"}`,
@@ -44,8 +46,8 @@ func FuzzParseAnswer(f *testing.F) {
 			if status < 200 || status > 299 {
 				t.Fatalf("HTTP %d %q gave a receipt %+v", status, body, rc)
 			}
-			if len(rc.MessageID) > maxIDLen || !utf8.ValidString(rc.MessageID) {
-				t.Fatalf("message id %q is not bounded, valid text", rc.MessageID)
+			if rc.MessageID == "" || len(rc.MessageID) > maxIDLen || !utf8.ValidString(rc.MessageID) {
+				t.Fatalf("message id %q is not a bounded, valid, non-empty text", rc.MessageID)
 			}
 			return
 		}
