@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"herald/campaign/results"
@@ -12,28 +13,91 @@ import (
 )
 
 // ExportResults writes the results CSV of a campaign from the store: the input columns, then the result_*
-// columns, in row order. Rows still waiting are "pending".
+// columns, in row order. Rows still waiting are "pending". Rows that an earlier version of the campaign's CSV
+// messaged follow, their cells placed under the current header by column name and marked earlier_csv, so a
+// changed CSV never hides who was already messaged.
 func ExportResults(st *store.Store, info store.CampaignInfo, path string) error {
 	w, err := results.Create(path, info.Header, info.Separator)
 	if err != nil {
 		return err
 	}
-	err = st.EachRow(info.ID, func(r store.Row) error {
-		res := results.Result{Number: r.Number, Status: r.Status, MessageID: r.MessageID, Code: r.Code, Error: r.Error,
-			Attempts: r.Attempts, At: r.Updated}
-		switch r.Status {
-		case status.Ready:
-			res.Status, res.At = status.Pending, time.Time{}
-		case status.InFlight:
-			res.Status = status.Unknown
-		}
-		return w.Write(r.Fields, res)
-	})
+	err = st.EachRow(info.ID, func(r store.Row) error { return w.Write(r.Fields, resultOfRow(r)) })
+	if err == nil {
+		err = exportEarlier(st, info, w)
+	}
 	if err != nil {
 		w.Abort()
 		return fmt.Errorf("export campaign %s: %w", info.Name, err)
 	}
 	return w.Close()
+}
+
+// resultOfRow is a stored row's result line.
+func resultOfRow(r store.Row) results.Result {
+	res := results.Result{Number: r.Number, Status: r.Status, MessageID: r.MessageID, Code: r.Code, Error: r.Error,
+		Attempts: r.Attempts, At: r.Updated}
+	switch r.Status {
+	case status.Ready:
+		res.Status, res.At = status.Pending, time.Time{}
+	case status.InFlight:
+		res.Status = status.Unknown
+	}
+	return res
+}
+
+// CodeEarlierCSV marks, in the results CSV, a row an earlier version of the campaign's CSV messaged.
+const CodeEarlierCSV = "earlier_csv"
+
+// exportEarlier writes the rows the campaign's earlier CSVs messaged, each cell under the current header's
+// column of the same name (a column the current CSV lacks is left out).
+func exportEarlier(st *store.Store, info store.CampaignInfo, w *results.Writer) error {
+	earlier, err := st.Earlier(info.ID)
+	if err != nil {
+		return err
+	}
+	for i, e := range earlier {
+		place := columnPlaces(e.Header, info.Header)
+		fields := make([]string, len(info.Header))
+		err := st.EachEarlierRow(e, func(r store.Row) error {
+			clear(fields)
+			for from, to := range place {
+				if to >= 0 && from < len(r.Fields) {
+					fields[to] = r.Fields[from]
+				}
+			}
+			res := resultOfRow(r)
+			what := "sent"
+			if res.Status != status.Sent {
+				what = "possibly sent (" + res.Status + ")"
+			}
+			res.Code = CodeEarlierCSV
+			res.Error = fmt.Sprintf("%s from an earlier version of the CSV (version %d, its row %d); not sent again", what, i+1, r.Row)
+			return w.Write(fields, res)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// columnPlaces maps each column of from to the index of the column of the same name (spaces trimmed) in to, or -1.
+func columnPlaces(from, to []string) []int {
+	index := map[string]int{}
+	for i, h := range to {
+		if _, dup := index[strings.TrimSpace(h)]; !dup {
+			index[strings.TrimSpace(h)] = i
+		}
+	}
+	place := make([]int, len(from))
+	for i, h := range from {
+		j, ok := index[strings.TrimSpace(h)]
+		if !ok {
+			j = -1
+		}
+		place[i] = j
+	}
+	return place
 }
 
 // OpenExistingStore opens the state store at path only if it exists, so that reading commands (export,

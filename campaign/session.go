@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync/atomic"
 
 	"herald/campaign/check"
@@ -209,6 +210,37 @@ func (s *Session) Start(o RunOptions) (*engine.Engine, io.Closer, error) {
 	eo := o.Engine
 	eo.Rate, eo.Concurrency, eo.StopOnPause = plan.SendRate(), plan.SendConcurrency(), o.StopOnPause
 	return engine.New(s.Store, s.Info, s.Input.Binding, prov, eo), prov, nil
+}
+
+// Tally is where a campaign's rows stand.
+type Tally struct {
+	// Rows are the rows of the current CSV per status.
+	Rows map[string]int
+	// Earlier are the rows earlier versions of the CSV messaged that the current one does not hold, per status
+	// (nil when none); the results CSV lists them after the current rows.
+	Earlier map[string]int
+}
+
+// Tally counts the session's rows now.
+func (s *Session) Tally() (Tally, error) {
+	info, _, err := s.Store.Campaign(s.Info.Name)
+	if err != nil {
+		return Tally{}, err
+	}
+	return Tally{Rows: info.Counts, Earlier: info.Earlier}, nil
+}
+
+// EarlierNote is a sentence about the rows earlier CSVs messaged, "" when there are none.
+func (t Tally) EarlierNote() string {
+	if len(t.Earlier) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, c := range OrderedCounts(t.Earlier) {
+		parts = append(parts, fmt.Sprintf("%s %d", c.Status, c.Count))
+	}
+	return "earlier versions of the CSV messaged rows this one no longer holds (" + strings.Join(parts, ", ") +
+		"): the results CSV lists them at the end, marked " + CodeEarlierCSV
 }
 
 // WriteResults writes the campaign's results CSV from the store to the plan's --out path.

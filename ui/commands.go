@@ -148,7 +148,11 @@ func finishCmd(sess *campaign.Session, closer io.Closer) tea.Cmd {
 			errs = append(errs, closer.Close())
 		}
 		errs = append(errs, sess.WriteResults())
-		counts, err := sess.Store.Counts(sess.Info.ID)
+		tally, err := sess.Tally()
+		if note := tally.EarlierNote(); note != "" {
+			sess.Notes = append(sess.Notes, note)
+		}
+		counts := tally.Rows
 		errs = append(errs, err)
 		return finishedMsg{counts: counts, err: errors.Join(errs...)}
 	}

@@ -152,11 +152,12 @@ func finishRun(sess *campaign.Session, snap *engine.Snapshot, stdout, stderr io.
 	if err := sess.WriteResults(); err != nil {
 		fmt.Fprintln(stderr, "herald:", err)
 	}
-	counts, err := sess.Store.Counts(sess.Info.ID)
+	tally, err := sess.Tally()
 	if err != nil {
 		fmt.Fprintln(stderr, "herald:", err)
 		return 1
 	}
+	counts := tally.Rows
 	if snap != nil {
 		fmt.Fprintf(stdout, "Campaign %s %s after %s", sess.Info.Name, snap.State, human.Duration(snap.Elapsed))
 		if snap.Elapsed > 0 && snap.Sent > 0 {
@@ -170,6 +171,9 @@ func finishRun(sess *campaign.Session, snap *engine.Snapshot, stdout, stderr io.
 	}
 	fmt.Fprintln(stdout, "All rows:")
 	writeCounts(stdout, counts)
+	if note := tally.EarlierNote(); note != "" {
+		fmt.Fprintln(stdout, "Note:", note)
+	}
 	fmt.Fprintln(stdout, "Results CSV:", sess.Input.Plan.OutPath)
 	code := campaign.ExitCode(counts, snap != nil && snap.State == status.Stopped)
 	if code == campaign.ExitStopped {

@@ -50,6 +50,8 @@ type pacer struct {
 	// mark and markAnswered start the current measurement.
 	mark         time.Time
 	markAnswered int64
+	// reacted is set once the pacer has answered a rate-limit answer.
+	reacted bool
 	// quietFrom is when the provider's last Retry-After ends; lastChange when the pace last changed.
 	quietFrom  time.Time
 	lastChange time.Time
@@ -72,9 +74,10 @@ func (p *pacer) slowDown(now time.Time, retryAfter time.Duration) {
 		p.quietFrom = end
 	}
 	elapsed := now.Sub(p.mark)
-	if elapsed < reactEvery {
-		return
+	if elapsed < reactEvery && p.reacted {
+		return // this measurement is too short: the next rate-limit answer after it decides
 	}
+	p.reacted = true
 	answered := p.answered.Load()
 	n := answered - p.markAnswered
 	p.mark, p.markAnswered = now, answered

@@ -43,6 +43,8 @@ const (
 	Finished = "finished"
 	// Stopped: the run ended before that (Ctrl-C, a fatal answer, an auto-pause without anyone to resume).
 	Stopped = "stopped"
+	// Superseded: the record of an earlier CSV of a campaign: the rows it had messaged when the CSV changed.
+	Superseded = "superseded"
 )
 
 // Problem is why a row cannot be sent: a short code for the results CSV and a sentence that says what is wrong

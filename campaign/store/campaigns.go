@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"herald/campaign/status"
+	"strings"
 	"time"
 )
 
@@ -37,12 +38,17 @@ type CampaignInfo struct {
 	Status, Reason string
 	// Created, Started, Finished and Updated are zero when not set.
 	Created, Started, Finished, Updated time.Time
+	// Parent is, for the record of an earlier CSV (status superseded), the campaign it belongs to; 0 otherwise.
+	Parent int64
+	// Earlier holds the rows earlier CSVs of the campaign messaged, per status (see LoadRows), filled by
+	// Campaign and Campaigns; nil when there are none.
+	Earlier map[string]int
 	// Counts holds rows per status, filled by Campaign and Campaigns.
 	Counts map[string]int
 }
 
 const campaignColumns = `id, name, template, template_path, profile, csv_path, fingerprint, header, separator,
-	status, reason, created_at, started_at, finished_at, updated_at`
+	status, reason, created_at, started_at, finished_at, updated_at, COALESCE(parent_id, 0)`
 
 // scanCampaign reads one campaigns row selected with campaignColumns.
 func scanCampaign(scan func(...any) error) (CampaignInfo, error) {
@@ -51,7 +57,7 @@ func scanCampaign(scan func(...any) error) (CampaignInfo, error) {
 	var created, updated int64
 	var started, finished sql.NullInt64
 	err := scan(&c.ID, &c.Name, &c.Template, &c.TemplatePath, &c.Profile, &c.CSVPath, &c.Fingerprint, &header,
-		&sep, &c.Status, &c.Reason, &created, &started, &finished, &updated)
+		&sep, &c.Status, &c.Reason, &created, &started, &finished, &updated, &c.Parent)
 	if err != nil {
 		return c, err
 	}
@@ -69,7 +75,7 @@ func scanCampaign(scan func(...any) error) (CampaignInfo, error) {
 
 // Campaign returns the campaign called name with its row counts, and whether it exists.
 func (s *Store) Campaign(name string) (CampaignInfo, bool, error) {
-	row := s.db.QueryRow(`SELECT `+campaignColumns+` FROM campaigns WHERE name = ?`, name)
+	row := s.db.QueryRow(`SELECT `+campaignColumns+` FROM campaigns WHERE name = ? AND parent_id IS NULL`, name)
 	c, err := scanCampaign(row.Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return CampaignInfo{}, false, nil
@@ -80,10 +86,14 @@ func (s *Store) Campaign(name string) (CampaignInfo, bool, error) {
 	if c.Counts, err = s.Counts(c.ID); err != nil {
 		return CampaignInfo{}, false, err
 	}
+	if c.Earlier, err = s.earlierCounts(c.ID); err != nil {
+		return CampaignInfo{}, false, err
+	}
 	return c, true, nil
 }
 
-// Campaigns returns every campaign, newest first, with its row counts.
+// Campaigns returns every campaign, newest first, with its row counts (the records of earlier CSVs are not
+// listed: their rows are counted in their campaign's Earlier).
 func (s *Store) Campaigns() ([]CampaignInfo, error) {
 	rows, err := s.db.Query(`SELECT ` + campaignColumns + ` FROM campaigns ORDER BY created_at DESC, id DESC`)
 	if err != nil {
@@ -92,10 +102,15 @@ func (s *Store) Campaigns() ([]CampaignInfo, error) {
 	defer rows.Close()
 	var list []CampaignInfo
 	index := map[int64]int{}
+	parent := map[int64]int64{}
 	for rows.Next() {
 		c, err := scanCampaign(rows.Scan)
 		if err != nil {
 			return nil, fmt.Errorf("list campaigns: %w", err)
+		}
+		if c.Parent != 0 {
+			parent[c.ID] = c.Parent
+			continue
 		}
 		c.Counts = map[string]int{}
 		index[c.ID] = len(list)
@@ -122,6 +137,13 @@ func (s *Store) Campaigns() ([]CampaignInfo, error) {
 	}
 	if err := counts.Err(); err != nil {
 		return nil, fmt.Errorf("count campaign rows: %w", err)
+	}
+	for _, p := range parent {
+		if i, ok := index[p]; ok && list[i].Earlier == nil {
+			if list[i].Earlier, err = s.earlierCounts(p); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return list, nil
 }
@@ -167,4 +189,65 @@ func (s *Store) Counts(id int64) (map[string]int, error) {
 		return nil, fmt.Errorf("campaign %d: count rows: %w", id, err)
 	}
 	return counts, nil
+}
+
+// earlierCounts counts, per status, the rows the earlier CSVs of campaign id had messaged whose numbers the
+// current CSV does not hold (those that it holds are its own skipped rows); nil when none.
+func (s *Store) earlierCounts(id int64) (map[string]int, error) {
+	rows, err := s.db.Query(`SELECT r.status, COUNT(*) FROM campaigns c JOIN rows r ON r.campaign_id = c.id
+		JOIN prior_numbers p ON p.campaign_id = c.parent_id AND p.number = r.number
+		WHERE c.parent_id = ? AND p.in_current = 0 GROUP BY r.status`, id)
+	if err != nil {
+		return nil, fmt.Errorf("campaign %d: count the rows of earlier CSVs: %w", id, err)
+	}
+	defer rows.Close()
+	var counts map[string]int
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("campaign %d: count the rows of earlier CSVs: %w", id, err)
+		}
+		if counts == nil {
+			counts = map[string]int{}
+		}
+		counts[st] = n
+	}
+	return counts, rows.Err()
+}
+
+// Earlier returns the records of campaign id's earlier CSVs, oldest first: each holds the rows that CSV had
+// messaged, read with EachEarlierRow, and the header they were read with.
+func (s *Store) Earlier(id int64) ([]CampaignInfo, error) {
+	rows, err := s.db.Query(`SELECT `+campaignColumns+` FROM campaigns WHERE parent_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("campaign %d: earlier CSVs: %w", id, err)
+	}
+	defer rows.Close()
+	var list []CampaignInfo
+	for rows.Next() {
+		c, err := scanCampaign(rows.Scan)
+		if err != nil {
+			return nil, fmt.Errorf("campaign %d: earlier CSVs: %w", id, err)
+		}
+		list = append(list, c)
+	}
+	return list, rows.Err()
+}
+
+// EachEarlierRow calls fn, in row order, with each row the earlier CSV recorded as archive had messaged whose
+// number the campaign's current CSV does not hold.
+func (s *Store) EachEarlierRow(archive CampaignInfo, fn func(Row) error) error {
+	return s.eachRow(fn, fmt.Sprintf("campaign %d: read the rows of an earlier CSV", archive.Parent),
+		`SELECT `+prefixed("r.", rowColumns)+` FROM rows r JOIN prior_numbers p ON p.campaign_id = ?
+		AND p.number = r.number WHERE r.campaign_id = ? AND p.in_current = 0 ORDER BY r.row`, archive.Parent, archive.ID)
+}
+
+// prefixed qualifies each column of a comma-separated list with prefix.
+func prefixed(prefix, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = prefix + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
 }

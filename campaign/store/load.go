@@ -50,8 +50,9 @@ type Loader struct {
 
 // LoadRows starts (re)building the campaign's rows. A new campaign is created. A campaign already planned with the
 // same Fingerprint returns ErrSameInput and is left as it is. A campaign with another fingerprint (or a plan that
-// never finished) keeps the numbers its rows already messaged (sent, unknown, in flight) in prior_numbers, loses
-// its rows, takes info's template, paths and header, and is planned afresh.
+// never finished) keeps the numbers its rows already messaged (sent, unknown, in flight) in prior_numbers and
+// those rows themselves in an earlier-CSV record (archiveMessaged), loses its other rows, takes info's template,
+// paths and header, and is planned afresh.
 func (s *Store) LoadRows(info CampaignInfo) (*Loader, error) {
 	if info.Name == "" || info.Fingerprint == "" {
 		return nil, fmt.Errorf("plan campaign %q: the name and the fingerprint must not be empty", info.Name)
@@ -72,7 +73,8 @@ func (s *Store) LoadRows(info CampaignInfo) (*Loader, error) {
 	var hasPrior bool
 	err = s.withTx(context.Background(), func(tx *sql.Tx) error {
 		var fingerprint string
-		err := tx.QueryRow(`SELECT id, fingerprint FROM campaigns WHERE name = ?`, info.Name).Scan(&id, &fingerprint)
+		err := tx.QueryRow(`SELECT id, fingerprint FROM campaigns WHERE name = ? AND parent_id IS NULL`,
+			info.Name).Scan(&id, &fingerprint)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			res, err := tx.Exec(`INSERT INTO campaigns (name, template, template_path, profile, csv_path, header,
@@ -89,9 +91,15 @@ func (s *Store) LoadRows(info CampaignInfo) (*Loader, error) {
 		case fingerprint == info.Fingerprint:
 			return ErrSameInput
 		}
+		if _, err := tx.Exec(`UPDATE prior_numbers SET in_current = 0 WHERE campaign_id = ?`, id); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(`INSERT OR IGNORE INTO prior_numbers (campaign_id, number, status, message_id, row)
 			SELECT campaign_id, number, status, message_id, row FROM rows
 			WHERE campaign_id = ? AND status IN ('sent', 'unknown', 'in_flight') ORDER BY row`, id); err != nil {
+			return err
+		}
+		if err := archiveMessaged(tx, id, now); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`DELETE FROM rows WHERE campaign_id = ?`, id); err != nil {
@@ -115,8 +123,8 @@ func (s *Store) LoadRows(info CampaignInfo) (*Loader, error) {
 	p.insert, err = s.db.Prepare(`INSERT INTO rows (campaign_id, row, number, status, fields, error_code, error,
 		updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err == nil && hasPrior {
-		p.prior, err = s.db.Prepare(`SELECT status, message_id, row FROM prior_numbers
-			WHERE campaign_id = ? AND number = ?`)
+		p.prior, err = s.db.Prepare(`UPDATE prior_numbers SET in_current = 1 WHERE campaign_id = ? AND number = ?
+			RETURNING status, message_id, row`)
 	}
 	if err != nil {
 		p.closeStatements()
@@ -250,4 +258,37 @@ func (p *Loader) closeStatements() {
 		}
 	}
 	p.insert, p.prior = nil, nil
+}
+
+// archiveMessaged keeps the rows of campaign id that were messaged (sent, unknown, in flight) when its CSV is
+// replaced: they move, with their cells, outcomes and message ids, to a new child campaign that records the
+// earlier CSV (its header and separator), so that results and exports still list them and later receipts
+// still find them. Rows in flight become unknown, as they would at the next start.
+func archiveMessaged(tx *sql.Tx, id int64, now int64) error {
+	var messaged bool
+	if err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM rows WHERE campaign_id = ?
+		AND status IN ('sent', 'unknown', 'in_flight'))`, id).Scan(&messaged); err != nil || !messaged {
+		return err
+	}
+	var name string
+	var earlier int
+	if err := tx.QueryRow(`SELECT name, (SELECT COUNT(*) FROM campaigns WHERE parent_id = ?1) FROM campaigns
+		WHERE id = ?1`, id).Scan(&name, &earlier); err != nil {
+		return err
+	}
+	res, err := tx.Exec(`INSERT INTO campaigns (name, template, template_path, profile, csv_path, fingerprint,
+		header, separator, status, reason, created_at, started_at, finished_at, updated_at, parent_id)
+		SELECT ?, template, template_path, profile, csv_path, fingerprint, header, separator, ?, '', created_at,
+		started_at, finished_at, ?, id FROM campaigns WHERE id = ?`,
+		fmt.Sprintf("%s [earlier CSV %d]", name, earlier+1), status.Superseded, now, id)
+	if err != nil {
+		return fmt.Errorf("keep the rows of the earlier CSV: %w", err)
+	}
+	archive, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(`UPDATE rows SET campaign_id = ?, status = CASE status WHEN 'in_flight' THEN 'unknown'
+		ELSE status END WHERE campaign_id = ? AND status IN ('sent', 'unknown', 'in_flight')`, archive, id)
+	return err
 }

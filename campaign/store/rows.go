@@ -138,9 +138,16 @@ func (s *Store) ReadyRows(id int64, afterRow, limit int) ([]Row, error) {
 // EachRow calls fn with every row of the campaign in row order, streaming them from the file. It stops at fn's
 // first error and returns it unchanged.
 func (s *Store) EachRow(id int64, fn func(Row) error) error {
-	rows, err := s.db.Query(`SELECT `+rowColumns+` FROM rows WHERE campaign_id = ? ORDER BY row`, id)
+	return s.eachRow(fn, fmt.Sprintf("campaign %d: read rows", id),
+		`SELECT `+rowColumns+` FROM rows WHERE campaign_id = ? ORDER BY row`, id)
+}
+
+// eachRow runs a query selecting rowColumns and calls fn with each row; fn's error is returned unchanged, a
+// read error prefixed with what.
+func (s *Store) eachRow(fn func(Row) error, what, query string, args ...any) error {
+	rows, err := s.db.Query(query, args...)
 	if err != nil {
-		return fmt.Errorf("campaign %d: read rows: %w", id, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	var fnErr error
 	err = scanRows(rows, func(r Row) error {
@@ -151,7 +158,7 @@ func (s *Store) EachRow(id int64, fn func(Row) error) error {
 		return fnErr
 	}
 	if err != nil {
-		return fmt.Errorf("campaign %d: read rows: %w", id, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }

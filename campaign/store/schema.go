@@ -49,6 +49,11 @@ var migrations = []string{
 		row         INTEGER NOT NULL,
 		PRIMARY KEY (campaign_id, number)
 	) WITHOUT ROWID;`,
+	// v2: a campaign whose CSV was replaced keeps the rows it had messaged in a child campaign (parent_id);
+	// prior_numbers.in_current marks the numbers the current CSV holds too (their rows say so themselves).
+	`ALTER TABLE campaigns ADD COLUMN parent_id INTEGER REFERENCES campaigns(id) ON DELETE CASCADE;
+	CREATE INDEX campaigns_parent ON campaigns (parent_id) WHERE parent_id IS NOT NULL;
+	ALTER TABLE prior_numbers ADD COLUMN in_current INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // migrate applies the steps the file has not seen yet, each in its own transaction together with the new
