@@ -9,7 +9,7 @@ import (
 // button kinds.
 func TestNeedsOf(t *testing.T) {
 	msg := Message{Header: []Param{{Kind: ParamLocation}},
-		Body: []Param{{Kind: ParamText}, {Kind: ParamCurrency}, {Kind: ParamCurrency}, {Kind: ParamDateTime}, {Text: "x"}},
+		Body:    []Param{{Kind: ParamText}, {Kind: ParamCurrency}, {Kind: ParamCurrency}, {Kind: ParamDateTime}, {Text: "x"}},
 		Buttons: []ButtonParams{{Index: 0, Kind: ButtonURL}, {Index: 1, Kind: ButtonQuickReply}, {Index: 2, Kind: ButtonURL}}}
 	n := NeedsOf(msg)
 	if n.Header != ParamLocation || !slices.Equal(n.TypedBody, []ParamKind{ParamCurrency, ParamDateTime}) ||
