@@ -93,7 +93,7 @@ func TestInnopaasBatchWithInvalidNumbers(t *testing.T) {
 }
 
 // TestEngagelabBatchSplitsOnAnInvalidNumber: EngageLab refuses a whole request for one invalid number (3003);
-// herald sends that batch's rows again one by one, so only that row fails.
+// herald sends that batch's rows again in halves until the number is alone, so only its row fails.
 func TestEngagelabBatchSplitsOnAnInvalidNumber(t *testing.T) {
 	r := newRig(t, 40, sandbox.Options{RejectPrefixes: []string{"447400100013"}})
 	writeFile(t, filepath.Join(r.dir, "t.yaml"), staticTemplate)

@@ -25,12 +25,14 @@ type job struct {
 	msg *providers.Message
 }
 
-// jobRow is one row of a job: its number, its cells and how many requests were made for it so far.
+// jobRow is one row of a job: its number, its cells, how many requests were made for it so far, and how many of
+// those were batches refused as a whole and sent again in halves (which do not count against MaxAttempts).
 type jobRow struct {
 	row      int
 	number   string
 	fields   []string
 	attempts int
+	splits   int
 }
 
 // grouper gathers consecutive rows with identical messages into jobs of at most max rows. Only the feeder uses it.

@@ -257,7 +257,8 @@ func TestBatchPartlyRefused(t *testing.T) {
 }
 
 // TestBatchRefusedAsAWhole: a request refused as a whole for a permanent reason (EngageLab's 3003 for one bad
-// number) sent nothing, so its rows go again one by one: only the row at fault fails.
+// number) sent nothing, so its rows go again in halves, until the row at fault is alone: only it fails, and the
+// requests that found it do not count against MaxAttempts.
 func TestBatchRefusedAsAWhole(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		st, info, b := simRows(t, 5, func(int) string { return "Ann" })
@@ -274,15 +275,16 @@ func TestBatchRefusedAsAWhole(t *testing.T) {
 		if err != nil || snap.Sent != 4 || snap.Failed != 1 {
 			t.Fatalf("sent %d failed %d: %v", snap.Sent, snap.Failed, err)
 		}
-		if got := fmt.Sprint(prov.sizes()); got != "[5 1 1 1 1 1]" {
-			t.Errorf("requests %s, want the batch then each row alone", got)
+		// 1-5 refused; 1-2 sent; 3-5 refused; 3 sent; 4-5 refused; 4 refused alone; 5 sent.
+		if got := fmt.Sprint(prov.sizes()); got != "[5 2 3 1 2 1 1]" {
+			t.Errorf("requests %s, want the batch, then halves down to the row at fault", got)
 		}
 		rows := rowsOf(t, st, info.ID)
-		if r := rows[4]; r.Status != status.Failed || r.Code != "3003" || r.Attempts != 2 {
-			t.Errorf("row 4: %+v, want failed 3003 after 2 requests", r)
+		if r := rows[4]; r.Status != status.Failed || r.Code != "3003" || r.Attempts != 4 {
+			t.Errorf("row 4: %+v, want failed 3003 after 4 requests", r)
 		}
 		if r := rows[1]; r.Status != status.Sent || r.Attempts != 2 {
-			t.Errorf("row 1: %+v, want sent by its own request", r)
+			t.Errorf("row 1: %+v, want sent by the first half", r)
 		}
 	})
 }
@@ -382,6 +384,36 @@ func TestBatchWholeRequestClasses(t *testing.T) {
 		for row, r := range rowsOf(t, st, info.ID) {
 			if r.Status != status.Ready {
 				t.Errorf("row %d: %+v, want ready for a resume", row, r)
+			}
+		}
+	})
+}
+
+// TestBatchHalvingFindsTheRowsAtFault: a batch of 1,000 with two bad numbers is resent in halves: about
+// 2·log2(1000) requests per bad row, not 1,000, and only the two rows fail, though their requests outnumber
+// MaxAttempts.
+func TestBatchHalvingFindsTheRowsAtFault(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st, info, b := simRows(t, 1000, func(int) string { return "Ann" })
+		bad := map[string]bool{"447400000123": true, "447400000877": true}
+		prov := &simBatcher{latency: 10 * time.Millisecond, max: 1000, whole: func(to []string) error {
+			for _, n := range to {
+				if bad[n] {
+					return &providers.Error{Class: providers.ClassPermanent, Code: "3003", Message: n + " is invalid"}
+				}
+			}
+			return nil
+		}}
+		snap, err := New(st, info, b, prov, simOptions(math.Inf(1), 1)).Run(context.Background())
+		if err != nil || snap.Sent != 998 || snap.Failed != 2 {
+			t.Fatalf("sent %d failed %d: %v", snap.Sent, snap.Failed, err)
+		}
+		if n := len(prov.sizes()); n > 45 {
+			t.Errorf("%d requests to find 2 bad rows among 1,000, want about 2·2·log2(1000)", n)
+		}
+		for _, r := range rowsOf(t, st, info.ID) {
+			if bad[r.Number] != (r.Status == status.Failed) || (bad[r.Number] && !strings.Contains(r.Error, "is invalid")) {
+				t.Errorf("row %d: %+v", r.Row, r)
 			}
 		}
 	})

@@ -98,26 +98,29 @@ func (e *Engine) mark(rows []jobRow) error {
 }
 
 // split answers a batch request refused as a whole for a permanent reason. The provider sent nothing, and the
-// reason may be one row's (an invalid number refuses EngageLab's whole request): each row goes again alone, so
-// that only the rows at fault fail.
+// reason may be one row's (an invalid number refuses EngageLab's whole request): the rows go again in two halves,
+// and a half refused again is halved in turn, so that only the rows at fault fail, alone, after about
+// 2·log2(rows) requests for one such row. These requests do not count against MaxAttempts: they find the row at
+// fault rather than retry it.
 func (e *Engine) split(msg providers.Message, rows []jobRow, err error) {
 	pe := providers.AsError(err)
-	for _, r := range rows {
-		// Not in flight any more: a crash before its own request leaves the row ready.
-		e.journal.Record(store.Outcome{Row: r.row, Status: status.Ready, Code: pe.Code, Error: pe.Message,
-			Class: pe.Class.String(), Attempts: r.attempts})
+	for i := range rows {
+		rows[i].splits++
+		// Not in flight any more: a crash before the halves leave leaves the row ready.
+		e.journal.Record(store.Outcome{Row: rows[i].row, Status: status.Ready, Code: pe.Code, Error: pe.Message,
+			Class: pe.Class.String(), Attempts: rows[i].attempts})
 	}
-	e.prog.event(EventWarning, fmt.Sprintf("a request for %d rows was refused (%s): sending them one by one", len(rows), pe.Code))
-	for _, r := range rows {
-		switch {
-		case e.isStopped():
+	if rows[0].splits == 1 { // the first refusal of these rows
+
+		e.prog.event(EventWarning, fmt.Sprintf("a request for %d rows was refused as a whole (%s): sending them again in halves to find the rows at fault",
+			len(rows), pe.Code))
+	}
+	half := len(rows) / 2
+	for _, part := range [][]jobRow{rows[:half:half], rows[half:]} {
+		if e.isStopped() {
 			return
-		case r.attempts >= e.opts.MaxAttempts:
-			e.final(r, store.Outcome{Row: r.row, Status: status.Failed, Code: pe.Code, Class: pe.Class.String(),
-				Error: fmt.Sprintf("gave up after %d attempts: %s", r.attempts, pe.Message), Attempts: r.attempts})
-		default:
-			e.process(job{rows: []jobRow{r}, msg: &msg})
 		}
+		e.process(job{rows: part, msg: &msg})
 	}
 }
 
@@ -174,9 +177,9 @@ func (e *Engine) fail(r jobRow, pe *providers.Error) bool {
 	}
 	switch pe.Class {
 	case providers.ClassRetryable, providers.ClassRateLimited:
-		if r.attempts >= e.opts.MaxAttempts {
+		if r.attempts-r.splits >= e.opts.MaxAttempts {
 			out.Status = status.Failed
-			out.Error = fmt.Sprintf("gave up after %d attempts: %s", r.attempts, out.Error)
+			out.Error = fmt.Sprintf("gave up after %d attempts: %s", r.attempts-r.splits, out.Error)
 			e.final(r, out)
 			return false
 		}

@@ -2,10 +2,16 @@ package sandbox_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"herald/providers"
+	"herald/providers/innopaas"
 	"herald/providers/sandbox"
 )
 
@@ -95,4 +101,27 @@ func TestEngagelabSandboxBatches(t *testing.T) {
 		!strings.Contains(pe.Message, "to[1] 447000000001") {
 		t.Errorf("an invalid number: %+v %v, want one 3003 for the request naming to[1]", res, err)
 	}
+}
+
+// TestBatchLatencyIsPerRequest: the sandbox's latency is a request's, whatever its number of recipients (in
+// virtual time: the handler is called directly).
+func TestBatchLatencyIsPerRequest(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := sandbox.New(sandbox.Options{Latency: 50 * time.Millisecond})
+		to := make([]string, 100)
+		for i := range to {
+			to[i] = fmt.Sprintf("4479110%05d", i)
+		}
+		body := `{"wabaId":"100000000000001","messageType":"template","sendNumber":"15550001111","language":"en_US",` +
+			`"templateName":"hello","recipientNumber":"` + strings.Join(to, ",") + `"}`
+		req := httptest.NewRequest(http.MethodPost, innopaas.SubmitPath, strings.NewReader(body))
+		req.Header.Set("AppKey", "sandbox-app-key")
+		req.Header.Set("Authorization", "sandbox-token")
+		w := httptest.NewRecorder()
+		start := time.Now()
+		s.ServeHTTP(w, req)
+		if took := time.Since(start); w.Code != http.StatusOK || took != 50*time.Millisecond {
+			t.Errorf("HTTP %d after %v for 100 recipients, want 200 after the 50ms latency once", w.Code, took)
+		}
+	})
 }

@@ -73,8 +73,8 @@ func (s *Server) engagelabSend(w http.ResponseWriter, r *http.Request) {
 		reqs[i] = Request{Dialect: "engagelab", To: n, Template: body.Body.Template.Name, Ref: body.RequestID}
 	}
 	act, culprit := Accept, 0
-	for i := range reqs {
-		if a := s.admit(r.Context(), &reqs[i]); act == Accept {
+	for i, a := range s.admit(r.Context(), reqs) {
+		if act == Accept {
 			act, culprit = a, i
 		}
 	}

@@ -148,13 +148,14 @@ func (s *Server) huaweiSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reqs := make([]Request, len(body.Destinations))
-	acts := make([]Action, len(body.Destinations))
-	act := Accept
 	for i, d := range body.Destinations {
 		reqs[i] = Request{Dialect: "huawei", To: d.To.PhoneNumber, Template: body.WhatsApp.TemplateName, Ref: d.MessageID}
-		acts[i] = s.admit(r.Context(), &reqs[i])
-		if acts[i] != Accept && acts[i] != RejectNumber && act == Accept {
-			act = acts[i]
+	}
+	acts := s.admit(r.Context(), reqs)
+	act := Accept
+	for _, a := range acts {
+		if a != Accept && a != RejectNumber && act == Accept {
+			act = a
 		}
 	}
 	if act != Accept {

@@ -127,11 +127,12 @@ func (s *Server) innopaasSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reqs := make([]Request, len(recipients))
-	acts := make([]Action, len(recipients))
-	act, taken := Accept, 0
 	for i, to := range recipients {
 		reqs[i] = Request{Dialect: "innopaas", To: to, Template: body.TemplateName, Ref: body.UID}
-		acts[i] = s.admit(r.Context(), &reqs[i])
+	}
+	acts := s.admit(r.Context(), reqs)
+	act, taken := Accept, 0
+	for i := range acts {
 		switch {
 		case acts[i] == Accept:
 			taken++

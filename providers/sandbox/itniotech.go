@@ -147,7 +147,7 @@ func (s *Server) itniotechSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req := Request{Dialect: "itniotech", To: body.Recipient, Template: body.Template.Name}
-	act := s.admit(r.Context(), &req)
+	act := s.admitOne(r.Context(), &req)
 	status, id := http.StatusOK, ""
 	switch act {
 	case Accept:
