@@ -11,9 +11,6 @@ import (
 	"herald/providers"
 )
 
-// typeNames are the values `types:` takes for a column, besides {currency: CODE}.
-var typeNames = []string{"text", "date_time"}
-
 // paramType is a typed body parameter: its kind and, for a currency, how its amounts are written.
 type paramType struct {
 	kind  providers.ParamKind

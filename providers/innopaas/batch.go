@@ -227,8 +227,5 @@ func digits(n string) string {
 		}
 		return -1
 	}, n), "+")
-	if strings.HasPrefix(n, "00") {
-		n = n[2:]
-	}
-	return strings.ReplaceAll(n, "+", "")
+	return strings.ReplaceAll(strings.TrimPrefix(n, "00"), "+", "")
 }
