@@ -70,9 +70,11 @@ const (
 	assumedLatency = 200 * time.Millisecond
 )
 
-// Engine sends one campaign's ready rows: one rate limiter paces requests, a pool of workers sends them, and the
-// store's journal records each row in flight before its request leaves and its outcome after. The UI and the
-// headless command read Snapshot on a tick and call Pause, Resume and Stop; nothing is pushed to them.
+// Engine sends one campaign's ready rows: one rate limiter paces messages (a request carrying k rows takes k
+// tokens), a pool of workers sends them (one row a request, or batches of identical messages for a provider that
+// takes lists: batch.go), and the store's journal records each row in flight before its request leaves and its
+// outcome after. The UI and the headless command read Snapshot on a tick and call Pause, Resume and Stop;
+// nothing is pushed to them.
 type Engine struct {
 	store   *store.Store
 	info    store.CampaignInfo
