@@ -1,10 +1,12 @@
 // Package providers holds the vocabulary every provider adapter speaks: the Provider interface the send engine
 // calls, the Message it sends, the Receipt it gets back and the classified Error that tells the engine what to do
 // next. Each provider lives in its own sub-package (itniotech, huawei, engagelab, innopaas, meta), every one laid
-// out alike: <name>.go (the adapter, New, Send, Close), request.go, answer.go and classes.go, the table that maps
-// its documented answers to an error Class (huawei adds token.go). cloudapi holds the Cloud API template
-// components that meta, itniotech and engagelab send; open turns a profile into a Provider; sandbox is a real
-// HTTP simulator of all of them.
+// out alike: <name>.go (the adapter, New, Send, Close), request.go, answer.go, classes.go, the table that maps
+// its documented answers to an error Class, and capabilities.go, the table of what its documents say it can
+// carry (huawei adds token.go; innopaas batch.go, its per-recipient answers). cloudapi holds the Cloud API
+// template components that meta, itniotech and engagelab send; open turns a profile into a Provider and finds
+// its Capabilities; sandbox is a real HTTP simulator of all of them. A provider whose requests take many
+// recipients also implements Batcher (batch.go).
 //
 // Every request goes through Do, which never follows a redirect and makes a TLS failure fatal: credentials go to
 // the host of the profile and nowhere else.
