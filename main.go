@@ -122,9 +122,11 @@ func newCampaignFlags(name string, stderr io.Writer) (*flag.FlagSet, *campaignFl
 	return fs, f
 }
 
-// parse reads the flags, applies the sample defaults and, when needProfile, resolves the profile and the rate.
-// Errors are input errors.
-func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool) error {
+// parse reads the flags, applies the sample defaults, loads the config file (which must exist only when --config
+// is given) and resolves the profile and the rate. A command that never sends (preview, sends false) needs the
+// profile's provider, to know what it can carry, but not its credentials: a profile whose secrets are not set
+// is taken with a note. Errors are input errors.
+func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, sends bool) error {
 	if err := fs.Parse(args); err != nil {
 		return campaign.InputError(err)
 	}
@@ -142,9 +144,6 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool)
 		}
 	}
 	f.plan.ConfigPath = f.config
-	if !needProfile {
-		return nil // a preview never sends: it needs no account
-	}
 	cfg, err := config.Load(f.config, f.configGiven, os.Getenv)
 	if err != nil {
 		return campaign.InputError(err)
@@ -152,6 +151,17 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool)
 	f.cfg = cfg
 	for _, w := range cfg.Warnings {
 		fmt.Fprintln(fs.Output(), w)
+	}
+	if !sends {
+		p, unsendable, err := cfg.ProfileToPreview(f.profile)
+		if err != nil {
+			return campaign.InputError(err)
+		}
+		if unsendable != "" {
+			fmt.Fprintf(fs.Output(), "note: previewing for profile %q; to send with it: %s\n", p.Name, unsendable)
+		}
+		f.plan.Profile = p
+		return nil
 	}
 	p, err := cfg.Profile(f.profile)
 	if err != nil {

@@ -94,8 +94,17 @@ func childSandbox(tb testing.TB, timesPath string) (string, func()) {
 	return url, func() { stdin.Close(); _ = cmd.Wait() }
 }
 
-// benchCampaign writes n rows, plans them into a fresh store and returns a session ready to send.
+// benchTemplate fills a header, the body and a URL button from each row: every message differs.
+const benchTemplate = "name: bench\nlanguage: en_US\nheader:\n  text: \"Hi {{first_name}}\"\nbody: \"Hello {{first_name}}, use {{code}} for {{discount|10%}} off.\"\nbuttons:\n  - url: \"https://shop.example/c/{{code}}\"\n    text: Shop\n"
+
+// benchCampaign writes n rows, plans them into a fresh store with benchTemplate and returns a session ready to
+// send.
 func benchCampaign(tb testing.TB, n int, profile providers.Profile) *campaign.Session {
+	return benchCampaignWith(tb, n, profile, benchTemplate)
+}
+
+// benchCampaignWith is benchCampaign with the template tpl.
+func benchCampaignWith(tb testing.TB, n int, profile providers.Profile, tpl string) *campaign.Session {
 	dir := tb.TempDir()
 	var b strings.Builder
 	b.WriteString("first_name,phone,code,discount\n")
@@ -107,7 +116,6 @@ func benchCampaign(tb testing.TB, n int, profile providers.Profile) *campaign.Se
 	if err := os.WriteFile(csvPath, []byte(b.String()), 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	tpl := "name: bench\nlanguage: en_US\nheader:\n  text: \"Hi {{first_name}}\"\nbody: \"Hello {{first_name}}, use {{code}} for {{discount|10%}} off.\"\nbuttons:\n  - url: \"https://shop.example/c/{{code}}\"\n    text: Shop\n"
 	if err := os.WriteFile(tplPath, []byte(tpl), 0o600); err != nil {
 		tb.Fatal(err)
 	}
@@ -127,9 +135,10 @@ func benchCampaign(tb testing.TB, n int, profile providers.Profile) *campaign.Se
 // nopJournal writes nothing: the engine without durability, to measure what the store costs.
 type nopJournal struct{}
 
-func (nopJournal) MarkInFlight(context.Context, int, int) error { return nil }
-func (nopJournal) Record(store.Outcome)                         {}
-func (nopJournal) Close() error                                 { return nil }
+func (nopJournal) MarkInFlight(context.Context, int, int) error         { return nil }
+func (nopJournal) MarkManyInFlight(context.Context, []store.Mark) error { return nil }
+func (nopJournal) Record(store.Outcome)                                 {}
+func (nopJournal) Close() error                                         { return nil }
 
 // BenchmarkEngine sends b.N messages at an unlimited rate through the Meta adapter to the zero-latency sandbox
 // child, with and without the store, at several concurrencies. Metrics: msgs/s and CPU ms per 10,000 messages.

@@ -8,6 +8,7 @@ import (
 	"herald/campaign/phone"
 	"herald/campaign/recipients"
 	"herald/campaign/template"
+	"herald/providers/open"
 )
 
 // Input is a plan with its files opened and checked against each other: ready to stream rows.
@@ -19,8 +20,9 @@ type Input struct {
 	Phones     *phone.Normalizer
 }
 
-// Open loads the template, opens the CSV, checks the template against the CSV's header and fills the plan's
-// defaults. Every error is an input error (exit 2) naming the file and the fix.
+// Open loads the template, checks that the profile's provider can carry it, opens the CSV, checks the template
+// against the CSV's header and fills the plan's defaults. Every error is an input error (exit 2) naming the file
+// and the fix.
 func Open(plan Plan) (*Input, error) {
 	if plan.CSVPath == "" {
 		return nil, InputError(errors.New("no recipients CSV: pass --csv FILE"))
@@ -34,6 +36,9 @@ func Open(plan Plan) (*Input, error) {
 	}
 	tpl, err := template.Load(plan.TemplatePath)
 	if err != nil {
+		return nil, InputError(err)
+	}
+	if err := carries(plan, tpl); err != nil {
 		return nil, InputError(err)
 	}
 	rec, err := recipients.Open(plan.CSVPath, recipients.Options{PhoneColumn: plan.PhoneColumn})
@@ -59,6 +64,19 @@ func Open(plan Plan) (*Input, error) {
 		return nil, InputError(err)
 	}
 	return &Input{Plan: plan, Template: tpl, Binding: b, Recipients: rec, Phones: phones}, nil
+}
+
+// carries checks that the plan's provider can carry the template (its header kind, its parameterised buttons),
+// so that what the provider's documents do not list is an input error at preview, never a surprise at send. A
+// plan without a profile (tests of the rows alone) is not checked.
+func carries(plan Plan, tpl *template.Template) error {
+	if plan.Profile.Provider == "" {
+		return nil
+	}
+	if err := open.Check(plan.Profile, tpl.Needs()); err != nil {
+		return fmt.Errorf("%s (profile %q): %w", plan.TemplatePath, plan.Profile.Name, err)
+	}
+	return nil
 }
 
 // Close closes the CSV.

@@ -1,10 +1,12 @@
 // Package providers holds the vocabulary every provider adapter speaks: the Provider interface the send engine
 // calls, the Message it sends, the Receipt it gets back and the classified Error that tells the engine what to do
 // next. Each provider lives in its own sub-package (itniotech, huawei, engagelab, innopaas, meta), every one laid
-// out alike: <name>.go (the adapter, New, Send, Close), request.go, answer.go and classes.go, the table that maps
-// its documented answers to an error Class (huawei adds token.go). cloudapi holds the Cloud API template
-// components that meta, itniotech and engagelab send; open turns a profile into a Provider; sandbox is a real
-// HTTP simulator of all of them.
+// out alike: <name>.go (the adapter, New, Send, Close), request.go, answer.go, classes.go, the table that maps
+// its documented answers to an error Class, and capabilities.go, the table of what its documents say it can
+// carry (huawei adds token.go; innopaas batch.go, its per-recipient answers). cloudapi holds the Cloud API
+// template components that meta, itniotech and engagelab send; open turns a profile into a Provider and finds
+// its Capabilities; sandbox is a real HTTP simulator of all of them. A provider whose requests take many
+// recipients also implements Batcher (batch.go).
 //
 // Every request goes through Do, which never follows a redirect and makes a TLS failure fatal: credentials go to
 // the host of the profile and nowhere else.
@@ -32,20 +34,31 @@ type Provider interface {
 // ParamKind says what a template parameter carries.
 type ParamKind string
 
-// The parameter kinds WhatsApp templates accept in the parameters this tool fills.
+// The parameter kinds WhatsApp templates accept in the parameters this tool fills: text, the header's media and
+// location, and the body's typed parameters (currency, date_time).
 const (
 	ParamText     ParamKind = "text"
 	ParamImage    ParamKind = "image"
 	ParamVideo    ParamKind = "video"
 	ParamDocument ParamKind = "document"
 	ParamLocation ParamKind = "location"
+	// ParamCurrency is an amount in a currency: CurrencyCode and Amount1000, with Text as its fallback ("$12.50").
+	ParamCurrency ParamKind = "currency"
+	// ParamDateTime is a date or time; Text is its fallback, the text the recipient reads.
+	ParamDateTime ParamKind = "date_time"
 )
 
 // Param is one filled template parameter, in the order the template expects it.
 type Param struct {
 	Kind ParamKind `json:"kind"`
-	// Text is the text of a text parameter, or the link of an image, video or document.
+	// Text is the text of a text parameter, the link of an image, video or document, or the fallback text of a
+	// currency or date_time parameter: what the recipient reads, and what a provider without typed parameters
+	// sends as text.
 	Text string `json:"text,omitempty"`
+	// CurrencyCode (ISO 4217, "USD") and Amount1000 (the amount x 1000: 12.50 is 12500) are a currency
+	// parameter's.
+	CurrencyCode string `json:"currency_code,omitempty"`
+	Amount1000   int64  `json:"amount_1000,omitempty"`
 	// Filename is a document's file name as the recipient sees it.
 	Filename string `json:"filename,omitempty"`
 	// Location fields, for a location header.

@@ -235,6 +235,22 @@ func (c *Config) Profile(name string) (providers.Profile, error) {
 	return p, nil
 }
 
+// ProfileToPreview returns the named profile for a command that never sends (preview): it must exist and name a
+// known provider, whose capabilities decide what the template may hold; its credentials and ${VAR}s are not
+// needed, so a preview works on a computer without them. The second result, when not empty, says what a send
+// with this profile would still need.
+func (c *Config) ProfileToPreview(name string) (providers.Profile, string, error) {
+	p, err := c.Profile(name)
+	if err == nil {
+		return p, "", nil
+	}
+	raw, ok := c.profiles[name]
+	if !ok || !slices.Contains(providers.Providers(), raw.Provider) {
+		return providers.Profile{}, "", err
+	}
+	return raw, err.Error(), nil
+}
+
 func plainVar(s string) string {
 	if i := strings.IndexByte(s, ' '); i > 0 {
 		return s[:i] + "=..."

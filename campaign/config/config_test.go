@@ -136,3 +136,23 @@ func TestConfigMissingDefaultFileIsFine(t *testing.T) {
 		t.Fatal("a --config that does not exist must be an error")
 	}
 }
+
+// TestProfileToPreview: a preview takes a profile whose secrets are not set, with a note of what a send would
+// need, but still refuses a profile that does not exist.
+func TestProfileToPreview(t *testing.T) {
+	path := writeConfig(t, itnioConfig, 0o600)
+	cfg, err := config.Load(path, true, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, note, err := cfg.ProfileToPreview("itnio")
+	if err != nil || p.Provider != "itniotech" || p.Name != "itnio" || !strings.Contains(note, "ITNIO_API_KEY") {
+		t.Errorf("ProfileToPreview(itnio) = %+v, %q, %v; want the itniotech profile and a note naming ITNIO_API_KEY", p, note, err)
+	}
+	if p, note, err := cfg.ProfileToPreview("sandbox"); err != nil || note != "" || p.Provider != "sandbox" {
+		t.Errorf("ProfileToPreview(sandbox) = %+v, %q, %v", p, note, err)
+	}
+	if _, _, err := cfg.ProfileToPreview("nosuch"); err == nil || !strings.Contains(err.Error(), "unknown profile") {
+		t.Errorf("ProfileToPreview(nosuch) = %v, want unknown profile", err)
+	}
+}

@@ -49,8 +49,12 @@ func Preview(ctx context.Context, plan campaign.Plan, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintf(stdout, "\nResults CSV: %s\n", res.OutPath)
 	if n := sum.Counts[status.Ready]; n > 0 {
-		fmt.Fprintf(stdout, "To send the %s: herald send --csv %s --template %s --profile NAME (or herald, the TUI)\n",
-			human.Plural(n, "ready row"), in.Plan.CSVPath, in.Plan.TemplatePath)
+		profile := in.Plan.Profile.Name
+		if profile == "" {
+			profile = "NAME"
+		}
+		fmt.Fprintf(stdout, "To send the %s: herald send --csv %s --template %s --profile %s (or herald, the TUI)\n",
+			human.Plural(n, "ready row"), in.Plan.CSVPath, in.Plan.TemplatePath, profile)
 	}
 	if sum.Counts[status.Invalid] > 0 {
 		return 1

@@ -39,6 +39,9 @@ type Options struct {
 	JournalOptions store.JournalOptions
 	// Journal replaces the store's journal (benchmarks: one that writes nothing); nil uses the store's.
 	Journal Journal
+	// MaxBatch bounds the recipients of one request when the provider takes lists (providers.Batcher): 0 takes
+	// the provider's own bound, 1 sends one row a request.
+	MaxBatch int
 }
 
 func (o *Options) defaults() {
@@ -67,9 +70,11 @@ const (
 	assumedLatency = 200 * time.Millisecond
 )
 
-// Engine sends one campaign's ready rows: one rate limiter paces requests, a pool of workers sends them, and the
-// store's journal records each row in flight before its request leaves and its outcome after. The UI and the
-// headless command read Snapshot on a tick and call Pause, Resume and Stop; nothing is pushed to them.
+// Engine sends one campaign's ready rows: one rate limiter paces messages (a request carrying k rows takes k
+// tokens), a pool of workers sends them (one row a request, or batches of identical messages for a provider that
+// takes lists: batch.go), and the store's journal records each row in flight before its request leaves and its
+// outcome after. The UI and the headless command read Snapshot on a tick and call Pause, Resume and Stop;
+// nothing is pushed to them.
 type Engine struct {
 	store   *store.Store
 	info    store.CampaignInfo
@@ -100,28 +105,35 @@ type Engine struct {
 	workers sync.WaitGroup
 	jobs    chan job
 	nWorker int
+	// batcher is the provider's batch interface when it takes lists and batching is on; group gathers the
+	// feeder's rows into its requests.
+	batcher providers.Batcher
+	group   *grouper
 }
 
 // Journal is what the engine needs of the store's journal (*store.Journal). Benchmarks give one that writes
 // nothing (Options.Journal), to measure what durability costs.
 type Journal interface {
 	MarkInFlight(ctx context.Context, row, attempt int) error
+	MarkManyInFlight(ctx context.Context, marks []store.Mark) error
 	Record(o store.Outcome)
 	Close() error
 }
 
-// job is one row to send.
-type job struct {
-	row      int
-	number   string
-	fields   []string
-	attempts int
-}
-
-// New prepares a run of the campaign info in store, rendering rows with binding and sending through prov.
+// New prepares a run of the campaign info in store, rendering rows with binding and sending through prov. When
+// prov takes lists (providers.Batcher) the feeder groups rows into its requests (see grouper).
 func New(store *store.Store, info store.CampaignInfo, binding *template.Binding, prov providers.Provider, opts Options) *Engine {
 	opts.defaults()
 	e := &Engine{store: store, info: info, binding: binding, prov: prov, opts: opts}
+	if b, ok := prov.(providers.Batcher); ok && opts.MaxBatch != 1 {
+		size := b.MaxBatch()
+		if opts.MaxBatch > 1 {
+			size = min(size, opts.MaxBatch)
+		}
+		if size > 1 {
+			e.batcher, e.group = b, &grouper{binding: binding, max: size}
+		}
+	}
 	e.prog = newProgress(info.Name, opts.Rate, time.Now())
 	e.limiter = rate.NewLimiter(rate.Limit(opts.Rate), Burst(opts.Rate))
 	e.pacer = newPacer(e.limiter, opts.Rate, e.prog, time.Now())
@@ -250,7 +262,10 @@ func (e *Engine) Run(ctx context.Context) (Snapshot, error) {
 	}
 	e.prog.event(EventStarted, fmt.Sprintf("%d rows to send at %s", ready, human.Rate(e.opts.Rate)))
 
-	e.jobs = make(chan job, 256)
+	e.jobs = make(chan job, jobQueue)
+	if e.group != nil {
+		e.jobs = make(chan job, batchQueue) // each job may hold a whole batch of rows
+	}
 	feedDone := make(chan error, 1)
 	e.grow(e.initialConcurrency())
 	// The feeder holds one count of the worker group until it is done, so workers can still be added while
@@ -313,7 +328,8 @@ func (e *Engine) finish(feedErr, jerr error) (Snapshot, error) {
 	return e.Snapshot(), err
 }
 
-// feed pages through the ready rows in row order and hands them to the workers.
+// feed pages through the ready rows in row order and hands them to the workers (through the grouper when the
+// provider batches).
 func (e *Engine) feed() error {
 	defer close(e.jobs)
 	after := 0
@@ -324,13 +340,12 @@ func (e *Engine) feed() error {
 			return err
 		}
 		if len(rows) == 0 {
+			e.handLast()
 			return nil
 		}
 		for _, r := range rows {
 			after = r.Row
-			select {
-			case e.jobs <- job{row: r.Row, number: r.Number, fields: r.Fields, attempts: r.Attempts}:
-			case <-e.stopCtx.Done():
+			if !e.hand(jobRow{row: r.Row, number: r.Number, fields: r.Fields, attempts: r.Attempts}) {
 				return nil
 			}
 		}

@@ -62,8 +62,9 @@ func newPacer(l *rate.Limiter, configured float64, prog *progress, now time.Time
 		mark: now, lastChange: now}
 }
 
-// answer counts one answer from the provider that was not a rate-limit answer.
-func (p *pacer) answer() { p.answered.Add(1) }
+// answer counts n messages the provider answered other than "too fast" (a batch request answers for all its
+// rows): the pacer measures the rate it accepts in messages, as the limiter counts them.
+func (p *pacer) answer(n int64) { p.answered.Add(n) }
 
 // slowDown learns from a rate-limit answer: it measures the rate the provider accepted since the last
 // adjustment and settles just under it.

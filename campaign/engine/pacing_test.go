@@ -56,10 +56,10 @@ func TestResumeDoesNotBurst(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		st, info, b := simCampaign(t, 1500)
 		paused := make(chan struct{})
-		var count int
+		var count atomic.Int64 // the workers call before at once
 		prov := &simProvider{latency: 20 * time.Millisecond}
 		prov.before = func(providers.Message) {
-			if count++; count == 500 {
+			if count.Add(1) == 500 {
 				close(paused)
 			}
 		}

@@ -9,116 +9,214 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"herald/campaign/status"
 	"herald/campaign/store"
 	"herald/providers"
 )
 
-// work is one worker: it takes rows and sends each until it has a final outcome.
+// work is one worker: it takes jobs and sends each until every row of it has a final outcome.
 func (e *Engine) work() {
 	defer e.workers.Done()
 	for j := range e.jobs {
 		if e.isStopped() {
-			return // the row stays ready: it is sent when the campaign is resumed
+			return // the rows stay ready: they are sent when the campaign is resumed
 		}
 		e.process(j)
 	}
 }
 
-// process sends one row, retrying transient failures, and records its outcome.
+// process sends a job's rows (one row, or a batch of rows with one message), retrying transient failures, and
+// records each row's outcome. Each request takes one limiter token per row it carries, and leaves only once its
+// rows are recorded in flight.
 func (e *Engine) process(j job) {
-	rendered, p := e.binding.Render(j.fields)
-	if p != nil {
-		// The template changed since the rows were checked and this row no longer fits it.
-		e.final(j, store.Outcome{Row: j.row, Status: status.Failed, Code: p.Code, Error: p.Reason, Attempts: j.attempts})
+	msg, ok := e.message(j)
+	if !ok {
 		return
 	}
-	msg := rendered.Message
-	msg.To = j.number
-	for attempt := j.attempts + 1; ; attempt++ {
-		slot, ok := e.acquire()
+	rows := j.rows // the job's own: its attempts are counted in place
+	for len(rows) > 0 {
+		slot, ok := e.acquire(len(rows))
 		if !ok {
 			return
 		}
-		e.prog.inFlight.Add(1)
+		for i := range rows {
+			rows[i].attempts++
+		}
+		n := int64(len(rows))
+		e.prog.inFlight.Add(n)
 		began := time.Now() // the latency that sizes the pool includes the wait for the in-flight record
-		if err := e.journal.MarkInFlight(e.sendCtx, j.row, attempt); err != nil {
-			e.prog.inFlight.Add(-1)
+		if err := e.mark(rows); err != nil {
+			e.prog.inFlight.Add(-n)
 			if !errors.Is(err, context.Canceled) {
 				e.Stop("state store failure: " + err.Error())
 			}
 			return
 		}
 		e.depart(slot)
-		msg.Ref = e.ref(j.row, attempt)
-		rcpt, err := e.prov.Send(e.sendCtx, msg)
+		results, err := e.send(msg, rows)
 		e.latency.observe(time.Since(began))
-		e.prog.inFlight.Add(-1)
-		if err == nil || providers.Classify(err) != providers.ClassRateLimited {
-			e.pacer.answer()
-		}
-		if err == nil {
-			e.final(j, store.Outcome{Row: j.row, Status: status.Sent, MessageID: rcpt.MessageID, Attempts: attempt})
+		e.prog.inFlight.Add(-n)
+		if err != nil && len(rows) > 1 && providers.Classify(err) == providers.ClassPermanent {
+			e.split(msg, rows, err)
 			return
 		}
-		pe := providers.AsError(err)
-		out := store.Outcome{Row: j.row, Code: pe.Code, Error: pe.Message, Class: pe.Class.String(), Attempts: attempt}
-		if out.Error == "" {
-			out.Error = pe.Error()
-		}
-		switch pe.Class {
-		case providers.ClassRetryable, providers.ClassRateLimited:
-			if pe.Class == providers.ClassRateLimited {
-				e.prog.rateLimited.Add(1)
-				e.pacer.slowDown(time.Now(), pe.RetryAfter)
-			}
-			if attempt >= e.opts.MaxAttempts {
-				out.Status = status.Failed
-				out.Error = fmt.Sprintf("gave up after %d attempts: %s", attempt, out.Error)
-				e.final(j, out)
-				return
-			}
-			// Not in flight any more: a crash during the backoff leaves the row ready, not unknown.
-			out.Status = status.Ready
-			e.journal.Record(out)
-			e.prog.retries.Add(1)
-			if !e.sleep(backoff(attempt, e.opts.BackoffBase, e.opts.BackoffMax, pe.RetryAfter)) {
-				return
-			}
-		case providers.ClassPermanent:
-			out.Status = status.Failed
-			e.final(j, out)
-			return
-		case providers.ClassFatal:
-			// Not the row's fault: it stays ready, so a resume after the fix sends it.
-			out.Status = status.Ready
-			e.journal.Record(out)
-			e.Stop(fmt.Sprintf("%s answered %s (%s): fix the account or template, then run the same command again",
-				e.info.Profile, pe.Code, out.Error))
-			return
-		default:
-			out.Status = status.Unknown
-			if e.sendCtx.Err() != nil {
-				out.Code, out.Error = status.CodeInterrupted, "herald stopped while the request was in flight: it may have been sent; not resent unless --resend-unknown"
-			}
-			e.final(j, out)
+		retry, wait := e.settle(rows, results, err)
+		if len(retry) == 0 || !e.sleep(wait) {
 			return
 		}
+		rows = retry
 	}
 }
 
-// acquire waits until the run is live and the limiter's next slot has come, and returns the slot; false once
-// the run stops. A slot that came while the run was paused is dropped and a fresh one awaited after the resume,
-// so that a pause never turns into a burst of every worker at once.
-func (e *Engine) acquire() (time.Time, bool) {
+// message is the job's message: the grouped job's, or its one row rendered. A row that no longer renders (the
+// template changed since the rows were checked) fails, and false is returned.
+func (e *Engine) message(j job) (providers.Message, bool) {
+	if j.msg != nil {
+		return *j.msg, true
+	}
+	r := j.rows[0]
+	rendered, p := e.binding.Render(r.fields)
+	if p != nil {
+		e.final(r, store.Outcome{Row: r.row, Status: status.Failed, Code: p.Code, Error: p.Reason, Attempts: r.attempts})
+		return providers.Message{}, false
+	}
+	return rendered.Message, true
+}
+
+// mark records rows in flight, each as its attempt number, in one commit.
+func (e *Engine) mark(rows []jobRow) error {
+	if len(rows) == 1 {
+		return e.journal.MarkInFlight(e.sendCtx, rows[0].row, rows[0].attempts)
+	}
+	marks := make([]store.Mark, len(rows))
+	for i, r := range rows {
+		marks[i] = store.Mark{Row: r.row, Attempt: r.attempts}
+	}
+	return e.journal.MarkManyInFlight(e.sendCtx, marks)
+}
+
+// split answers a batch request refused as a whole for a permanent reason. The provider sent nothing, and the
+// reason may be one row's (an invalid number refuses EngageLab's whole request): the rows go again in two halves,
+// and a half refused again is halved in turn, so that only the rows at fault fail, alone, after about
+// 2·log2(rows) requests for one such row. These requests do not count against MaxAttempts: they find the row at
+// fault rather than retry it.
+func (e *Engine) split(msg providers.Message, rows []jobRow, err error) {
+	pe := providers.AsError(err)
+	for i := range rows {
+		rows[i].splits++
+		// Not in flight any more: a crash before the halves leave leaves the row ready.
+		e.journal.Record(store.Outcome{Row: rows[i].row, Status: status.Ready, Code: pe.Code, Error: pe.Message,
+			Class: pe.Class.String(), Attempts: rows[i].attempts})
+	}
+	if rows[0].splits == 1 { // the first refusal of these rows
+
+		e.prog.event(EventWarning, fmt.Sprintf("a request for %d rows was refused as a whole (%s): sending them again in halves to find the rows at fault",
+			len(rows), pe.Code))
+	}
+	half := len(rows) / 2
+	for _, part := range [][]jobRow{rows[:half:half], rows[half:]} {
+		if e.isStopped() {
+			return
+		}
+		e.process(job{rows: part, msg: &msg})
+	}
+}
+
+// settle records the outcome of one request for rows: err is the whole request's, else results has each row's.
+// It returns the rows to send again and how long to wait first.
+func (e *Engine) settle(rows []jobRow, results []providers.BatchResult, err error) ([]jobRow, time.Duration) {
+	var retry []jobRow
+	var wait time.Duration
+	limited, answered := false, int64(0)
+	for i, r := range rows {
+		rowErr := err
+		if err == nil {
+			rowErr = results[i].Err
+		}
+		if rowErr == nil {
+			answered++
+			e.final(r, store.Outcome{Row: r.row, Status: status.Sent, MessageID: results[i].Receipt.MessageID, Attempts: r.attempts})
+			continue
+		}
+		pe := providers.AsError(rowErr)
+		if pe.Class == providers.ClassRateLimited {
+			limited = true
+		} else {
+			answered++
+		}
+		if e.fail(r, pe) {
+			retry = append(retry, r)
+			wait = max(wait, backoff(r.attempts, e.opts.BackoffBase, e.opts.BackoffMax, pe.RetryAfter))
+		}
+	}
+	e.pacer.answer(answered)
+	if limited {
+		pe := providers.AsError(err)
+		for i := 0; err == nil && i < len(results); i++ {
+			if providers.Classify(results[i].Err) == providers.ClassRateLimited {
+				pe = providers.AsError(results[i].Err)
+				break
+			}
+		}
+		e.prog.rateLimited.Add(1)
+		e.pacer.slowDown(time.Now(), pe.RetryAfter)
+	}
+	if len(retry) > 0 {
+		e.prog.retries.Add(int64(len(retry)))
+	}
+	return retry, wait
+}
+
+// fail records what a classified error means for one row and reports whether the row is to be sent again.
+func (e *Engine) fail(r jobRow, pe *providers.Error) bool {
+	out := store.Outcome{Row: r.row, Code: pe.Code, Error: pe.Message, Class: pe.Class.String(), Attempts: r.attempts}
+	if out.Error == "" {
+		out.Error = pe.Error()
+	}
+	switch pe.Class {
+	case providers.ClassRetryable, providers.ClassRateLimited:
+		if r.attempts-r.splits >= e.opts.MaxAttempts {
+			out.Status = status.Failed
+			out.Error = fmt.Sprintf("gave up after %d attempts: %s", r.attempts-r.splits, out.Error)
+			e.final(r, out)
+			return false
+		}
+		// Not in flight any more: a crash during the backoff leaves the row ready, not unknown.
+		out.Status = status.Ready
+		e.journal.Record(out)
+		return true
+	case providers.ClassPermanent:
+		out.Status = status.Failed
+		e.final(r, out)
+	case providers.ClassFatal:
+		// Not the row's fault: it stays ready, so a resume after the fix sends it.
+		out.Status = status.Ready
+		e.journal.Record(out)
+		e.Stop(fmt.Sprintf("%s answered %s (%s): fix the account or template, then run the same command again",
+			e.info.Profile, pe.Code, out.Error))
+	default:
+		out.Status = status.Unknown
+		if e.sendCtx.Err() != nil {
+			out.Code, out.Error = status.CodeInterrupted, "herald stopped while the request was in flight: it may have been sent; not resent unless --resend-unknown"
+		}
+		e.final(r, out)
+	}
+	return false
+}
+
+// acquire waits until the run is live and the limiter has given n tokens, one per message of the request, and
+// returns the slot of the last; false once the run stops. A slot that came while the run was paused is dropped
+// and fresh tokens awaited after the resume, so that a pause never turns into a burst of every worker at once.
+func (e *Engine) acquire(n int) (time.Time, bool) {
 	for {
 		if !e.gate() {
 			return time.Time{}, false
 		}
-		r := e.limiter.Reserve()
-		slot := time.Now().Add(r.Delay())
+		slot, cancel := e.reserve(n)
 		if !e.sleep(time.Until(slot)) {
-			r.Cancel()
+			cancel()
 			return time.Time{}, false
 		}
 		e.mu.Lock()
@@ -126,6 +224,27 @@ func (e *Engine) acquire() (time.Time, bool) {
 		e.mu.Unlock()
 		if live {
 			return slot, true
+		}
+	}
+}
+
+// reserve takes n tokens from the limiter, one at a time (its bucket holds a few milliseconds' worth), and
+// returns when the last one is due and how to give back those not yet due.
+func (e *Engine) reserve(n int) (time.Time, func()) {
+	now := time.Now()
+	if n == 1 {
+		r := e.limiter.ReserveN(now, 1)
+		return now.Add(r.DelayFrom(now)), r.Cancel
+	}
+	rs := make([]*rate.Reservation, n)
+	var last time.Duration
+	for i := range rs {
+		rs[i] = e.limiter.ReserveN(now, 1)
+		last = max(last, rs[i].DelayFrom(now))
+	}
+	return now.Add(last), func() {
+		for i := len(rs) - 1; i >= 0; i-- {
+			rs[i].Cancel()
 		}
 	}
 }
@@ -146,7 +265,7 @@ func (e *Engine) depart(slot time.Time) {
 }
 
 // final records a row's last outcome and counts it.
-func (e *Engine) final(j job, o store.Outcome) {
+func (e *Engine) final(r jobRow, o store.Outcome) {
 	o.At = time.Now()
 	e.journal.Record(o)
 	e.prog.remaining.Add(-1)
@@ -161,7 +280,7 @@ func (e *Engine) final(j job, o store.Outcome) {
 		e.prog.failed.Add(1)
 	}
 	if failed {
-		e.prog.failure(Failure{At: o.At, Row: j.row, Number: j.number, Status: o.Status, Code: o.Code, Reason: o.Error})
+		e.prog.failure(Failure{At: o.At, Row: r.row, Number: r.number, Status: o.Status, Code: o.Code, Reason: o.Error})
 	}
 	if reason := e.health.note(failed); reason != "" {
 		if e.opts.StopOnPause {

@@ -49,9 +49,16 @@ type journalOpKind int
 
 const (
 	opMark journalOpKind = iota
+	opMarkMany
 	opRecord
 	opFlush
 )
+
+// Mark is one row about to be sent, as the attempt number attempt.
+type Mark struct {
+	Row     int
+	Attempt int
+}
 
 // journalOp is one request to the journal's goroutine. done (marks and flushes) receives the op's result once
 // its transaction has committed or failed.
@@ -59,10 +66,22 @@ type journalOp struct {
 	kind    journalOpKind
 	row     int
 	attempt int
+	marks   []Mark // opMarkMany's rows
 	outcome Outcome
 	done    chan error
 	queued  time.Time
-	err     error // a mark refused for this row alone
+	err     error // a mark refused for this op's rows alone
+}
+
+// writes is how many row writes the op makes.
+func (op *journalOp) writes() int {
+	switch op.kind {
+	case opFlush:
+		return 0
+	case opMarkMany:
+		return len(op.marks)
+	}
+	return 1
 }
 
 // Journal records rows in flight and their outcomes for one campaign. One goroutine groups the writes into
@@ -108,6 +127,18 @@ func (s *Store) OpenJournal(id int64, o JournalOptions) *Journal {
 // unknown at the next start).
 func (j *Journal) MarkInFlight(ctx context.Context, row, attempt int) error {
 	return j.wait(ctx, journalOp{kind: opMark, row: row, attempt: attempt, done: make(chan error, 1)})
+}
+
+// MarkManyInFlight records that one request for all the rows of marks is about to leave (a batch request), each
+// as its own attempt number, and returns once that is committed to disk, in one transaction: every row is in
+// flight, or, when one of them is not ready (or in flight), the first such is named in the error and the
+// request must not leave. When ctx ends first the request must not be sent, though the rows may still be
+// recorded in flight.
+func (j *Journal) MarkManyInFlight(ctx context.Context, marks []Mark) error {
+	if len(marks) == 0 {
+		return nil
+	}
+	return j.wait(ctx, journalOp{kind: opMarkMany, marks: marks, done: make(chan error, 1)})
 }
 
 // Record queues a row's outcome; it returns at once unless the queue is full. A write error shows in Err.
@@ -230,7 +261,7 @@ func (j *Journal) gather(batch []journalOp, timer *time.Timer) []journalOp {
 	if batch[0].kind == opFlush {
 		return batch
 	}
-	writes := 1
+	writes := batch[0].writes()
 	expired := true
 	if wait := time.Until(batch[0].queued.Add(j.o.MaxDelay)); wait > 0 {
 		timer.Reset(wait)
@@ -259,7 +290,7 @@ func (j *Journal) gather(batch []journalOp, timer *time.Timer) []journalOp {
 		if op.kind == opFlush {
 			return batch
 		}
-		writes++
+		writes += op.writes()
 	}
 	return batch
 }
@@ -288,10 +319,8 @@ func (j *Journal) apply(batch []journalOp) {
 // commit runs the batch's writes in one transaction; a mark the row's status refuses is set on its op.
 func (j *Journal) commit(batch []journalOp) error {
 	writes := 0
-	for _, op := range batch {
-		if op.kind != opFlush {
-			writes++
-		}
+	for i := range batch {
+		writes += batch[i].writes()
 	}
 	if writes == 0 {
 		return nil
@@ -314,6 +343,10 @@ func (j *Journal) commit(batch []journalOp) error {
 			if n == 0 {
 				op.err = j.refusal(tx, op.row)
 			}
+		case opMarkMany:
+			if err := j.markMany(tx, mark, op, now); err != nil {
+				return err
+			}
 		case opRecord:
 			o := op.outcome
 			n, err := rowsChanged(record.Exec(o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
@@ -334,6 +367,31 @@ func (j *Journal) commit(batch []journalOp) error {
 	}
 	if j.o.afterCommit != nil {
 		j.o.afterCommit(writes)
+	}
+	return nil
+}
+
+// markMany marks op's rows in flight within tx. A row its status refuses sets op.err and undoes the op's other
+// marks (a savepoint), so that the request leaves for all its rows or for none.
+func (j *Journal) markMany(tx *sql.Tx, mark *sql.Stmt, op *journalOp, now int64) error {
+	if _, err := tx.Exec("SAVEPOINT mark_many"); err != nil {
+		return fmt.Errorf("mark %d rows in flight: %w", len(op.marks), err)
+	}
+	for _, m := range op.marks {
+		n, err := rowsChanged(mark.Exec(m.Attempt, now, j.id, m.Row))
+		if err != nil {
+			return fmt.Errorf("row %d: mark in flight: %w", m.Row, err)
+		}
+		if n == 0 {
+			op.err = j.refusal(tx, m.Row)
+			if _, err := tx.Exec("ROLLBACK TO mark_many"); err != nil {
+				return fmt.Errorf("undo the marks of a refused batch: %w", err)
+			}
+			break
+		}
+	}
+	if _, err := tx.Exec("RELEASE mark_many"); err != nil {
+		return fmt.Errorf("mark %d rows in flight: %w", len(op.marks), err)
 	}
 	return nil
 }

@@ -499,3 +499,43 @@ func mustCounts(t *testing.T, s *Store, id int64) map[string]int {
 	}
 	return counts
 }
+
+// TestMarkManyInFlight: a batch's rows are marked in flight in one commit, each with its own attempt number, and
+// only once it is committed does the call return; a batch holding a row that is not ready marks none of them.
+func TestMarkManyInFlight(t *testing.T) {
+	s := newTestStore(t)
+	rows := readyRows(5)
+	rows[4].Status = status.Invalid
+	id := plan(t, s, testInfo("c", "fp"), rows)
+	var commits []int
+	j := s.OpenJournal(id, JournalOptions{afterCommit: func(writes int) { commits = append(commits, writes) }})
+	defer j.Close()
+	ctx := t.Context()
+	if err := j.MarkManyInFlight(ctx, []Mark{{Row: 1, Attempt: 1}, {Row: 2, Attempt: 3}, {Row: 3, Attempt: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	for row, attempts := range map[int]int{1: 1, 2: 3, 3: 1} {
+		if got := otherConnStatus(t, s.path, id, row); got != status.InFlight {
+			t.Errorf("row %d is %s once MarkManyInFlight returned, want in_flight", row, got)
+		}
+		if got := allRows(t, s, id)[row]; got.Attempts != attempts {
+			t.Errorf("row %d has %d attempts, want %d", row, got.Attempts, attempts)
+		}
+	}
+	if len(commits) != 1 || commits[0] != 3 {
+		t.Errorf("commits %v, want the three marks in one", commits)
+	}
+	err := j.MarkManyInFlight(ctx, []Mark{{Row: 4, Attempt: 1}, {Row: 5, Attempt: 1}})
+	if err == nil || !strings.Contains(err.Error(), "row 5 is invalid, not ready") {
+		t.Fatalf("a batch with an invalid row: %v", err)
+	}
+	if got := otherConnStatus(t, s.path, id, 4); got != status.Ready {
+		t.Errorf("row 4 of the refused batch is %s, want ready: a batch leaves for all its rows or none", got)
+	}
+	if err := j.Err(); err != nil {
+		t.Errorf("a refused batch failed the journal: %v", err)
+	}
+	if err := j.MarkManyInFlight(ctx, nil); err != nil {
+		t.Errorf("an empty batch: %v", err)
+	}
+}

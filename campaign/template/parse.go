@@ -61,6 +61,11 @@ func Parse(data []byte, path string) (*Template, error) {
 		return nil, err
 	}
 	t.bodyEnd = len(t.params)
+	if e, ok := top["types"]; ok {
+		if err := p.types(e); err != nil {
+			return nil, err
+		}
+	}
 	if err := p.footer(top); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package template
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"herald/campaign/status"
@@ -33,6 +34,10 @@ func (b *Binding) Render(fields []string) (Rendered, *status.Problem) {
 		}
 		vals = append(vals, v)
 	}
+	amounts, prob := b.amounts(vals)
+	if prob != nil {
+		return Rendered{}, prob
+	}
 
 	r := Rendered{Body: t.body.fill(vals), Footer: t.Footer}
 	if n := runesOver(r.Body, maxBodyRunes); n > 0 {
@@ -58,6 +63,12 @@ func (b *Binding) Render(fields []string) (Rendered, *status.Problem) {
 	if n := t.bodyEnd - t.bodyStart; n > 0 {
 		for i, v := range vals[t.bodyStart:t.bodyEnd] {
 			ps[next+i] = providers.Param{Kind: providers.ParamText, Text: v}
+			switch pr := &t.params[t.bodyStart+i]; pr.kind {
+			case providers.ParamCurrency:
+				ps[next+i].Kind, ps[next+i].CurrencyCode, ps[next+i].Amount1000 = pr.kind, pr.money.code, amounts[i]
+			case providers.ParamDateTime:
+				ps[next+i].Kind = pr.kind
+			}
 		}
 		msg.Body = ps[next : next+n : next+n]
 		next += n
@@ -83,6 +94,30 @@ func (b *Binding) Render(fields []string) (Rendered, *status.Problem) {
 		}
 	}
 	return r, nil
+}
+
+// amounts reads the currency parameters of the body from their cells: each value becomes the text the
+// recipient reads ("$12.50"), and its amount x 1000 is returned at its position in the body. It returns nil when
+// the template has no currency parameter.
+func (b *Binding) amounts(vals []string) ([]int64, *status.Problem) {
+	t := b.t
+	if t.currencies == 0 {
+		return nil, nil
+	}
+	amounts := make([]int64, t.bodyEnd-t.bodyStart)
+	for i := t.bodyStart; i < t.bodyEnd; i++ {
+		pr := &t.params[i]
+		if pr.kind != providers.ParamCurrency {
+			continue
+		}
+		a, shown, bad := pr.money.amount(vals[i])
+		if bad != "" {
+			return nil, &status.Problem{Code: status.CodeBadParameter, Reason: "column " + b.names[i] + " holds " +
+				strconv.Quote(vals[i]) + ", which " + bad}
+		}
+		amounts[i-t.bodyStart], vals[i] = a, shown
+	}
+	return amounts, nil
 }
 
 // header fills the header into rh and returns its provider parameter; its Kind is "" when the header takes

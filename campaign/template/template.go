@@ -42,8 +42,9 @@ type Template struct {
 	params []param
 	// bodyStart and bodyEnd bound the params that belong to the body.
 	bodyStart, bodyEnd int
-	// dynamicButtons counts the URL buttons whose link has a variable.
+	// dynamicButtons counts the URL buttons whose link has a variable; currencies the currency parameters.
 	dynamicButtons int
+	currencies     int
 	footerLine     int
 }
 
@@ -80,6 +81,10 @@ type param struct {
 	strict bool
 	// place says where the value goes, for problems: "the body", "the URL of button 1".
 	place string
+	// kind is a body parameter's type from `types:` (currency, date_time; "" or text for text); money is how a
+	// currency parameter's amounts are written.
+	kind  providers.ParamKind
+	money money
 }
 
 // header is the parsed header; which fields are used depends on kind.
@@ -137,7 +142,7 @@ func Load(path string) (*Template, error) {
 
 // The keys each part of a template file accepts, and the shapes of names and codes.
 var (
-	topKeys      = []string{"name", "language", "header", "body", "footer", "buttons", "params"}
+	topKeys      = []string{"name", "language", "header", "body", "footer", "buttons", "params", "types"}
 	headerKinds  = []string{"text", "image", "video", "document", "location"}
 	documentKeys = []string{"link", "filename"}
 	locationKeys = []string{"latitude", "longitude", "name", "address"}

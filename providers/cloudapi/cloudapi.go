@@ -32,6 +32,21 @@ type Parameter struct {
 	Video    *Media    `json:"video,omitempty"`
 	Document *Media    `json:"document,omitempty"`
 	Location *Location `json:"location,omitempty"`
+	Currency *Currency `json:"currency,omitempty"`
+	DateTime *DateTime `json:"date_time,omitempty"`
+}
+
+// Currency is a currency parameter (the CurrencyObject): the text shown if localization fails, the ISO 4217
+// code and the amount x 1000.
+type Currency struct {
+	FallbackValue string `json:"fallback_value"`
+	Code          string `json:"code"`
+	Amount1000    int64  `json:"amount_1000"`
+}
+
+// DateTime is a date_time parameter (the DateTimeObject): its fallback text, which the Cloud API always shows.
+type DateTime struct {
+	FallbackValue string `json:"fallback_value"`
 }
 
 // Media is an image, video or document given by link (the MediaObject); Filename is a document's only.
@@ -66,7 +81,7 @@ type Language struct {
 
 // Components returns the header, body and button components of msg, in that order, with all their parameters
 // in one backing array; nil when msg has no parameters. A header takes text, image, video, document or location
-// parameters; the body text only; a url button its suffix and a quick_reply button its payload, both text. A
+// parameters; the body text, currency and date_time; a url button its suffix and a quick_reply button its payload, both text. A
 // parameter of kind "" is text. Anything else is an error naming the part, the parameter and its kind, and
 // nothing is built: the adapter returns it as a permanent error for the row.
 func Components(msg providers.Message) ([]Component, error) {
@@ -150,12 +165,19 @@ func headerParameter(p providers.Param) (Parameter, error) {
 	return Parameter{}, fmt.Errorf("kind %q is not a header parameter: use text, image, video, document or location", p.Kind)
 }
 
-// bodyParameter converts a body parameter: text only.
+// bodyParameter converts a body parameter: text, currency (its fallback text, code and amount x 1000) or
+// date_time (its fallback text).
 func bodyParameter(p providers.Param) (Parameter, error) {
-	if p.Kind != providers.ParamText && p.Kind != "" {
-		return Parameter{}, fmt.Errorf("kind %q is not allowed here: a template body takes text parameters only", p.Kind)
+	switch p.Kind {
+	case providers.ParamText, "":
+		return Parameter{Type: "text", Text: p.Text}, nil
+	case providers.ParamCurrency:
+		return Parameter{Type: "currency", Currency: &Currency{FallbackValue: p.Text, Code: p.CurrencyCode,
+			Amount1000: p.Amount1000}}, nil
+	case providers.ParamDateTime:
+		return Parameter{Type: "date_time", DateTime: &DateTime{FallbackValue: p.Text}}, nil
 	}
-	return Parameter{Type: "text", Text: p.Text}, nil
+	return Parameter{}, fmt.Errorf("kind %q is not allowed here: a template body takes text, currency and date_time parameters", p.Kind)
 }
 
 // urlParameter converts a URL button's suffix: text only.

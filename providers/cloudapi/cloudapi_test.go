@@ -37,6 +37,12 @@ func TestComponents(t *testing.T) {
 			Buttons: []providers.ButtonParams{{Index: 1, Kind: providers.ButtonQuickReply, Params: []providers.Param{{Text: "STOP"}}}}},
 			`[{"type":"body","parameters":[{"type":"text","text":"a"}]},` +
 				`{"type":"button","sub_type":"quick_reply","index":"1","parameters":[{"type":"payload","payload":"STOP"}]}]`},
+		{"typed body parameters", providers.Message{Body: []providers.Param{text("Ada"),
+			{Kind: providers.ParamCurrency, Text: "$12.50", CurrencyCode: "USD", Amount1000: 12500},
+			{Kind: providers.ParamDateTime, Text: "30 April"}}},
+			`[{"type":"body","parameters":[{"type":"text","text":"Ada"},` +
+				`{"type":"currency","currency":{"fallback_value":"$12.50","code":"USD","amount_1000":12500}},` +
+				`{"type":"date_time","date_time":{"fallback_value":"30 April"}}]}]`},
 		{"button without parameters", providers.Message{Buttons: []providers.ButtonParams{{Index: 2, Kind: providers.ButtonURL}}},
 			`[{"type":"button","sub_type":"url","index":"2","parameters":[]}]`},
 	}

@@ -44,8 +44,15 @@ var documentedAnswers = []answerCase{
 		class: providers.ClassPermanent, code: "3001", contains: []string{"could not read the request as JSON"}},
 	{name: "3002 wrong parameters", status: 400, body: `{"code":3002,"message":"whatsapp.template field must be set correctly when type is template"}`,
 		class: providers.ClassPermanent, code: "3002", contains: []string{"check this row's template parameters", "whatsapp.template field"}},
-	{name: "3003 invalid parameter", status: 400, body: `{"code":3003,"message":"to is invalid"}`,
-		class: providers.ClassPermanent, code: "3003", contains: []string{"often the recipient's number"}},
+	{name: "3003 invalid number", status: 400, body: `{"code":3003,"message":"to is invalid"}`,
+		class: providers.ClassPermanent, code: "3003", contains: []string{"its message names which", `(EngageLab: "to is invalid")`}},
+	// 3003 is any invalid request parameter, not the number above all: the sentence blames none, and EngageLab's
+	// message says which.
+	{name: "3003 invalid template parameter", status: 400,
+		body:  `{"code":3003,"message":"invalid parameter: body.template.components[0].parameters[1].currency.amount_1000"}`,
+		class: providers.ClassPermanent, code: "3003",
+		contains: []string{"a request parameter is invalid (its message names which: the recipient's number or a template parameter): check this row's number and values",
+			`currency.amount_1000"`}},
 	{name: "4001 template missing", status: 400, body: `{"code":4001,"message":"template not found"}`,
 		class: providers.ClassFatal, code: "4001", contains: []string{"the template does not exist at EngageLab"}},
 	{name: "5002 Meta rejected", status: 400, body: `{"code":5002,"message":"meta rejected"}`,

@@ -19,7 +19,7 @@ var benchMessage = providers.Message{To: "447911123456", Template: "spring_sale"
 func BenchmarkEncodeRequest(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := encodeRequest("15550001111", benchMessage); err != nil {
+		if _, err := encodeRequest("15550001111", benchMessage, []string{benchMessage.To}); err != nil {
 			b.Fatal(err)
 		}
 	}

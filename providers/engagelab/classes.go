@@ -25,7 +25,7 @@ var codeTable = map[string]codeMeaning{
 	"2004": {providers.ClassFatal, "this API key may not send from the profile's number: check from in the profile and the key's sending numbers in the EngageLab console"},
 	"3001": {providers.ClassPermanent, "EngageLab could not read the request as JSON"},
 	"3002": {providers.ClassPermanent, "EngageLab says the request parameters are wrong: check this row's template parameters"},
-	"3003": {providers.ClassPermanent, "EngageLab says a request parameter is invalid, often the recipient's number: check this row"},
+	"3003": {providers.ClassPermanent, "EngageLab says a request parameter is invalid (its message names which: the recipient's number or a template parameter): check this row's number and values"},
 	"4001": {providers.ClassFatal, "the template does not exist at EngageLab: check the template's name and language in the EngageLab console"},
 	"5002": {providers.ClassPermanent, "Meta rejected this template message: check this row's number and parameter values"},
 }

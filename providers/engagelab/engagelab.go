@@ -1,7 +1,8 @@
 // Package engagelab is herald's adapter for EngageLab's WhatsApp Send Message API: POST {base}/v1/messages with
-// HTTP Basic authentication (dev_key:dev_secret) and a template message body. It turns each documented error
-// code into a providers.Class (classes.go) so the send engine knows whether to retry, slow down, fail the row or
-// stop the campaign.
+// HTTP Basic authentication (dev_key:dev_secret) and a template message body, to one recipient (Send) or many
+// (SendBatch: the to[] array). It turns each documented error code into a providers.Class (classes.go) so the
+// send engine knows whether to retry, slow down, fail the row or stop the campaign; what it can carry is in
+// capabilities.go.
 package engagelab
 
 import (
@@ -56,22 +57,57 @@ func New(p providers.Profile, client *http.Client) (*Adapter, error) {
 
 // Send posts msg as a template message and returns EngageLab's message_id, or a classified *providers.Error.
 func (a *Adapter) Send(ctx context.Context, msg providers.Message) (providers.Receipt, error) {
-	body, err := encodeRequest(a.from, msg)
+	ans, err := a.post(ctx, msg, []string{msg.To})
 	if err != nil {
 		return providers.Receipt{}, err
 	}
+	return parseAnswer(ans)
+}
+
+// MaxBatch is the most recipients herald names in one request's to[].
+func (a *Adapter) MaxBatch() int { return MaxRecipients }
+
+// SendBatch posts msg once to every number of to. EngageLab's document answers a request as a whole: one
+// message_id, or one error. So every recipient gets that message_id (EngageLab's status callbacks name each
+// recipient's outcome by message_id and to), and an error is the whole request's.
+func (a *Adapter) SendBatch(ctx context.Context, msg providers.Message, to []string) ([]providers.BatchResult, error) {
+	if len(to) == 0 || len(to) > MaxRecipients {
+		return nil, &providers.Error{Class: providers.ClassPermanent, Code: "bad_message",
+			Message: fmt.Sprintf("a request names %d recipients: herald sends 1 to %d a request", len(to), MaxRecipients)}
+	}
+	ans, err := a.post(ctx, msg, to)
+	if err != nil {
+		return nil, err
+	}
+	rc, err := parseAnswer(ans)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]providers.BatchResult, len(to))
+	for i := range out {
+		out[i].Receipt = rc
+	}
+	return out, nil
+}
+
+// post sends msg to the numbers to and returns the answer, its echoed credentials taken out.
+func (a *Adapter) post(ctx context.Context, msg providers.Message, to []string) (providers.Answer, error) {
+	body, err := encodeRequest(a.from, msg, to)
+	if err != nil {
+		return providers.Answer{}, err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.url, bytes.NewReader(body))
 	if err != nil {
-		return providers.Receipt{}, &providers.Error{Class: providers.ClassFatal, Code: "bad_request",
+		return providers.Answer{}, &providers.Error{Class: providers.ClassFatal, Code: "bad_request",
 			Message: fmt.Sprintf("building the request to %s: %v", a.url, err), Err: err}
 	}
 	// The header values are shared slices: net/http only reads them.
 	req.Header = http.Header{"Content-Type": contentTypeJSON, "Authorization": a.authorization}
 	ans, err := providers.Do(ctx, a.client, req)
 	if err != nil {
-		return providers.Receipt{}, err
+		return providers.Answer{}, err
 	}
-	return parseAnswer(a.scrubbed(ans))
+	return a.scrubbed(ans), nil
 }
 
 // redacted replaces a credential that an answer echoed.

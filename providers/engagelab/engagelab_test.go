@@ -96,21 +96,15 @@ func TestSendContract(t *testing.T) {
 			  "name":"invoice","language":"en_GB","components":[
 			  {"type":"header","parameters":[{"type":"document","document":{"link":"https://cdn.example.com/i.pdf","filename":"invoice.pdf"}}]},
 			  {"type":"body","parameters":[{"type":"text","text":"42"}]}]}}}`},
-		{"location header",
-			providers.Message{To: "447911123456", Template: "visit_us", Language: "en_GB", Ref: "ref-5",
-				Header: []providers.Param{{Kind: providers.ParamLocation, Latitude: "51.5", Longitude: "-0.12", Name: "Shop", Address: "1 High St"}}},
+		{"typed body parameters",
+			providers.Message{To: "447911123456", Template: "price_drop", Language: "en_US", Ref: "ref-5",
+				Body: []providers.Param{text("Ada"), {Kind: providers.ParamCurrency, Text: "$12.50", CurrencyCode: "USD", Amount1000: 12500},
+					{Kind: providers.ParamDateTime, Text: "30 April"}}},
 			`{"from":"15550001111","to":["447911123456"],"request_id":"ref-5","body":{"type":"template","template":{
-			  "name":"visit_us","language":"en_GB","components":[
-			  {"type":"header","parameters":[{"type":"location","location":{"latitude":"51.5","longitude":"-0.12","name":"Shop","address":"1 High St"}}]}]}}}`},
-		{"quick reply payload after a URL button",
-			providers.Message{To: "447911123456", Template: "offer", Language: "en_US", Ref: "ref-6",
-				Buttons: []providers.ButtonParams{
-					{Index: 0, Kind: providers.ButtonURL, Params: []providers.Param{text("x")}},
-					{Index: 2, Kind: providers.ButtonQuickReply, Params: []providers.Param{text("STOP_PROMOS")}}}},
-			`{"from":"15550001111","to":["447911123456"],"request_id":"ref-6","body":{"type":"template","template":{
-			  "name":"offer","language":"en_US","components":[
-			  {"type":"button","sub_type":"url","index":"0","parameters":[{"type":"text","text":"x"}]},
-			  {"type":"button","sub_type":"quick_reply","index":"2","parameters":[{"type":"payload","payload":"STOP_PROMOS"}]}]}}}`},
+			  "name":"price_drop","language":"en_US","components":[
+			  {"type":"body","parameters":[{"type":"text","text":"Ada"},
+			  {"type":"currency","currency":{"fallback_value":"$12.50","code":"USD","amount_1000":12500}},
+			  {"type":"date_time","date_time":{"fallback_value":"30 April"}}]}]}}}`},
 		{"template without parameters",
 			providers.Message{To: "447911123456", Template: "hello_world", Language: "en_US", Ref: "ref-7"},
 			`{"from":"15550001111","to":["447911123456"],"request_id":"ref-7","body":{"type":"template","template":{
@@ -158,6 +152,36 @@ func assertSameJSON(t *testing.T, got []byte, want string) {
 	}
 }
 
+// TestSendRefusesWhatTheDocumentDoesNotList: a location header and a quick reply's payload (the document's
+// parameter types are text, currency, date_time, image, video and document, the media in the header only) are
+// refused before anything leaves, as fatal: every row of the template would be refused alike. Preview refuses
+// them first (campaign.Open).
+func TestSendRefusesWhatTheDocumentDoesNotList(t *testing.T) {
+	cases := []struct {
+		name, code, want string
+		msg              providers.Message
+	}{
+		{"location header", "unsupported_header", "EngageLab cannot carry a location header",
+			providers.Message{Header: []providers.Param{{Kind: providers.ParamLocation, Latitude: "51.5", Longitude: "-0.12"}}}},
+		{"quick reply payload", "unsupported_button", "EngageLab cannot carry a quick_reply button with a parameter",
+			providers.Message{Buttons: []providers.ButtonParams{{Index: 2, Kind: providers.ButtonQuickReply,
+				Params: []providers.Param{text("STOP_PROMOS")}}}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := newTestAdapter(t, func(w http.ResponseWriter, r *http.Request) {
+				t.Error("a message EngageLab cannot carry reached the provider")
+			})
+			tc.msg.To, tc.msg.Template, tc.msg.Language = "447911123456", "t", "en"
+			_, err := a.Send(context.Background(), tc.msg)
+			e := providers.AsError(err)
+			if e.Class != providers.ClassFatal || e.Code != tc.code || !strings.HasPrefix(e.Message, tc.want) {
+				t.Errorf("error = %v (class %v, code %s), want fatal %s starting %q", err, e.Class, e.Code, tc.code, tc.want)
+			}
+		})
+	}
+}
+
 func TestSendRejectsParametersEngageLabCannotTake(t *testing.T) {
 	cases := []struct {
 		name string
@@ -170,8 +194,6 @@ func TestSendRejectsParametersEngageLabCannotTake(t *testing.T) {
 			`header parameter 1: kind "audio" is not a header parameter`},
 		{"URL button with a location", providers.Message{Buttons: []providers.ButtonParams{{Index: 1, Kind: providers.ButtonURL,
 			Params: []providers.Param{{Kind: providers.ParamLocation}}}}}, `button 1 parameter 1: kind "location"`},
-		{"quick reply with an image", providers.Message{Buttons: []providers.ButtonParams{{Index: 0, Kind: providers.ButtonQuickReply,
-			Params: []providers.Param{{Kind: providers.ParamImage}}}}}, `button 0 parameter 1: kind "image" is not a quick reply payload`},
 		{"phone button", providers.Message{Buttons: []providers.ButtonParams{{Index: 3, Kind: "phone_number",
 			Params: []providers.Param{text("1")}}}}, `button 3 has kind "phone_number"`},
 	}

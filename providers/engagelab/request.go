@@ -8,11 +8,11 @@ import (
 	"herald/providers/cloudapi"
 )
 
-// sendRequest is the body of POST /v1/messages for one recipient, as EngageLab's document shows it.
+// sendRequest is the body of POST /v1/messages, as EngageLab's document shows it.
 type sendRequest struct {
 	From string `json:"from"`
-	// To is an array in the API; one recipient per request keeps each row's outcome its own.
-	To   [1]string   `json:"to"`
+	// To is the recipients: one for Send, up to MaxRecipients for SendBatch.
+	To   []string    `json:"to"`
 	Body messageBody `json:"body"`
 	// RequestID is EngageLab's client request id, echoed in the answer: it carries Message.Ref.
 	RequestID string `json:"request_id,omitempty"`
@@ -32,9 +32,13 @@ type templateMessage struct {
 	Components []cloudapi.Component `json:"components,omitempty"`
 }
 
-// encodeRequest builds the JSON body for msg sent from from. A parameter of a kind EngageLab does not take is a
-// permanent error for the row.
-func encodeRequest(from string, msg providers.Message) ([]byte, error) {
+// encodeRequest builds the JSON body for msg sent from from to the numbers to. What EngageLab cannot carry at all (a location
+// header: see Capabilities) is a fatal refusal, the same for every row; a parameter of a kind no template takes
+// is a permanent error for the row.
+func encodeRequest(from string, msg providers.Message, to []string) ([]byte, error) {
+	if r := Capabilities().Refuse(providers.NeedsOf(msg)); r != nil {
+		return nil, r.AsError()
+	}
 	comps, err := cloudapi.Components(msg)
 	if err != nil {
 		return nil, &providers.Error{Class: providers.ClassPermanent, Code: "unsupported_parameter",
@@ -43,14 +47,14 @@ func encodeRequest(from string, msg providers.Message) ([]byte, error) {
 	omitEmptyMedia(comps)
 	req := sendRequest{
 		From:      from,
-		To:        [1]string{msg.To},
+		To:        to,
 		Body:      messageBody{Type: "template", Template: templateMessage{Name: msg.Template, Language: msg.Language, Components: comps}},
 		RequestID: msg.Ref,
 	}
 	b, err := json.Marshal(&req)
 	if err != nil {
 		return nil, &providers.Error{Class: providers.ClassPermanent, Code: "bad_message",
-			Message: fmt.Sprintf("encoding the EngageLab request for %s: %v", msg.To, err), Err: err}
+			Message: fmt.Sprintf("encoding the EngageLab request: %v", err), Err: err}
 	}
 	return b, nil
 }

@@ -32,11 +32,23 @@ type messageStatus struct {
 	Action      string          `json:"action"`
 }
 
-// fabricError is the body the CEC's API Fabric answers with a non-200 status: {"errorCode", "exceptionInfo"}.
-// ErrorCode is kept raw, as a string or a number.
+// fabricError is the body of a non-200 answer. The CEC's API Fabric answers {"errorCode", "exceptionInfo"}; the
+// gateway in front of it (Huawei Cloud's API Gateway) answers {"error_code", "error_msg"}, and other deployments
+// {"code", "message"} or {"resultCode", "resultDesc"}: every one is read, so that the reason is kept whatever
+// the shape. Codes are kept raw, as a string or a number.
 type fabricError struct {
 	ErrorCode     json.RawMessage `json:"errorCode"`
 	ExceptionInfo string          `json:"exceptionInfo"`
+	GatewayCode   json.RawMessage `json:"error_code"`
+	GatewayMsg    string          `json:"error_msg"`
+	Code          json.RawMessage `json:"code"`
+	Message       string          `json:"message"`
+	Msg           string          `json:"msg"`
+	ResultCode    json.RawMessage `json:"resultCode"`
+	ResultDesc    string          `json:"resultDesc"`
+	Description   string          `json:"description"`
+	// raw is the body, for an error whose JSON names its reason under none of these.
+	raw []byte
 }
 
 // errNoMessages is why a 2xx answer that parsed as JSON is still not a receipt.
@@ -56,7 +68,7 @@ func parseAnswer(ans providers.Answer, ref string, secrets [][]byte) (providers.
 // readAnswer is parseAnswer before the error text is scrubbed.
 func readAnswer(ans providers.Answer, ref string) (providers.Receipt, *providers.Error) {
 	if ans.Status < 200 || ans.Status > 299 {
-		var fe fabricError
+		fe := fabricError{raw: ans.Body}
 		if err := json.Unmarshal(ans.Body, &fe); err != nil {
 			return providers.Receipt{}, providers.NotJSON(ans, err)
 		}
@@ -126,16 +138,35 @@ func httpError(ans providers.Answer, fe *fabricError) *providers.Error {
 		HTTPStatus: ans.Status, RetryAfter: providers.RetryAfter(ans.Header)}
 }
 
-// detail is the CEC's own words: exceptionInfo and the errorCode, when given.
+// detail is the CEC's own words: its message and its code, under whichever names the answer gave them; the
+// answer itself when it names them under none.
 func (fe *fabricError) detail() string {
-	code := string(bytes.Trim(fe.ErrorCode, `"`))
+	var code string
+	for _, raw := range []json.RawMessage{fe.ErrorCode, fe.GatewayCode, fe.Code, fe.ResultCode} {
+		if c := string(bytes.Trim(bytes.TrimSpace(raw), `"`)); c != "" && c != "null" {
+			code = c
+			break
+		}
+	}
+	var msg string
+	for _, m := range []string{fe.ExceptionInfo, fe.GatewayMsg, fe.Message, fe.Msg, fe.ResultDesc, fe.Description} {
+		if m = strings.TrimSpace(m); m != "" {
+			msg = m
+			break
+		}
+	}
 	switch {
-	case code == "" || code == "null":
-		return fe.ExceptionInfo
-	case fe.ExceptionInfo == "":
+	case code == "" && msg == "":
+		if raw := providers.Snippet(fe.raw, maxProviderText); raw != "{}" && raw != "null" {
+			return raw
+		}
+		return ""
+	case code == "":
+		return msg
+	case msg == "":
 		return "errorCode " + code
 	}
-	return fe.ExceptionInfo + " (errorCode " + code + ")"
+	return msg + " (errorCode " + code + ")"
 }
 
 // maxProviderText bounds how much of the CEC's own wording an error carries.

@@ -22,7 +22,7 @@ var wantClasses = map[string]providers.Class{
 	"http_403": providers.ClassFatal,
 	"http_404": providers.ClassFatal,
 	"http_429": providers.ClassRateLimited,
-	"http_500": providers.ClassRetryable,
+	"http_500": providers.ClassPermanent,
 
 	"REJECTED_DESTINATION":             providers.ClassPermanent,
 	"REJECTED_PREFIX_MISSING":          providers.ClassPermanent,
@@ -108,6 +108,20 @@ func TestParseAnswer(t *testing.T) {
 			class: providers.ClassRateLimited, code: "http_429", text: "flow control (errorCode 429)", retryAfter: 7 * time.Second},
 		{name: "numeric errorCode only", status: 400, body: `{"errorCode":1001}`,
 			class: providers.ClassPermanent, code: "http_400", text: "the CEC says: errorCode 1001"},
+		// 500 is "Incorrect request. Check the values of parameters in the request.": the row's values, not a
+		// passing failure: a retry would send them again unchanged.
+		{name: "documented 500", status: 500, body: `{"errorCode":"500","exceptionInfo":"templateData[0] is invalid"}`,
+			class: providers.ClassPermanent, code: "http_500", text: "registered in the CEC; the CEC says: templateData[0] is invalid (errorCode 500)"},
+		// Bodies of other shapes keep their reason: the API Gateway's, a {code, message}, a {resultCode,
+		// resultDesc}, and JSON that names its reason under no known field.
+		{name: "gateway throttling body", status: 429, body: `{"error_code":"APIG.0308","error_msg":"The throttling threshold has been reached","request_id":"r"}`,
+			class: providers.ClassRateLimited, code: "http_429", text: "The throttling threshold has been reached (errorCode APIG.0308)"},
+		{name: "code and message", status: 400, body: `{"code":"CC-001","message":"destination is blocked"}`,
+			class: providers.ClassPermanent, code: "http_400", text: "destination is blocked (errorCode CC-001)"},
+		{name: "resultCode and resultDesc", status: 400, body: `{"resultCode":"0200001","resultDesc":"param error"}`,
+			class: providers.ClassPermanent, code: "http_400", text: "param error (errorCode 0200001)"},
+		{name: "reason under another name", status: 400, body: `{"err":"bad language"}`,
+			class: providers.ClassPermanent, code: "http_400", text: `the CEC says: {"err":"bad language"}`},
 		{name: "undocumented 503", status: 503, header: retryIn7, body: `{}`,
 			class: providers.ClassRetryable, code: "http_503", text: "does not know", retryAfter: 7 * time.Second},
 		{name: "undocumented 418", status: 418, body: `{"exceptionInfo":"teapot"}`, class: providers.ClassPermanent, code: "http_418", text: "teapot"},

@@ -19,7 +19,8 @@ type codeClass struct {
 // error codes ("Error Codes: None"), so the rows are:
 //   - the HTTP statuses it documents (400, 401, 404, 500), the API Fabric gateway's 403 for an expired token
 //     (CC-Messaging applyToken document) and 429 for flow control; the error body is {"errorCode",
-//     "exceptionInfo"};
+//     "exceptionInfo"} or a gateway's (see fabricError). Other statuses take the default table (502, 503, 504
+//     are retried);
 //   - the names of a destination's status in a 200 answer. The StatusObject (groupId, groupName, id, name,
 //     description, action) is the OMNI status object of the API this endpoint mirrors (/omni/1/advanced), whose
 //     rejected-status names are listed here where they change what the engine does.
@@ -31,7 +32,9 @@ var codeClasses = map[string]codeClass{
 	"http_403": {providers.ClassFatal, "the CEC refused access with a freshly fetched access token: check that this app_key may send WhatsApp messages and that this machine's address is allowed"},
 	"http_404": {providers.ClassFatal, "the CEC found no such resource: check base_url and that the template exists in the CEC with this name and language"},
 	"http_429": {providers.ClassRateLimited, "the CEC's flow control refused the request as too fast"},
-	"http_500": {providers.ClassRetryable, "the CEC failed to process the request; if it keeps failing, check this row's parameter values"},
+	// 500 is documented as "Incorrect request. Check the values of parameters in the request.": the row's
+	// values, which a retry sends again unchanged. A CEC that is down answers through its gateway (502, 503, 504).
+	"http_500": {providers.ClassPermanent, "the CEC found a value in the request incorrect (HTTP 500, as its document describes it): check this row's parameter values against the template registered in the CEC"},
 
 	"REJECTED_DESTINATION":             {providers.ClassPermanent, "the number is not a valid destination: check it"},
 	"REJECTED_PREFIX_MISSING":          {providers.ClassPermanent, "the number's country prefix or length is wrong: check it"},
@@ -72,7 +75,7 @@ func tokenError(ans providers.Answer, profile string) *providers.Error {
 		class, sentence = providers.ClassFatal, "the CEC refused app_key and app_secret of profile "+strconv.Quote(profile)+": check both in the config file"
 	}
 	detail := providers.Snippet(ans.Body, maxProviderText)
-	var fe fabricError
+	fe := fabricError{raw: ans.Body}
 	if json.Unmarshal(ans.Body, &fe) == nil {
 		detail = fe.detail()
 	}

@@ -103,7 +103,7 @@ func TestSendRefusesWhatTheDocumentCannotCarry(t *testing.T) {
 		text  string
 	}{
 		{"document header", withHeader(providers.Param{Kind: providers.ParamDocument, Text: "https://x/a.pdf", Filename: "a.pdf"}),
-			providers.ClassFatal, "unsupported_header", "no document header"},
+			providers.ClassFatal, "unsupported_header", "Huawei CEC cannot carry a document header"},
 		{"latitude out of range", withHeader(providers.Param{Kind: providers.ParamLocation, Latitude: "91", Longitude: "0"}),
 			providers.ClassPermanent, "bad_location", `latitude "91"`},
 		{"longitude not a number", withHeader(providers.Param{Kind: providers.ParamLocation, Latitude: "1", Longitude: "east"}),

@@ -71,10 +71,14 @@ type button struct {
 const maxButtons = 10
 
 // newSendRequest builds the body for msg. It fails, before anything is sent, for what the CEC's document has no
-// field for: a document header (HeaderObject has no document) is fatal, since every row of the template would
-// fail alike; a location outside the documented ranges or a button index out of range fails the row. A
-// location header's name and address are not sent: HeaderObject has only latitude and longitude.
+// field for: a document header (HeaderObject has no document: see Capabilities) is fatal, since every row of
+// the template would fail alike; a location outside the documented ranges or a button index out of range fails
+// the row. A location header's name and address are not sent: HeaderObject has only latitude and longitude.
+// Typed body parameters go as their text: placeholders are strings.
 func newSendRequest(msg providers.Message) (*sendRequest, error) {
+	if r := Capabilities().Refuse(providers.NeedsOf(msg)); r != nil {
+		return nil, r.AsError()
+	}
 	req := &sendRequest{BulkID: msg.Ref,
 		Destinations: []destination{{MessageID: msg.Ref, To: recipient{PhoneNumber: msg.To}}},
 		WhatsApp:     whatsApp{TemplateName: msg.Template, Language: msg.Language}}
@@ -126,9 +130,6 @@ func newHeader(params []providers.Param) (*header, error) {
 			return nil, err
 		}
 		return &header{Latitude: lat, Longitude: lng}, nil
-	case providers.ParamDocument:
-		return nil, &providers.Error{Class: providers.ClassFatal, Code: "unsupported_header",
-			Message: "Huawei CEC's sendWhatsappMessage has no document header: use a template with a text, image, video or location header, or another provider"}
 	}
 	return nil, rowError("bad_header", fmt.Sprintf("the header parameter has kind %q: use text, image, video or location", p.Kind))
 }

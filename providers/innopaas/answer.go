@@ -61,9 +61,7 @@ func parseAnswer(a providers.Answer) (providers.Receipt, error) {
 		return providers.Receipt{MessageID: id}, nil
 	case ok && code == successCode:
 		// Submitted, but with no id to match receipts by: say so rather than record a silent "sent".
-		return providers.Receipt{}, &providers.Error{Class: providers.ClassUnknown, Code: "no_message_id",
-			HTTPStatus: a.Status, Message: "InnoPaaS accepted the message but its answer holds no message id: " +
-				"it was probably sent, and delivery receipts cannot be matched to it"}
+		return providers.Receipt{}, noMessageID(a.Status)
 	case hasCode && code != successCode:
 		return providers.Receipt{}, classify(a, code, answerText(ans))
 	case ok:

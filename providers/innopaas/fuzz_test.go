@@ -18,6 +18,9 @@ func FuzzParseAnswer(f *testing.F) {
 		`{"code":"0","msg":"ok","data":"ipw-2"}`,
 		`{"code":0,"data":[{"msgId":3}]}`,
 		`{"code":0,"data":{"messageIds":["ipw-3"]}}`,
+		`{"code":0,"data":{"messageIds":["a","b"]}}`,
+		`{"code":0,"data":[{"recipientNumber":"447911123456","messageId":"a"},{"recipientNumber":"447911123457","code":108}]}`,
+		`{"code":0,"data":{"results":[{"phone":"+447911123457","msgId":7}]}}`,
 		`{"code":0,"data":{}}`,
 		`{"code":0,"data":[[[["deep"]]]]}`,
 		`{"data":{"messageId":"x"}}`,
@@ -41,6 +44,19 @@ func FuzzParseAnswer(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, status int, body []byte, retryAfter string) {
 		a := providers.Answer{Status: status, Header: http.Header{"Retry-After": {retryAfter}}, Body: body}
+		to := []string{"447911123456", "447911123457"}
+		if results, err := parseAnswers(a, to); err == nil {
+			if len(results) != len(to) || status < 200 || status > 299 {
+				t.Fatalf("HTTP %d %q gave %d results for %d recipients", status, body, len(results), len(to))
+			}
+			for _, r := range results {
+				if (r.Err == nil) == (r.Receipt.MessageID == "") || len(r.Receipt.MessageID) > maxIDLen {
+					t.Fatalf("result %+v is neither a bounded receipt nor an error", r)
+				}
+			}
+		} else if pe := providers.AsError(err); pe.Code == "" || pe.HTTPStatus != status {
+			t.Fatalf("batch error %+v is not classified", pe)
+		}
 		rc, err := parseAnswer(a)
 		if err == nil {
 			if status < 200 || status > 299 {

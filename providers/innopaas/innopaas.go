@@ -1,7 +1,8 @@
 // Package innopaas sends WhatsApp template messages through InnoPaaS: POST {base}/api/whatsapp/v3/msg/submit
-// with the headers AppKey and Authorization (the console's token, no "Bearer"), one recipient per request, the
-// row's reference as uid. Its answers are read tolerantly (their body is unpublished) and classified by the
-// table in classes.go.
+// with the headers AppKey and Authorization (the console's token, no "Bearer"), one message to one recipient
+// (Send) or to up to 1,000 (SendBatch: recipientNumber comma-separated), the request's reference as uid. Its
+// answers are read tolerantly (their body is unpublished) and classified by the table in classes.go; what it
+// can carry is in capabilities.go.
 package innopaas
 
 import (
@@ -64,13 +65,26 @@ func (a *Adapter) Send(ctx context.Context, msg providers.Message) (providers.Re
 	if err != nil {
 		return providers.Receipt{}, err
 	}
+	ans, err := a.submit(ctx, sr)
+	if err != nil {
+		return providers.Receipt{}, err
+	}
+	results, err := parseAnswers(ans, []string{msg.To})
+	if err != nil {
+		return providers.Receipt{}, err
+	}
+	return results[0].Receipt, results[0].Err
+}
+
+// submit posts one submit body and returns InnoPaaS's answer, the profile's secrets taken out of it.
+func (a *Adapter) submit(ctx context.Context, sr submitRequest) (providers.Answer, error) {
 	body, err := json.Marshal(sr)
 	if err != nil {
-		return providers.Receipt{}, fmt.Errorf("innopaas: encoding the request for %s: %w", msg.To, err)
+		return providers.Answer{}, fmt.Errorf("innopaas: encoding the request: %w", err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.url, bytes.NewReader(body))
 	if err != nil {
-		return providers.Receipt{}, fmt.Errorf("innopaas: building the request: %w", err)
+		return providers.Answer{}, fmt.Errorf("innopaas: building the request: %w", err)
 	}
 	// The header names are set as the document spells them (Go would send "Appkey"); HTTP reads them either way.
 	req.Header = http.Header{
@@ -80,10 +94,10 @@ func (a *Adapter) Send(ctx context.Context, msg providers.Message) (providers.Re
 	}
 	ans, err := providers.Do(ctx, a.client, req)
 	if err != nil {
-		return providers.Receipt{}, err
+		return providers.Answer{}, err
 	}
 	ans.Body = a.withoutSecrets(ans.Body)
-	return parseAnswer(ans)
+	return ans, nil
 }
 
 // withoutSecrets returns body with the profile's secrets replaced, so that an answer echoing them cannot carry

@@ -53,15 +53,15 @@ func TestSendRequestContract(t *testing.T) {
 				"buttonParams":[{"index":0,"type":"url","paramValue":"SPRING10"}]}`,
 		},
 		{
-			name: "image header and a quick reply payload",
+			name: "image header and typed body parameters, sent as their text",
 			msg: providers.Message{To: "8613912345678", Template: "promo", Language: "zh_CN", Ref: "r2",
 				Header: []providers.Param{{Kind: providers.ParamImage, Text: "https://cdn.example.com/b.png"}},
-				Buttons: []providers.ButtonParams{{Index: 1, Kind: providers.ButtonQuickReply,
-					Params: textParams("STOP_PROMO")}}},
+				Body: []providers.Param{{Kind: providers.ParamCurrency, Text: "$12.50", CurrencyCode: "USD", Amount1000: 12500},
+					{Kind: providers.ParamDateTime, Text: "30 April"}}},
 			want: `{"wabaId":"104857600000001","messageType":"template","uid":"r2","sendNumber":"8613800138000",
 				"recipientNumber":"8613912345678","language":"zh_CN","templateName":"promo",
 				"header":{"type":"image","link":"https://cdn.example.com/b.png"},
-				"buttonParams":[{"index":1,"type":"quick_reply","paramValue":"STOP_PROMO"}]}`,
+				"bodyParams":["$12.50","30 April"]}`,
 		},
 		{
 			name: "video header",
@@ -81,16 +81,6 @@ func TestSendRequestContract(t *testing.T) {
 				"recipientNumber":"447911123456","language":"en_GB","templateName":"invoice",
 				"header":{"type":"document","link":"https://cdn.example.com/i.pdf","filename":"invoice-42.pdf"},
 				"bodyParams":["42"]}`,
-		},
-		{
-			name: "location header",
-			msg: providers.Message{To: "447911123456", Template: "visit_us", Language: "en_GB", Ref: "r5",
-				Header: []providers.Param{{Kind: providers.ParamLocation, Latitude: "51.5074", Longitude: "-0.1278",
-					Name: "Shop", Address: "1 High St"}}},
-			want: `{"wabaId":"104857600000001","messageType":"template","uid":"r5","sendNumber":"8613800138000",
-				"recipientNumber":"447911123456","language":"en_GB","templateName":"visit_us",
-				"header":{"type":"location","location":{"latitude":"51.5074","longitude":"-0.1278",
-				"name":"Shop","address":"1 High St"}}}`,
 		},
 	}
 	for _, tc := range tests {
@@ -116,6 +106,39 @@ func TestSendRequestContract(t *testing.T) {
 				}
 			}
 			sameJSON(t, got.body, tc.want)
+		})
+	}
+}
+
+// TestSendRefusesWhatTheDocumentDoesNotList: a location header (the document defines no location in its header
+// object) and a quick reply's payload (buttonParams are for dynamic links) are refused before anything leaves,
+// as fatal: every row of the template would be refused alike. Preview refuses them first (campaign.Open).
+func TestSendRefusesWhatTheDocumentDoesNotList(t *testing.T) {
+	tests := []struct {
+		name string
+		msg  providers.Message
+		code string
+		want string
+	}{
+		{"location header", providers.Message{Header: []providers.Param{{Kind: providers.ParamLocation,
+			Latitude: "51.5074", Longitude: "-0.1278"}}}, "unsupported_header", "InnoPaaS cannot carry a location header"},
+		{"quick reply payload", providers.Message{Buttons: []providers.ButtonParams{{Index: 1,
+			Kind: providers.ButtonQuickReply, Params: textParams("STOP")}}}, "unsupported_button",
+			"InnoPaaS cannot carry a quick_reply button with a parameter"},
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("a request left for a message the adapter should have refused")
+	}))
+	t.Cleanup(srv.Close)
+	a := newTestAdapter(t, srv)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.msg.To, tc.msg.Template, tc.msg.Language, tc.msg.Ref = "447911123456", "t", "en", "r"
+			_, err := a.Send(context.Background(), tc.msg)
+			pe := asProviderError(t, err)
+			if pe.Class != providers.ClassFatal || pe.Code != tc.code || !strings.HasPrefix(pe.Message, tc.want) {
+				t.Errorf("got %s %s %q, want fatal %s %q", pe.Class, pe.Code, pe.Message, tc.code, tc.want)
+			}
 		})
 	}
 }

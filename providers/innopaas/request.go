@@ -23,35 +23,32 @@ type submitRequest struct {
 
 // headerDto is the template header's variable or media (the document's HeaderDto, whose fields InnoPaaS does not
 // publish). Its shape follows the header object the same document does show, the interactive message's header
-// (type, link, paramValue), with the media message's filename and the location message's object.
+// (type text, image, video or document; link; paramValue), with the media message's filename. That object has
+// no location, so neither does herald's (a location header is refused: see Capabilities).
 type headerDto struct {
-	Type       string       `json:"type"`
-	ParamValue string       `json:"paramValue,omitempty"`
-	Link       string       `json:"link,omitempty"`
-	Filename   string       `json:"filename,omitempty"`
-	Location   *locationDto `json:"location,omitempty"`
+	Type       string `json:"type"`
+	ParamValue string `json:"paramValue,omitempty"`
+	Link       string `json:"link,omitempty"`
+	Filename   string `json:"filename,omitempty"`
 }
 
-// locationDto is the document's location message object.
-type locationDto struct {
-	Latitude  string `json:"latitude"`
-	Longitude string `json:"longitude"`
-	Name      string `json:"name,omitempty"`
-	Address   string `json:"address,omitempty"`
-}
-
-// parameterDto is one button's value (the document's ParameterDto, unpublished): the button's index among the
-// template's buttons, its type (url or quick_reply) and its value (the URL suffix or the quick reply's payload),
-// named like the header's variable.
+// parameterDto is one button's value (the document's ParameterDto, unpublished; buttonParams are "required when
+// the template button is a dynamic link"): the button's index among the template's buttons, its type (url) and
+// its value (the URL suffix), named like the header's variable.
 type parameterDto struct {
 	Index      int    `json:"index"`
 	Type       string `json:"type"`
 	ParamValue string `json:"paramValue"`
 }
 
-// buildRequest turns msg into the submit body. It fails, with a permanent error, only for a message herald's
-// renderer should never produce (a parameter kind InnoPaaS cannot carry, a button without its value).
+// buildRequest turns msg into the submit body. What InnoPaaS cannot carry at all (a location header, a quick
+// reply's payload: see Capabilities) is a fatal refusal, the same for every row; a message herald's renderer
+// should never produce (a media body parameter, a button without its value) is a permanent error. Typed body
+// parameters go as their text: bodyParams are strings.
 func (a *Adapter) buildRequest(msg providers.Message) (submitRequest, error) {
+	if r := Capabilities().Refuse(providers.NeedsOf(msg)); r != nil {
+		return submitRequest{}, r.AsError()
+	}
 	req := submitRequest{
 		WabaID:          a.wabaID,
 		MessageType:     "template",
@@ -71,7 +68,9 @@ func (a *Adapter) buildRequest(msg providers.Message) (submitRequest, error) {
 	if len(msg.Body) > 0 {
 		req.BodyParams = make([]string, len(msg.Body))
 		for i, p := range msg.Body {
-			if p.Kind != providers.ParamText {
+			switch p.Kind {
+			case providers.ParamText, providers.ParamCurrency, providers.ParamDateTime:
+			default:
 				return submitRequest{}, badMessage("body parameter %d is of kind %q: a template body takes text only", i+1, p.Kind)
 			}
 			req.BodyParams[i] = p.Text
@@ -80,8 +79,8 @@ func (a *Adapter) buildRequest(msg providers.Message) (submitRequest, error) {
 	if len(msg.Buttons) > 0 {
 		req.ButtonParams = make([]parameterDto, len(msg.Buttons))
 		for i, b := range msg.Buttons {
-			if b.Kind != providers.ButtonURL && b.Kind != providers.ButtonQuickReply {
-				return submitRequest{}, badMessage("button %d is of kind %q: InnoPaaS takes url and quick_reply values only", b.Index, b.Kind)
+			if b.Kind != providers.ButtonURL {
+				return submitRequest{}, badMessage("button %d is of kind %q: InnoPaaS takes url values only", b.Index, b.Kind)
 			}
 			if len(b.Params) != 1 {
 				return submitRequest{}, badMessage("button %d has %d parameters: a %s button takes exactly one", b.Index, len(b.Params), b.Kind)
@@ -102,10 +101,8 @@ func header(p providers.Param) (*headerDto, error) {
 		h.Link = p.Text
 	case providers.ParamDocument:
 		h.Link, h.Filename = p.Text, p.Filename
-	case providers.ParamLocation:
-		h.Location = &locationDto{Latitude: p.Latitude, Longitude: p.Longitude, Name: p.Name, Address: p.Address}
 	default:
-		return nil, badMessage("the header parameter is of kind %q: use text, image, video, document or location", p.Kind)
+		return nil, badMessage("the header parameter is of kind %q: use text, image, video or document", p.Kind)
 	}
 	return h, nil
 }

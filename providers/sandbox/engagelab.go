@@ -72,17 +72,19 @@ func (s *Server) engagelabSend(w http.ResponseWriter, r *http.Request) {
 		}
 		reqs[i] = Request{Dialect: "engagelab", To: n, Template: body.Body.Template.Name, Ref: body.RequestID}
 	}
-	act := Accept
-	for i := range reqs {
-		if a := s.admit(r.Context(), &reqs[i]); act == Accept {
-			act = a
+	act, culprit := Accept, 0
+	for i, a := range s.admit(r.Context(), reqs) {
+		if act == Accept {
+			act, culprit = a, i
 		}
 	}
-	s.engagelabAnswer(w, act, reqs, &body)
+	s.engagelabAnswer(w, act, reqs, culprit, &body)
 }
 
-// engagelabAnswer records the request's recipients with act, then answers as EngageLab would.
-func (s *Server) engagelabAnswer(w http.ResponseWriter, act Action, reqs []Request, body *engagelabRequest) {
+// engagelabAnswer records the request's recipients with act, then answers as EngageLab would: the document has
+// one message_id for the request and one error for it, so the request is taken or refused as a whole, and an
+// invalid number (reqs[culprit]) refuses the request with 3003 naming it.
+func (s *Server) engagelabAnswer(w http.ResponseWriter, act Action, reqs []Request, culprit int, body *engagelabRequest) {
 	var status int
 	var id string
 	var answer any
@@ -96,7 +98,7 @@ func (s *Server) engagelabAnswer(w http.ResponseWriter, act Action, reqs []Reque
 		status, answer = http.StatusTooManyRequests, engagelabRateLimited{Message: "too many requests: retry after " + wait + " seconds"}
 	case RejectNumber:
 		status, answer = http.StatusBadRequest, engagelabError{Code: 3003,
-			Message: "invalid parameter: to " + reqs[0].To + " is not a valid WhatsApp number"}
+			Message: fmt.Sprintf("invalid parameter: to[%d] %s is not a valid WhatsApp number", culprit, reqs[culprit].To)}
 	case TemplateMissing:
 		t := body.Body.Template
 		status, answer = http.StatusBadRequest, engagelabError{Code: 4001,
@@ -150,15 +152,13 @@ type engagelabComponent struct {
 }
 
 type engagelabParameter struct {
-	Type     string             `json:"type"`
-	Text     string             `json:"text"`
-	Payload  string             `json:"payload"`
-	Image    *engagelabMedia    `json:"image"`
-	Video    *engagelabMedia    `json:"video"`
-	Document *engagelabMedia    `json:"document"`
-	Location *engagelabLocation `json:"location"`
-	Currency map[string]any     `json:"currency"`
-	DateTime map[string]any     `json:"date_time"`
+	Type     string          `json:"type"`
+	Text     string          `json:"text"`
+	Image    *engagelabMedia `json:"image"`
+	Video    *engagelabMedia `json:"video"`
+	Document *engagelabMedia `json:"document"`
+	Currency map[string]any  `json:"currency"`
+	DateTime map[string]any  `json:"date_time"`
 }
 
 type engagelabMedia struct {
@@ -168,19 +168,13 @@ type engagelabMedia struct {
 	Filename string `json:"filename"`
 }
 
-type engagelabLocation struct {
-	Latitude  string `json:"latitude"`
-	Longitude string `json:"longitude"`
-	Name      string `json:"name"`
-	Address   string `json:"address"`
-}
-
-// engagelabParameterTypes lists, by component type (a button's by sub_type), the parameter types it takes.
+// engagelabParameterTypes lists, by component type (a button's by sub_type), the parameter types it takes. The
+// document lists text, currency, date_time, image, video and document, the media "only in the header": so no
+// location header, and no payload parameter (a quick reply button takes none).
 var engagelabParameterTypes = map[string][]string{
-	"header":      {"text", "image", "video", "document", "location"},
-	"body":        {"text", "currency", "date_time"},
-	"url":         {"text"},
-	"quick_reply": {"payload"},
+	"header": {"text", "image", "video", "document"},
+	"body":   {"text", "currency", "date_time"},
+	"url":    {"text"},
 }
 
 // check returns what is wrong with the request's shape, naming the field, or "" when it is a well-formed
@@ -223,8 +217,8 @@ func (c *engagelabComponent) check() string {
 		if n, err := strconv.Atoi(c.Index); err != nil || n < 0 || n > 9 || c.Index != strconv.Itoa(n) {
 			return fmt.Sprintf(".index %q must be the button's position, \"0\" to \"9\"", c.Index)
 		}
-		if c.SubType != "url" && c.SubType != "quick_reply" {
-			return fmt.Sprintf(".sub_type %q must be url or quick_reply", c.SubType)
+		if c.SubType != "url" {
+			return fmt.Sprintf(".sub_type %q must be url: the document lists no parameter for other buttons", c.SubType)
 		}
 		key = c.SubType
 	default:
@@ -256,10 +250,6 @@ func (p *engagelabParameter) missing() string {
 		if p.Text == "" {
 			return "text"
 		}
-	case "payload":
-		if p.Payload == "" {
-			return "payload"
-		}
 	case "image", "video", "document":
 		m := p.Image
 		if p.Type == "video" {
@@ -269,10 +259,6 @@ func (p *engagelabParameter) missing() string {
 		}
 		if m == nil || (m.ID == "" && m.Link == "") {
 			return p.Type + ".link"
-		}
-	case "location":
-		if p.Location == nil || p.Location.Latitude == "" || p.Location.Longitude == "" {
-			return "location.latitude and location.longitude"
 		}
 	case "currency":
 		if p.Currency == nil {

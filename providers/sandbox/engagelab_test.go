@@ -43,9 +43,10 @@ func TestEngagelabSandboxAcceptsAndLogs(t *testing.T) {
 	s, a, _ := engagelabSandbox(t, sandbox.Options{})
 	media := engagelabMessage("8613800138000", "c1-2-1")
 	media.Header = []providers.Param{{Kind: providers.ParamDocument, Text: "https://cdn.example.com/a.pdf", Filename: "a.pdf"}}
-	location := engagelabMessage("15551234567", "c1-3-1")
-	location.Header = []providers.Param{{Kind: providers.ParamLocation, Latitude: "51.5", Longitude: "-0.12", Name: "Shop"}}
-	msgs := []providers.Message{engagelabMessage("447911123456", "c1-1-1"), media, location}
+	typed := engagelabMessage("15551234567", "c1-3-1")
+	typed.Body = []providers.Param{{Kind: providers.ParamCurrency, Text: "$12.50", CurrencyCode: "USD", Amount1000: 12500},
+		{Kind: providers.ParamDateTime, Text: "30 April"}}
+	msgs := []providers.Message{engagelabMessage("447911123456", "c1-1-1"), media, typed}
 	var ids []string
 	for _, m := range msgs {
 		rec, err := a.Send(context.Background(), m)
@@ -166,11 +167,16 @@ func TestEngagelabSandboxRejectsMalformedRequests(t *testing.T) {
 			400, 3002, "at most one header"},
 		{"button without index", goodAuth, "application/json",
 			body(`"447911123456"`, `{"type":"button","sub_type":"url","parameters":[{"type":"text","text":"a"}]}`), 400, 3002, `index ""`},
-		{"quick reply with text", goodAuth, "application/json",
+		{"quick reply payload", goodAuth, "application/json",
 			body(`"447911123456"`, `{"type":"button","sub_type":"quick_reply","index":"0","parameters":[{"type":"text","text":"a"}]}`),
-			400, 3002, "use one of payload"},
-		{"location without longitude", goodAuth, "application/json",
-			body(`"447911123456"`, `{"type":"header","parameters":[{"type":"location","location":{"latitude":"1"}}]}`), 400, 3002, "location.longitude"},
+			400, 3002, `sub_type "quick_reply" must be url`},
+		{"location header", goodAuth, "application/json",
+			body(`"447911123456"`, `{"type":"header","parameters":[{"type":"location"}]}`), 400, 3002,
+			`"location" is not allowed in a header component: use one of text, image, video, document`},
+		{"location object", goodAuth, "application/json",
+			body(`"447911123456"`, `{"type":"header","parameters":[{"type":"location","location":{"latitude":"1","longitude":"2"}}]}`), 400, 3001, `unknown field "location"`},
+		{"currency without its object", goodAuth, "application/json",
+			body(`"447911123456"`, `{"type":"body","parameters":[{"type":"currency"}]}`), 400, 3002, "parameters[0].currency must be set"},
 		{"bad number", goodAuth, "application/json", body(`"447911123456","44-7911"`, ""), 400, 3003, `to[1] "44-7911"`},
 		{"foreign sending number", goodAuth, "application/json",
 			strings.Replace(body(`"447911123456"`, ""), "15550001111", "+4915112345678", 1), 403, 2004, "may not send from +4915112345678"},

@@ -29,6 +29,14 @@ type huaweiFault struct {
 	ExceptionInfo string `json:"exceptionInfo"`
 }
 
+// huaweiGatewayFault is the body of the API gateway in front of the CEC (Huawei Cloud's API Gateway), which
+// answers for throttling and for a CEC that is unavailable.
+type huaweiGatewayFault struct {
+	ErrorCode string `json:"error_code"`
+	ErrorMsg  string `json:"error_msg"`
+	RequestID string `json:"request_id"`
+}
+
 // huaweiTokenAnswer is tokenByAkSk's answer, as the CEC documents it (Expires in seconds, as a string).
 type huaweiTokenAnswer struct {
 	AccessToken string `json:"AccessToken"`
@@ -135,18 +143,19 @@ func (s *Server) huaweiSend(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, huaweiFault{"400", err.Error()})
 		return
 	}
-	if msg := body.check(); msg != "" {
-		writeJSON(w, http.StatusBadRequest, huaweiFault{"400", msg})
+	if status, msg := body.check(); msg != "" {
+		writeJSON(w, status, huaweiFault{strconv.Itoa(status), msg})
 		return
 	}
 	reqs := make([]Request, len(body.Destinations))
-	acts := make([]Action, len(body.Destinations))
-	act := Accept
 	for i, d := range body.Destinations {
 		reqs[i] = Request{Dialect: "huawei", To: d.To.PhoneNumber, Template: body.WhatsApp.TemplateName, Ref: d.MessageID}
-		acts[i] = s.admit(r.Context(), &reqs[i])
-		if acts[i] != Accept && acts[i] != RejectNumber && act == Accept {
-			act = acts[i]
+	}
+	acts := s.admit(r.Context(), reqs)
+	act := Accept
+	for _, a := range acts {
+		if a != Accept && a != RejectNumber && act == Accept {
+			act = a
 		}
 	}
 	if act != Accept {
@@ -174,9 +183,12 @@ func (s *Server) huaweiFail(w http.ResponseWriter, act Action, reqs []Request, w
 	var fault huaweiFault
 	switch act {
 	case RateLimited:
+		// The gateway in front of the CEC throttles, with its own body.
 		wait := strconv.Itoa(s.retryAfterSeconds())
 		w.Header().Set("Retry-After", wait)
-		status, fault = http.StatusTooManyRequests, huaweiFault{"429", "flow control: too many requests, retry after " + wait + " seconds"}
+		s.answer(w, reqs, act, http.StatusTooManyRequests, "", huaweiGatewayFault{ErrorCode: "APIG.0308",
+			ErrorMsg: "The throttling threshold has been reached: flow control, retry after " + wait + " seconds", RequestID: rand.Text()})
+		return
 	case AuthFail:
 		status, fault = http.StatusUnauthorized, huaweiFault{"401",
 			"Unauthorized: the related services are not purchased or the account is not in service"}
@@ -186,8 +198,10 @@ func (s *Server) huaweiFail(w http.ResponseWriter, act Action, reqs []Request, w
 		// No answer is written: the status stays 0.
 	case HTMLPage:
 		status = http.StatusBadGateway
-	default: // Transient
-		status, fault = http.StatusInternalServerError, huaweiFault{"500", "system exception, please try again later"}
+	default: // Transient: the CEC documents 500 as a bad value, so a passing failure is the gateway's 503
+		s.answer(w, reqs, act, http.StatusServiceUnavailable, "", huaweiGatewayFault{ErrorCode: "APIG.0202",
+			ErrorMsg: "Backend unavailable, please try again later", RequestID: rand.Text()})
+		return
 	}
 	s.answer(w, reqs, act, status, "", fault)
 }
@@ -244,41 +258,47 @@ type huaweiButton struct {
 	QuickReplyPayload string `json:"quickReplyPayload"`
 }
 
-// check returns what is wrong with the request's shape, naming the field, or "" when it is a well-formed
-// template message.
-func (b *huaweiRequest) check() string {
+// check returns what is wrong with the request, naming the field, and the status the CEC answers it with: 400
+// ("Incorrect request. Check the request path and parameters.") for its shape, 500 ("Incorrect request. Check
+// the values of parameters in the request.") for a value: an empty parameter, a number that is not
+// international, coordinates out of range. It returns "" for a well-formed template message.
+func (b *huaweiRequest) check() (int, string) {
+	const shape, value = http.StatusBadRequest, http.StatusInternalServerError
 	switch {
 	case b.BulkID == "":
-		return "bulkId is required"
+		return shape, "bulkId is required"
 	case len(b.Destinations) == 0:
-		return "destinations is required: at least one destination"
+		return shape, "destinations is required: at least one destination"
 	case b.WhatsApp == nil:
-		return "whatsApp is required"
+		return shape, "whatsApp is required"
 	case b.WhatsApp.TemplateName == "":
-		return "whatsApp.templateName is required: the sandbox sends template messages"
+		return shape, "whatsApp.templateName is required: the sandbox sends template messages"
 	case b.WhatsApp.Language == "":
-		return "whatsApp.language is required for a template message"
+		return shape, "whatsApp.language is required for a template message"
 	}
 	for i, d := range b.Destinations {
 		switch {
 		case d.MessageID == "":
-			return fmt.Sprintf("destinations[%d].messageId is required", i)
-		case d.To == nil || !isMSISDN(d.To.PhoneNumber):
-			return fmt.Sprintf("destinations[%d].to.phoneNumber must be an international number: 7 to 15 digits, country code first", i)
+			return shape, fmt.Sprintf("destinations[%d].messageId is required", i)
+		case d.To == nil:
+			return shape, fmt.Sprintf("destinations[%d].to is required", i)
+		case !isMSISDN(d.To.PhoneNumber):
+			return value, fmt.Sprintf("destinations[%d].to.phoneNumber must be an international number: 7 to 15 digits, country code first", i)
 		}
 	}
 	if msg := huaweiValues("whatsApp.templateData", b.WhatsApp.TemplateData); msg != "" {
-		return msg
+		return value, msg
 	}
 	if m := b.WhatsApp.MediaTemplateData; m != nil {
 		return m.check()
 	}
-	return ""
+	return 0, ""
 }
 
-// check returns what is wrong with mediaTemplateData, or "".
-func (m *huaweiMedia) check() string {
+// check returns what is wrong with mediaTemplateData and its status (as huaweiRequest.check), or "".
+func (m *huaweiMedia) check() (int, string) {
 	const at = "whatsApp.mediaTemplateData"
+	const shape, value = http.StatusBadRequest, http.StatusInternalServerError
 	if h := m.Header; h != nil {
 		kinds := 0
 		for _, set := range []bool{h.TextPlaceholder != "", h.ImageURL != "", h.VideoURL != "", h.Latitude != nil || h.Longitude != nil} {
@@ -288,30 +308,30 @@ func (m *huaweiMedia) check() string {
 		}
 		switch {
 		case kinds != 1:
-			return at + ".header must hold exactly one of textPlaceholder, imageUrl, videoUrl or latitude and longitude"
+			return shape, at + ".header must hold exactly one of textPlaceholder, imageUrl, videoUrl or latitude and longitude"
 		case (h.Latitude == nil) != (h.Longitude == nil):
-			return at + ".header needs both latitude and longitude for a location"
+			return shape, at + ".header needs both latitude and longitude for a location"
 		case h.Latitude != nil && (math.Abs(*h.Latitude) > 90 || math.Abs(*h.Longitude) > 180):
-			return at + ".header latitude must be from -90 to 90 and longitude from -180 to 180"
+			return value, at + ".header latitude must be from -90 to 90 and longitude from -180 to 180"
 		}
 	}
 	if m.Body != nil {
 		if m.Body.Placeholders == nil {
-			return at + ".body.placeholders cannot be null: send an empty array when the body has no parameters"
+			return shape, at + ".body.placeholders cannot be null: send an empty array when the body has no parameters"
 		}
 		if msg := huaweiValues(at+".body.placeholders", *m.Body.Placeholders); msg != "" {
-			return msg
+			return value, msg
 		}
 	}
 	if len(m.Buttons) > huaweiMaxButtons {
-		return fmt.Sprintf("%s.buttons has %d entries: a template has at most %d buttons", at, len(m.Buttons), huaweiMaxButtons)
+		return shape, fmt.Sprintf("%s.buttons has %d entries: a template has at most %d buttons", at, len(m.Buttons), huaweiMaxButtons)
 	}
 	for i, btn := range m.Buttons {
 		if btn.URLPlaceholder != "" && btn.QuickReplyPayload != "" {
-			return fmt.Sprintf("%s.buttons[%d] must hold urlPlaceholder or quickReplyPayload, not both", at, i)
+			return shape, fmt.Sprintf("%s.buttons[%d] must hold urlPlaceholder or quickReplyPayload, not both", at, i)
 		}
 	}
-	return ""
+	return 0, ""
 }
 
 // huaweiValues returns what is wrong with a list of parameter values (none may be empty), or "".

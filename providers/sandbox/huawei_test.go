@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -93,8 +94,8 @@ func TestHuaweiActionsAsTheAdapterSeesThem(t *testing.T) {
 		code  string
 		text  string
 	}{
-		{sandbox.Transient, providers.ClassRetryable, "http_500", "system exception"},
-		{sandbox.RateLimited, providers.ClassRateLimited, "http_429", "flow control"},
+		{sandbox.Transient, providers.ClassRetryable, "http_503", "Backend unavailable, please try again later (errorCode APIG.0202)"},
+		{sandbox.RateLimited, providers.ClassRateLimited, "http_429", "The throttling threshold has been reached"},
 		{sandbox.RejectNumber, providers.ClassPermanent, "REJECTED_DESTINATION", "not a valid destination"},
 		{sandbox.AuthFail, providers.ClassFatal, "http_401", "not purchased"},
 		{sandbox.TemplateMissing, providers.ClassFatal, "http_404", "order_update (en_US) is not found"},
@@ -231,8 +232,9 @@ const validBody = `{"bulkId":"b1","destinations":[{"messageId":"m1","to":{"phone
 	"whatsApp":{"templateName":"order_update","language":"en_US","mediaTemplateData":{"header":{"textPlaceholder":"Ada"},
 	"body":{"placeholders":["A-1"]},"buttons":[{"urlPlaceholder":"t/A-1"}]}}}`
 
-// TestHuaweiRejectsMalformedBodies checks the body shape the sandbox accepts: each fault gets the API
-// Fabric's 400 naming the field, and nothing is logged.
+// TestHuaweiRejectsMalformedBodies checks the body the sandbox accepts: each fault gets the API Fabric's answer
+// naming the field, 400 for the shape and 500 for a value (as the document describes them), and nothing is
+// logged.
 func TestHuaweiRejectsMalformedBodies(t *testing.T) {
 	s, url, _ := huaweiSandbox(t, sandbox.Options{KeepLog: true})
 	tok := token(t, url, "")
@@ -243,33 +245,38 @@ func TestHuaweiRejectsMalformedBodies(t *testing.T) {
 		}
 		return strings.Replace(validBody, old, new, 1)
 	}
-	tests := []struct{ name, body, want string }{
-		{"not JSON", `{"bulkId":`, "not the expected JSON"},
-		{"unknown field", edit(`"textPlaceholder":"Ada"`, `"documentUrl":"https://x/a.pdf"`), `unknown field "documentUrl"`},
-		{"wrong type", edit(`"placeholders":["A-1"]`, `"placeholders":[1]`), "placeholders"},
-		{"no bulkId", edit(`"bulkId":"b1",`, ``), "bulkId is required"},
-		{"no destinations", edit(`[{"messageId":"m1","to":{"phoneNumber":"447911123456"}}]`, `[]`), "destinations is required"},
-		{"no messageId", edit(`"messageId":"m1",`, ``), "destinations[0].messageId is required"},
-		{"number with +", edit(`"447911123456"`, `"+447911123456"`), "destinations[0].to.phoneNumber"},
-		{"no whatsApp", `{"bulkId":"b1","destinations":[{"messageId":"m1","to":{"phoneNumber":"447911123456"}}]}`, "whatsApp is required"},
-		{"no templateName", edit(`"templateName":"order_update",`, ``), "whatsApp.templateName is required"},
-		{"no language", edit(`"language":"en_US",`, ``), "whatsApp.language is required"},
-		{"empty templateData value", edit(`"language":"en_US",`, `"language":"en_US","templateData":["a",""],`), "whatsApp.templateData[1] cannot be empty"},
-		{"null placeholders", edit(`["A-1"]`, `null`), "body.placeholders cannot be null"},
-		{"empty placeholder", edit(`["A-1"]`, `["A-1",""]`), "body.placeholders[1] cannot be empty"},
-		{"two header kinds", edit(`"textPlaceholder":"Ada"`, `"textPlaceholder":"Ada","imageUrl":"https://x/p.jpg"`), "exactly one of"},
-		{"latitude alone", edit(`"textPlaceholder":"Ada"`, `"latitude":1.5`), "both latitude and longitude"},
-		{"latitude out of range", edit(`"textPlaceholder":"Ada"`, `"latitude":95,"longitude":1`), "latitude must be from -90 to 90"},
-		{"button with both", edit(`{"urlPlaceholder":"t/A-1"}`, `{"urlPlaceholder":"t","quickReplyPayload":"p"}`), "buttons[0] must hold"},
-		{"eleven buttons", edit(`[{"urlPlaceholder":"t/A-1"}]`, "["+strings.Repeat("{},", 10)+"{}]"), "at most 10 buttons"},
+	const value = "500" // errorCode of a bad value; every other fault is "400"
+	tests := []struct{ name, body, want, code string }{
+		{"not JSON", `{"bulkId":`, "not the expected JSON", ""},
+		{"unknown field", edit(`"textPlaceholder":"Ada"`, `"documentUrl":"https://x/a.pdf"`), `unknown field "documentUrl"`, ""},
+		{"wrong type", edit(`"placeholders":["A-1"]`, `"placeholders":[1]`), "placeholders", ""},
+		{"no bulkId", edit(`"bulkId":"b1",`, ``), "bulkId is required", ""},
+		{"no destinations", edit(`[{"messageId":"m1","to":{"phoneNumber":"447911123456"}}]`, `[]`), "destinations is required", ""},
+		{"no messageId", edit(`"messageId":"m1",`, ``), "destinations[0].messageId is required", ""},
+		{"number with +", edit(`"447911123456"`, `"+447911123456"`), "destinations[0].to.phoneNumber", value},
+		{"no whatsApp", `{"bulkId":"b1","destinations":[{"messageId":"m1","to":{"phoneNumber":"447911123456"}}]}`, "whatsApp is required", ""},
+		{"no templateName", edit(`"templateName":"order_update",`, ``), "whatsApp.templateName is required", ""},
+		{"no language", edit(`"language":"en_US",`, ``), "whatsApp.language is required", ""},
+		{"empty templateData value", edit(`"language":"en_US",`, `"language":"en_US","templateData":["a",""],`), "whatsApp.templateData[1] cannot be empty", value},
+		{"null placeholders", edit(`["A-1"]`, `null`), "body.placeholders cannot be null", ""},
+		{"empty placeholder", edit(`["A-1"]`, `["A-1",""]`), "body.placeholders[1] cannot be empty", value},
+		{"two header kinds", edit(`"textPlaceholder":"Ada"`, `"textPlaceholder":"Ada","imageUrl":"https://x/p.jpg"`), "exactly one of", ""},
+		{"latitude alone", edit(`"textPlaceholder":"Ada"`, `"latitude":1.5`), "both latitude and longitude", ""},
+		{"latitude out of range", edit(`"textPlaceholder":"Ada"`, `"latitude":95,"longitude":1`), "latitude must be from -90 to 90", value},
+		{"button with both", edit(`{"urlPlaceholder":"t/A-1"}`, `{"urlPlaceholder":"t","quickReplyPayload":"p"}`), "buttons[0] must hold", ""},
+		{"eleven buttons", edit(`[{"urlPlaceholder":"t/A-1"}]`, "["+strings.Repeat("{},", 10)+"{}]"), "at most 10 buttons", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			status, body := post(t, url+huawei.SendPath, auth, tc.body)
+			code := tc.code
+			if code == "" {
+				code = "400"
+			}
 			var fault struct{ ErrorCode, ExceptionInfo string }
-			if err := json.Unmarshal([]byte(body), &fault); status != http.StatusBadRequest || err != nil ||
-				fault.ErrorCode != "400" || !strings.Contains(fault.ExceptionInfo, tc.want) {
-				t.Errorf("%d %s, want 400 with exceptionInfo containing %q", status, body, tc.want)
+			if err := json.Unmarshal([]byte(body), &fault); strconv.Itoa(status) != code || err != nil ||
+				fault.ErrorCode != code || !strings.Contains(fault.ExceptionInfo, tc.want) {
+				t.Errorf("%d %s, want %s with exceptionInfo containing %q", status, body, code, tc.want)
 			}
 		})
 	}
@@ -331,11 +338,11 @@ func TestHuaweiBatchAnswers(t *testing.T) {
 
 	s, url, _ = huaweiSandbox(t, sandbox.Options{KeepLog: true, Decide: decide(sandbox.Transient)})
 	auth.Set("Authorization", "Bearer "+token(t, url, ""))
-	if status, _ := post(t, url+huawei.SendPath, auth, batch); status != http.StatusInternalServerError {
-		t.Errorf("batch with a transient destination: %d, want 500", status)
+	if status, _ := post(t, url+huawei.SendPath, auth, batch); status != http.StatusServiceUnavailable {
+		t.Errorf("batch with a transient destination: %d, want 503", status)
 	}
 	for _, e := range s.Log() {
-		if e.Action != "transient" || e.Status != http.StatusInternalServerError {
+		if e.Action != "transient" || e.Status != http.StatusServiceUnavailable {
 			t.Errorf("log entry %+v, want every destination transient", e)
 		}
 	}
@@ -378,4 +385,28 @@ func post(t *testing.T, url string, h http.Header, body string) (int, string) {
 		t.Fatal(err)
 	}
 	return resp.StatusCode, strings.TrimSpace(string(b))
+}
+
+// TestHuaweiBadValueIsPermanent: the CEC answers a bad value with HTTP 500 ("Incorrect request. Check the values
+// of parameters in the request."), which the adapter classifies permanent, keeping the CEC's words: a retry
+// would send the same value again. A typed parameter goes as its text, which the CEC takes.
+func TestHuaweiBadValueIsPermanent(t *testing.T) {
+	s, url, _ := huaweiSandbox(t, sandbox.Options{KeepLog: true})
+	a := huaweiAdapter(t, s.Profile("huawei", url))
+	bad := huaweiMessage("447911123456", "r1-a1")
+	bad.Body[1].Text = ""
+	_, err := a.Send(context.Background(), bad)
+	pe := providers.AsError(err)
+	if pe.Class != providers.ClassPermanent || pe.Code != "http_500" || pe.HTTPStatus != 500 ||
+		!strings.Contains(pe.Message, "body.placeholders[1] cannot be empty (errorCode 500)") {
+		t.Errorf("got %v (class %v, code %s): want permanent http_500 keeping the CEC's words", err, pe.Class, pe.Code)
+	}
+	typed := huaweiMessage("447911123456", "r2-a1")
+	typed.Body[1] = providers.Param{Kind: providers.ParamCurrency, Text: "$12.50", CurrencyCode: "USD", Amount1000: 12500}
+	if _, err := a.Send(context.Background(), typed); err != nil {
+		t.Fatalf("a currency parameter: %v, want it sent as its text", err)
+	}
+	if log := s.Log(); len(log) != 1 || log[0].Ref != "r2-a1" {
+		t.Errorf("log %+v, want only the good message", log)
+	}
 }

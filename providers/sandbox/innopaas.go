@@ -9,10 +9,16 @@ import (
 
 // The InnoPaaS dialect: POST /api/whatsapp/v3/msg/submit with the headers AppKey and Authorization (the token,
 // no "Bearer"). InnoPaaS publishes its error codes but not its answer bodies nor their HTTP statuses, so this
-// dialect's choices are: every documented code comes with HTTP 200 as {"code":N,"message":"..."}; success is
-// {"code":0,"message":"success","data":{"messageId":"..."}}; a body that is not a well-formed template request
-// gets HTTP 400 with code 400; a transient failure is HTTP 500 with code 500; rate limiting is HTTP 429 with code
-// 429 and Retry-After; a missing template is Meta's code 132001, relayed.
+// dialect's choices are: every documented code comes with HTTP 200 as {"code":N,"message":"..."}; a request
+// whose recipients were all taken is {"code":0,"message":"success","data":{"messageIds":[...]}}, one id per
+// recipient in the order of recipientNumber; a request of which some recipients were refused (an invalid
+// number) and others taken is {"code":0,"message":"partial success","data":[{"recipientNumber":"...",
+// "messageId":"..."}, {"recipientNumber":"...","code":108,"message":"..."}]}; a request whose every recipient
+// was refused is {"code":108,...}; a body that is not a well-formed template request gets HTTP 400 with code
+// 400; a transient failure is HTTP 500 with code 500; rate limiting is HTTP 429 with code 429 and Retry-After;
+// a missing template is Meta's code 132001, relayed. A transient failure, a rate limit, an authentication
+// failure or a missing template is the whole request's, as is a dropped connection: it speaks for every
+// recipient.
 
 // innopaasSubmitPath is the documented send path.
 const innopaasSubmitPath = "/api/whatsapp/v3/msg/submit"
@@ -51,19 +57,10 @@ type innopaasRequest struct {
 
 // innopaasHeader is the template header's variable or media.
 type innopaasHeader struct {
-	Type       string            `json:"type"`
-	ParamValue string            `json:"paramValue"`
-	Link       string            `json:"link"`
-	Filename   string            `json:"filename"`
-	Location   *innopaasLocation `json:"location"`
-}
-
-// innopaasLocation is a location header's place.
-type innopaasLocation struct {
-	Latitude  string `json:"latitude"`
-	Longitude string `json:"longitude"`
-	Name      string `json:"name"`
-	Address   string `json:"address"`
+	Type       string `json:"type"`
+	ParamValue string `json:"paramValue"`
+	Link       string `json:"link"`
+	Filename   string `json:"filename"`
 }
 
 // innopaasButton is one dynamic button's value.
@@ -73,16 +70,25 @@ type innopaasButton struct {
 	ParamValue string `json:"paramValue"`
 }
 
-// innopaasAnswer is every answer body of the dialect.
+// innopaasAnswer is every answer body of the dialect. Data is an *innopaasAnswerData, or a list of
+// innopaasRecipient for a partly refused request.
 type innopaasAnswer struct {
-	Code    int                 `json:"code"`
-	Message string              `json:"message"`
-	Data    *innopaasAnswerData `json:"data,omitempty"`
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+	Data    any    `json:"data,omitempty"`
 }
 
-// innopaasAnswerData carries the id of a submitted message.
+// innopaasAnswerData carries the ids of a submitted request, one per recipient.
 type innopaasAnswerData struct {
-	MessageID string `json:"messageId"`
+	MessageIDs []string `json:"messageIds"`
+}
+
+// innopaasRecipient is one recipient's outcome in a partly refused request: its id, or its code and message.
+type innopaasRecipient struct {
+	RecipientNumber string `json:"recipientNumber"`
+	MessageID       string `json:"messageId,omitempty"`
+	Code            int    `json:"code,omitempty"`
+	Message         string `json:"message,omitempty"`
 }
 
 // innopaasFailure is a rejected request: the HTTP status and the answer's code and message.
@@ -102,9 +108,8 @@ func (s *Server) mountInnopaas(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+innopaasSubmitPath, s.innopaasSubmit)
 }
 
-// innopaasSubmit authenticates, checks the body, then admits each recipient. A request is all or nothing: the
-// first recipient whose action is not Accept decides the answer for all of them, and one message id covers the
-// accepted request (uid is InnoPaaS's batch number).
+// innopaasSubmit authenticates, checks the body, then admits each recipient. A recipient refused as an invalid
+// number is refused alone; any other action that is not Accept (the first one) is the whole request's answer.
 func (s *Server) innopaasSubmit(w http.ResponseWriter, r *http.Request) {
 	acct := s.opts.Credentials["innopaas"]
 	if f := innopaasAuth(r, acct.AppKey.Reveal(), acct.Token.Reveal()); f != nil {
@@ -122,31 +127,60 @@ func (s *Server) innopaasSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reqs := make([]Request, len(recipients))
-	act := Accept
 	for i, to := range recipients {
 		reqs[i] = Request{Dialect: "innopaas", To: to, Template: body.TemplateName, Ref: body.UID}
-		a := s.admit(r.Context(), &reqs[i])
-		if act == Accept {
-			act = a // the first recipient refused decides for the request
+	}
+	acts := s.admit(r.Context(), reqs)
+	act, taken := Accept, 0
+	for i := range acts {
+		switch {
+		case acts[i] == Accept:
+			taken++
+		case acts[i] != RejectNumber && act == Accept:
+			act = acts[i] // the first failure that is not one number's decides for the request
 		}
 	}
-	status, ans := s.innopaasReply(act)
-	var id string
-	if ans.Data != nil {
-		id = ans.Data.MessageID
+	if act == Accept && taken == 0 {
+		act = RejectNumber
 	}
-	if act == RateLimited {
-		w.Header().Set("Retry-After", strconv.Itoa(s.retryAfterSeconds()))
+	if act != Accept {
+		status, ans := s.innopaasReply(act)
+		if act == RateLimited {
+			w.Header().Set("Retry-After", strconv.Itoa(s.retryAfterSeconds()))
+		}
+		s.answer(w, reqs, act, status, "", ans)
+		return
 	}
-	s.answer(w, reqs, act, status, id, ans)
+	s.innopaasAccepted(w, reqs, acts, taken)
 }
 
-// innopaasReply returns the HTTP status and the body that answer act (status 0 for a dropped connection).
+// innopaasAccepted records and answers a request of which taken recipients were accepted and the others
+// refused as invalid numbers.
+func (s *Server) innopaasAccepted(w http.ResponseWriter, reqs []Request, acts []Action, taken int) {
+	ids := make([]string, len(reqs))
+	list := make([]innopaasRecipient, len(reqs))
+	for i, req := range reqs {
+		list[i] = innopaasRecipient{RecipientNumber: req.To}
+		if acts[i] == Accept {
+			ids[i] = s.newID("ipw")
+			list[i].MessageID = ids[i]
+		} else {
+			list[i].Code, list[i].Message = innopaasBadNumber, "phone number format error"
+		}
+		// Recorded before answering, so that a client holding its answer finds the request in the log.
+		s.record(req, acts[i], http.StatusOK, ids[i])
+	}
+	if taken == len(reqs) {
+		writeJSON(w, http.StatusOK, innopaasAnswer{Code: innopaasOK, Message: "success", Data: innopaasAnswerData{MessageIDs: ids}})
+		return
+	}
+	writeJSON(w, http.StatusOK, innopaasAnswer{Code: innopaasOK, Message: "partial success", Data: list})
+}
+
+// innopaasReply returns the HTTP status and the body that answer a whole request's failure act (status 0 for a
+// dropped connection).
 func (s *Server) innopaasReply(act Action) (int, innopaasAnswer) {
 	switch act {
-	case Accept:
-		return http.StatusOK, innopaasAnswer{Code: innopaasOK, Message: "success",
-			Data: &innopaasAnswerData{MessageID: s.newID("ipw")}}
 	case Transient:
 		return http.StatusInternalServerError, innopaasAnswer{Code: innopaasSystemError, Message: "system error, please try again later"}
 	case RateLimited:
@@ -227,8 +261,8 @@ func innopaasShape(b *innopaasRequest) string {
 		switch {
 		case bt.Index < 0 || bt.Index > 9:
 			return fmt.Sprintf("buttonParams[%d].index %d is not between 0 and 9", i, bt.Index)
-		case bt.Type != "url" && bt.Type != "quick_reply":
-			return fmt.Sprintf("buttonParams[%d].type must be url or quick_reply, got %q", i, bt.Type)
+		case bt.Type != "url":
+			return fmt.Sprintf("buttonParams[%d].type must be url (buttonParams are for dynamic link buttons), got %q", i, bt.Type)
 		case bt.ParamValue == "":
 			return fmt.Sprintf("buttonParams[%d].paramValue is empty", i)
 		}
@@ -241,22 +275,18 @@ func innopaasHeaderShape(h *innopaasHeader) string {
 	media := h.Link != "" || h.Filename != ""
 	switch h.Type {
 	case "text":
-		if h.ParamValue == "" || media || h.Location != nil {
+		if h.ParamValue == "" || media {
 			return "a text header takes paramValue only"
 		}
 	case "image", "video", "document":
 		if !strings.HasPrefix(h.Link, "https://") && !strings.HasPrefix(h.Link, "http://") {
 			return "a " + h.Type + " header needs an http(s) link"
 		}
-		if h.ParamValue != "" || h.Location != nil || (h.Filename != "" && h.Type != "document") {
+		if h.ParamValue != "" || (h.Filename != "" && h.Type != "document") {
 			return "a " + h.Type + " header takes link (and filename for a document) only"
 		}
-	case "location":
-		if h.Location == nil || h.Location.Latitude == "" || h.Location.Longitude == "" || media || h.ParamValue != "" {
-			return "a location header takes location with latitude and longitude only"
-		}
 	default:
-		return "type must be text, image, video, document or location, got " + strconv.Quote(h.Type)
+		return "type must be text, image, video or document (the document's header types), got " + strconv.Quote(h.Type)
 	}
 	return ""
 }

@@ -49,8 +49,8 @@ func TestInnopaasSandboxAcceptsAndLogs(t *testing.T) {
 		innopaasMessage("447911123456", "c1-r1-a1"),
 		{To: "447911123457", Template: "invoice", Language: "en_GB", Ref: "c1-r2-a1",
 			Header: []providers.Param{{Kind: providers.ParamDocument, Text: "https://cdn.example.com/i.pdf", Filename: "i.pdf"}}},
-		{To: "447911123458", Template: "visit_us", Language: "en_GB", Ref: "c1-r3-a1",
-			Header: []providers.Param{{Kind: providers.ParamLocation, Latitude: "51.5", Longitude: "-0.12", Name: "Shop"}}},
+		{To: "447911123458", Template: "price_drop", Language: "en_GB", Ref: "c1-r3-a1",
+			Body: []providers.Param{{Kind: providers.ParamCurrency, Text: "$12.50", CurrencyCode: "USD", Amount1000: 12500}}},
 		{To: "447911123459", Template: "promo", Language: "en", Ref: "c1-r4-a1",
 			Header: []providers.Param{{Kind: providers.ParamImage, Text: "https://cdn.example.com/b.png"}}},
 	}
@@ -161,6 +161,9 @@ func TestInnopaasSandboxChecksTheBody(t *testing.T) {
 	}{
 		{"minimal template", `{` + valid + `,"recipientNumber":"447911123456","templateName":"hello"}`, 200, 0, 1},
 		{"two recipients", `{` + valid + `,"recipientNumber":"447911123456,447911123457","templateName":"hello"}`, 200, 0, 2},
+		{"location header", `{` + valid + `,"recipientNumber":"447911123456","templateName":"hello","header":{"type":"location","paramValue":"x"}}`, 400, 400, 0},
+		{"location object in the header", `{` + valid + `,"recipientNumber":"447911123456","templateName":"hello","header":{"type":"text","paramValue":"x","location":{"latitude":"1","longitude":"1"}}}`, 400, 400, 0},
+		{"quick reply value", `{` + valid + `,"recipientNumber":"447911123456","templateName":"hello","buttonParams":[{"index":0,"type":"quick_reply","paramValue":"STOP"}]}`, 400, 400, 0},
 		{"not JSON", `wabaId=1`, 400, 400, 0},
 		{"unknown field", `{` + valid + `,"recipientNumber":"447911123456","templateName":"hello","to":"x"}`, 400, 400, 0},
 		{"no template name", `{` + valid + `,"recipientNumber":"447911123456"}`, 400, 400, 0},
@@ -169,7 +172,6 @@ func TestInnopaasSandboxChecksTheBody(t *testing.T) {
 		{"bodyParams of numbers", `{` + valid + `,"recipientNumber":"447911123456","templateName":"hello","bodyParams":[1]}`, 400, 400, 0},
 		{"empty body parameter", `{` + valid + `,"recipientNumber":"447911123456","templateName":"hello","bodyParams":["a"," "]}`, 400, 400, 0},
 		{"image header without a link", `{` + valid + `,"recipientNumber":"447911123456","templateName":"hello","header":{"type":"image"}}`, 400, 400, 0},
-		{"location header without latitude", `{` + valid + `,"recipientNumber":"447911123456","templateName":"hello","header":{"type":"location","location":{"longitude":"1"}}}`, 400, 400, 0},
 		{"button of another type", `{` + valid + `,"recipientNumber":"447911123456","templateName":"hello","buttonParams":[{"index":0,"type":"call","paramValue":"1"}]}`, 400, 400, 0},
 		{"number with a plus", `{` + valid + `,"recipientNumber":"+447911123456","templateName":"hello"}`, 200, 108, 0},
 		{"no recipient", `{` + valid + `,"recipientNumber":"","templateName":"hello"}`, 200, 109, 0},
@@ -183,16 +185,16 @@ func TestInnopaasSandboxChecksTheBody(t *testing.T) {
 			if status != tc.status || ans.Code != tc.code {
 				t.Errorf("answer HTTP %d %+v, want HTTP %d code %d", status, ans, tc.status, tc.code)
 			}
-			if tc.code == 0 && ans.Data.MessageID == "" {
-				t.Errorf("success without a message id: %+v", ans)
+			if tc.code == 0 && len(ans.Data.MessageIDs) != tc.logged {
+				t.Errorf("success with %d message ids for %d recipients: %+v", len(ans.Data.MessageIDs), tc.logged, ans)
 			}
 			log := s.Log()
 			if len(log) != tc.logged {
 				t.Fatalf("log has %d entries, want %d", len(log), tc.logged)
 			}
-			for _, e := range log {
-				if e.MessageID != ans.Data.MessageID || e.Action != "sent" {
-					t.Errorf("entry %+v, want sent with id %s", e, ans.Data.MessageID)
+			for i, e := range log {
+				if e.MessageID != ans.Data.MessageIDs[i] || e.Action != "sent" {
+					t.Errorf("entry %+v, want sent with id %s", e, ans.Data.MessageIDs[i])
 				}
 			}
 		})
@@ -204,7 +206,7 @@ type innopaasReply struct {
 	Code    int    `json:"code"`
 	Message string `json:"message"`
 	Data    struct {
-		MessageID string `json:"messageId"`
+		MessageIDs []string `json:"messageIds"`
 	} `json:"data"`
 }
 

@@ -32,6 +32,7 @@ var itnioReasons = map[string]string{
 	"-7":   "json parse exception, plase check you param's type and json format",
 	"-8":   "Abnormal parameter verification",
 	"-10":  "Application does not exist",
+	"-12":  "Network exception or parameter error",
 	"-70":  "The recipient number is too long",
 	"-71":  "The recipient number is too short",
 	"-72":  "The recipient number format is incorrect. It must be a number",
@@ -146,7 +147,7 @@ func (s *Server) itniotechSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req := Request{Dialect: "itniotech", To: body.Recipient, Template: body.Template.Name}
-	act := s.admit(r.Context(), &req)
+	act := s.admitOne(r.Context(), &req)
 	status, id := http.StatusOK, ""
 	switch act {
 	case Accept:
@@ -313,9 +314,27 @@ func (p *itnioParam) check() string {
 		case p.Location.Latitude == "":
 			return "-129"
 		}
-	case "currency", "date_time":
-		if len(p.Currency) == 0 && len(p.DateTime) == 0 {
+	case "currency":
+		var c struct {
+			FallbackValue string `json:"fallback_value"`
+			Code          string `json:"code"`
+			Amount1000    *int64 `json:"amount_1000"`
+		}
+		switch {
+		case len(p.Currency) == 0:
 			return "-135"
+		case json.Unmarshal(p.Currency, &c) != nil || c.FallbackValue == "" || len(c.Code) != 3 || c.Amount1000 == nil:
+			return "-12" // Itniotech's answer for a parameter it cannot pass on
+		}
+	case "date_time":
+		var d struct {
+			FallbackValue string `json:"fallback_value"`
+		}
+		switch {
+		case len(p.DateTime) == 0:
+			return "-135"
+		case json.Unmarshal(p.DateTime, &d) != nil || d.FallbackValue == "":
+			return "-12"
 		}
 	}
 	return ""

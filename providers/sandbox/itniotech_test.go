@@ -286,3 +286,27 @@ func itnioSign(key, secret, ts string) string {
 	sum := md5.Sum([]byte(key + secret + ts))
 	return hex.EncodeToString(sum[:])
 }
+
+// TestItniotechTypedParameters: a currency and a date_time body parameter go as Cloud API objects, which the
+// sandbox takes; a currency the sandbox cannot pass on (no ISO code) gets Itniotech's -12 "Network exception or
+// parameter error", which fails the row (permanent): a retry would send the same parameter again.
+func TestItniotechTypedParameters(t *testing.T) {
+	s, url := itnioSandbox(t, sandbox.Options{KeepLog: true})
+	a := itnioAdapter(t, s.Profile("itniotech", url))
+	msg := itnioMessage("447911123456", "r1")
+	msg.Body = []providers.Param{{Kind: providers.ParamCurrency, Text: "$12.50", CurrencyCode: "USD", Amount1000: 12500},
+		{Kind: providers.ParamDateTime, Text: "30 April"}}
+	if _, err := a.Send(context.Background(), msg); err != nil {
+		t.Fatalf("typed parameters: %v", err)
+	}
+	msg.Body[0].CurrencyCode = ""
+	_, err := a.Send(context.Background(), msg)
+	pe := providers.AsError(err)
+	if pe.Class != providers.ClassPermanent || pe.Code != "-12" ||
+		!strings.Contains(pe.Message, `network exception or a parameter error: check the row's values against the template (Itniotech says "Network exception or parameter error")`) {
+		t.Errorf("a currency without its code: %v (class %v, code %s), want permanent -12", err, pe.Class, pe.Code)
+	}
+	if n := s.Count(sandbox.Accept); n != 1 {
+		t.Errorf("%d accepted, want 1", n)
+	}
+}

@@ -92,7 +92,7 @@ func (d *metaDialect) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	req := Request{Dialect: "meta", To: strings.TrimPrefix(body.To, "+"), Template: body.Template.Name,
 		Ref: body.BizOpaqueCallbackData}
-	act := d.s.admit(r.Context(), &req)
+	act := d.s.admitOne(r.Context(), &req)
 	d.act(w, act, req, &body)
 }
 

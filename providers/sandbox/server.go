@@ -227,17 +227,23 @@ func (s *Server) Count(a Action) int64 {
 // ExpireTokens makes every Huawei access token issued so far invalid, as if it had expired.
 func (s *Server) ExpireTokens() { s.tokens.expireAll() }
 
-// admit decides what to do with an authenticated, well-formed request: the Decide hook first, then rejected
-// prefixes, the rate limit and the error rate. It then waits the configured latency (or until the client
-// goes away) and returns the action with the request's sequence number set.
-func (s *Server) admit(ctx context.Context, req *Request) Action {
-	req.Seq = s.seq.Add(1)
-	act := Default
-	if s.opts.Decide != nil {
-		act = s.opts.Decide(*req)
-	}
-	if act == Default {
-		act = s.knobs(req.To)
+// admit decides what to do with each recipient of an authenticated, well-formed request: the Decide hook first,
+// then rejected prefixes, the rate limit and the error rate. It then waits the configured latency once for the
+// request, whatever its number of recipients (or until the client goes away), and returns the actions, each
+// request's sequence number set.
+func (s *Server) admit(ctx context.Context, reqs []Request) []Action {
+	acts := make([]Action, len(reqs))
+	for i := range reqs {
+		req := &reqs[i]
+		req.Seq = s.seq.Add(1)
+		act := Default
+		if s.opts.Decide != nil {
+			act = s.opts.Decide(*req)
+		}
+		if act == Default {
+			act = s.knobs(req.To)
+		}
+		acts[i] = act
 	}
 	if d := s.delay(); d > 0 {
 		t := time.NewTimer(d)
@@ -247,6 +253,14 @@ func (s *Server) admit(ctx context.Context, req *Request) Action {
 			t.Stop()
 		}
 	}
+	return acts
+}
+
+// admitOne is admit for a request with one recipient.
+func (s *Server) admitOne(ctx context.Context, req *Request) Action {
+	reqs := [1]Request{*req}
+	act := s.admit(ctx, reqs[:])[0]
+	*req = reqs[0]
 	return act
 }
 
