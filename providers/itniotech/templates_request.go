@@ -160,7 +160,7 @@ func newHeader(h *providers.TemplateHeader) (*headerComponent, error) {
 	case !ok:
 		return nil, fmt.Errorf("a %q header is not one Itniotech knows: use text, image, video, document or location", h.Format)
 	case h.Format == providers.ParamImage || h.Format == providers.ParamVideo || h.Format == providers.ParamDocument:
-		return nil, fmt.Errorf("an %s header needs a sample uploaded to Itniotech first (header_handle), which herald cannot do: %s, or use a text header", h.Format, consoleOnly)
+		return nil, fmt.Errorf("a header of type %s needs a sample uploaded to Itniotech first (header_handle), which herald cannot do: %s, or use a text header", h.Format, consoleOnly)
 	case h.Format == providers.ParamLocation:
 		return &headerComponent{Type: "HEADER", Format: format}, nil
 	}

@@ -160,7 +160,7 @@ func TestPrepareTemplateRefuses(t *testing.T) {
 		{"unknown category", func(d *providers.TemplateDefinition) { d.Category = "promo" }, "marketing, utility or authentication"},
 		{"image header", func(d *providers.TemplateDefinition) {
 			d.Header = &providers.TemplateHeader{Format: providers.ParamImage}
-		}, "an image header needs a sample"},
+		}, "a header of type image needs a sample"},
 		{"consecutive body variables", func(d *providers.TemplateDefinition) {
 			d.Body = providers.TemplateText{Text: "Hi {{#}} {{#}}", Examples: []string{"a", "b"}}
 		}, "variables 1 and 2 next to each other"},
