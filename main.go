@@ -18,12 +18,14 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 
 	"herald/campaign"
 	"herald/campaign/config"
 	"herald/campaign/console"
+	"herald/providers"
 	"herald/ui"
 )
 
@@ -67,6 +69,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runExport(args, stdout, stderr)
 	case "campaigns":
 		return runCampaigns(args, stdout, stderr)
+	case "templates":
+		return runTemplates(ctx, args, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "herald", version)
 		return 0
@@ -85,6 +89,8 @@ const usage = `Usage:
   herald sandbox [flags]     serve the provider simulator on loopback
   herald export --campaign NAME [--out FILE]
   herald campaigns           past campaigns and their counts
+  herald templates list|status NAME|create FILE [--yes] --profile NAME
+                             templates at the provider: create one for review, see its status
   herald version
 Run "herald COMMAND -h" for a command's flags. README.md documents every file format.
 `
@@ -144,14 +150,11 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, sends bool) error
 		}
 	}
 	f.plan.ConfigPath = f.config
-	cfg, err := config.Load(f.config, f.configGiven, os.Getenv)
+	cfg, err := loadConfig(f.config, f.configGiven, fs.Output())
 	if err != nil {
-		return campaign.InputError(err)
+		return err
 	}
 	f.cfg = cfg
-	for _, w := range cfg.Warnings {
-		fmt.Fprintln(fs.Output(), w)
-	}
 	if !sends {
 		p, unsendable, err := cfg.ProfileToPreview(f.profile)
 		if err != nil {
@@ -163,14 +166,11 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, sends bool) error
 		f.plan.Profile = p
 		return nil
 	}
-	p, err := cfg.Profile(f.profile)
+	p, err := checkedProfile(cfg, f.profile, fs.Output())
 	if err != nil {
-		return campaign.InputError(err)
+		return err
 	}
 	f.plan.Profile = p
-	for _, w := range p.Warnings() {
-		fmt.Fprintln(fs.Output(), "warning:", w)
-	}
 	if f.plan.Concurrency < 0 || f.plan.Concurrency > 512 {
 		return campaign.InputError(fmt.Errorf("--concurrency %d: give the most requests in flight, 1 to 512 (or leave it out to size it from the rate)", f.plan.Concurrency))
 	}
@@ -186,6 +186,47 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, sends bool) error
 		f.plan.Rate = v
 	}
 	return nil
+}
+
+// loadProfile loads the config file (which must exist when given) and resolves profile name, printing the
+// warnings of both to w. Errors are input errors.
+func loadProfile(name, path string, given bool, w io.Writer) (*config.Config, providers.Profile, error) {
+	cfg, err := loadConfig(path, given, w)
+	if err != nil {
+		return nil, providers.Profile{}, err
+	}
+	p, err := checkedProfile(cfg, name, w)
+	return cfg, p, err
+}
+
+// loadConfig reads the config file (it must exist when given) and prints its warnings on w.
+func loadConfig(path string, given bool, w io.Writer) (*config.Config, error) {
+	cfg, err := config.Load(path, given, os.Getenv)
+	if err != nil {
+		return nil, campaign.InputError(err)
+	}
+	for _, warning := range cfg.Warnings {
+		fmt.Fprintln(w, warning)
+	}
+	return cfg, nil
+}
+
+// checkedProfile is the named profile, checked for sending, with its warnings printed on w.
+func checkedProfile(cfg *config.Config, name string, w io.Writer) (providers.Profile, error) {
+	p, err := cfg.Profile(name)
+	if err != nil {
+		return providers.Profile{}, campaign.InputError(err)
+	}
+	for _, warning := range p.Warnings() {
+		fmt.Fprintln(w, "warning:", warning)
+	}
+	return p, nil
+}
+
+// isTerminal reports whether stdin is a terminal, where herald may ask for confirmation.
+func isTerminal(stdin io.Reader) bool {
+	file, ok := stdin.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
 }
 
 func fileExists(p string) bool {
@@ -226,10 +267,7 @@ func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := f.parse(fs, args, true); err != nil {
 		return exitFor(err, stderr)
 	}
-	interactive := false
-	if file, ok := stdin.(*os.File); ok {
-		interactive = term.IsTerminal(int(file.Fd()))
-	}
+	interactive := isTerminal(stdin)
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
@@ -248,6 +286,8 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.Float64Var(&o.Options.RateLimit, "rate-limit", 0, "accepted requests per second; over it: the provider's rate-limit answer with Retry-After (0: none)")
 	fs.StringVar(&o.RejectPrefixes, "reject-prefix", "", "comma-separated number prefixes answered as invalid numbers")
 	fs.StringVar(&o.LogPath, "log", "", "write the request log (JSON lines) to this file")
+	fs.DurationVar(&o.Options.TemplateReview, "template-review", 10*time.Second, "how long a template created through the sandbox stays PENDING before it is APPROVED (names starting with rejected_ are REJECTED)")
+	fs.BoolVar(&o.Options.StrictTemplates, "strict-templates", false, "refuse sends on templates the sandbox did not create (by default they count as approved)")
 	if err := fs.Parse(args); err != nil {
 		return exitFor(campaign.InputError(err), stderr)
 	}
@@ -276,4 +316,63 @@ func runCampaigns(args []string, stdout, stderr io.Writer) int {
 		return exitFor(campaign.InputError(err), stderr)
 	}
 	return console.Campaigns(state, stdout, stderr)
+}
+
+func runTemplates(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("herald templates", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o console.TemplatesOptions
+	var profile, cfgPath string
+	fs.StringVar(&profile, "profile", config.SandboxProfile, "provider profile from the config file")
+	fs.StringVar(&cfgPath, "config", config.DefaultPath(), "config file")
+	fs.StringVar(&o.Language, "language", "", "status: the template's language (default: every language it has)")
+	fs.StringVar(&o.CSVPath, "csv", "", "create: a recipients CSV whose first ready row gives the examples the template file's example: leaves out")
+	fs.StringVar(&o.PhoneColumn, "phone-column", "", "create: the CSV's phone column (default: phone, mobile, msisdn, ...)")
+	fs.StringVar(&o.Region, "region", "", "create: default country for the CSV's numbers without a country code")
+	fs.BoolVar(&o.Yes, "yes", false, "create: submit without asking")
+	words, err := parseInterleaved(fs, args)
+	if err != nil {
+		return exitFor(err, stderr)
+	}
+	want := map[string]int{"list": 0, "status": 1, "create": 1}
+	if len(words) == 0 {
+		return exitFor(campaign.InputError(errors.New("herald templates: say list, status NAME or create FILE, with --profile NAME")), stderr)
+	}
+	n, ok := want[words[0]]
+	switch {
+	case !ok:
+		return exitFor(campaign.InputError(fmt.Errorf("herald templates %s: say list, status NAME or create FILE", words[0])), stderr)
+	case len(words)-1 != n && n == 0:
+		return exitFor(campaign.InputError(fmt.Errorf("herald templates list takes no argument, but got %q", words[1])), stderr)
+	case len(words)-1 != n:
+		what := map[string]string{"status": "the template's name", "create": "the template file"}[words[0]]
+		return exitFor(campaign.InputError(fmt.Errorf("herald templates %s takes one argument, %s (got %d)", words[0], what, len(words)-1)), stderr)
+	}
+	o.Action = words[0]
+	if n == 1 {
+		o.Arg = words[1]
+	}
+	given := false
+	fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == "config" })
+	_, p, err := loadProfile(profile, cfgPath, given, stderr)
+	if err != nil {
+		return exitFor(err, stderr)
+	}
+	o.Profile, o.Interactive, o.Stdin = p, isTerminal(stdin), stdin
+	return console.Templates(ctx, o, stdout, stderr)
+}
+
+// parseInterleaved parses fs's flags wherever they stand among args and returns the other words in order.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var words []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, campaign.InputError(err)
+		}
+		if fs.NArg() == 0 {
+			return words, nil
+		}
+		words = append(words, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }

@@ -195,17 +195,23 @@ type RunOptions struct {
 	Engine engine.Options
 }
 
-// Start puts the rows the plan asks to send again back in the queue (Begin), opens the profile's provider
-// and returns the engine that sends the session's ready rows, with what to close once the run is over. Both
-// front ends start a run this way, and only after the user has confirmed.
+// Start opens the profile's provider, stops with an input error when the provider says the template is not
+// approved (checkApproved: nothing sent, nothing changed), puts the rows the plan asks to send again back in the
+// queue (Begin) and returns the engine that sends the session's ready rows, with what to close once the run is
+// over. Both front ends start a run this way, and only after the user has confirmed.
 func (s *Session) Start(o RunOptions) (*engine.Engine, io.Closer, error) {
-	if err := s.Begin(); err != nil {
-		return nil, nil, err
-	}
 	plan := s.Input.Plan
 	prov, err := open.Provider(plan.Profile, providers.ClientOptions{Concurrency: max(plan.SendConcurrency(), 64)})
 	if err != nil {
 		return nil, nil, InputError(err)
+	}
+	if err := s.checkApproved(prov); err != nil {
+		_ = prov.Close()
+		return nil, nil, err
+	}
+	if err := s.Begin(); err != nil {
+		_ = prov.Close()
+		return nil, nil, err
 	}
 	eo := o.Engine
 	eo.Rate, eo.Concurrency, eo.StopOnPause = plan.SendRate(), plan.SendConcurrency(), o.StopOnPause

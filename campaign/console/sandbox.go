@@ -50,6 +50,8 @@ func Sandbox(ctx context.Context, o SandboxOptions, stdout, stderr io.Writer) in
 	for _, d := range sandbox.Dialects() {
 		fmt.Fprint(stdout, ProfileYAML("sandbox-"+d, srv.Profile(d, base)))
 	}
+	fmt.Fprintf(stdout, "\nTemplates: herald templates create FILE --profile sandbox-itniotech creates one; it is PENDING for %s,\nthen APPROVED (REJECTED when its name starts with %s). Sends on it are refused until then.\n",
+		opts.TemplateReview, sandbox.RejectedTemplatePrefix)
 	fmt.Fprintln(stdout, "\nCtrl-C stops it.")
 	<-ctx.Done()
 	return 0

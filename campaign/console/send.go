@@ -65,6 +65,9 @@ func Send(plan campaign.Plan, o SendOptions, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "Nothing left to send.")
 		return finishRun(sess, nil, stdout, stderr)
 	}
+	if !o.Yes && !approved(in, stderr) {
+		return campaign.ExitInput
+	}
 	if !o.Yes && !confirm(o.Stdin, stderr, ready, in.Template.Name, plan) {
 		fmt.Fprintln(stderr, "Not confirmed: nothing was sent.")
 		return 2

@@ -41,6 +41,9 @@ func Parse(data []byte, path string) (*Template, error) {
 			"write the code the provider shows, such as en or en_US (with _ not -)")
 	}
 	p.t = t
+	if err := p.category(top); err != nil {
+		return nil, err
+	}
 	cols, err := p.paramColumns(top)
 	if err != nil {
 		return nil, err
@@ -78,6 +81,9 @@ func Parse(data []byte, path string) (*Template, error) {
 		if b.url.hasVars() {
 			t.dynamicButtons++
 		}
+	}
+	if err := p.examples(top); err != nil {
+		return nil, err
 	}
 	return t, nil
 }

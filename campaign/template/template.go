@@ -34,6 +34,12 @@ type Template struct {
 	HeaderKind providers.ParamKind
 	// Footer is the fixed text under the body, "" when there is none.
 	Footer string
+	// Category is what the template is for: marketing (the default), utility or authentication.
+	Category string
+
+	// examples are the sample values of example:, by the column they stand for; exampleLine is where it is.
+	examples    map[string]string
+	exampleLine int
 
 	header  header
 	body    field
@@ -142,7 +148,7 @@ func Load(path string) (*Template, error) {
 
 // The keys each part of a template file accepts, and the shapes of names and codes.
 var (
-	topKeys      = []string{"name", "language", "header", "body", "footer", "buttons", "params", "types"}
+	topKeys      = []string{"name", "language", "category", "header", "body", "footer", "buttons", "params", "types", "example"}
 	headerKinds  = []string{"text", "image", "video", "document", "location"}
 	documentKeys = []string{"link", "filename"}
 	locationKeys = []string{"latitude", "longitude", "name", "address"}

@@ -84,18 +84,23 @@ func (a *Adapter) Send(ctx context.Context, msg providers.Message) (providers.Re
 		return providers.Receipt{}, &providers.Error{Class: providers.ClassPermanent, Code: "bad_message",
 			Message: "the message could not be encoded as JSON: check the row's values", Err: err}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.url, bytes.NewReader(body))
-	if err != nil {
-		return providers.Receipt{}, fmt.Errorf("itniotech: building the request: %w", err)
-	}
-	sig := a.signature()
-	req.Header = http.Header{"Content-Type": contentType, "Api-Key": sig.apiKey, "Timestamp": sig.timestamp,
-		"Sign": sig.sign}
-	answer, err := providers.Do(ctx, a.client, req)
+	answer, err := a.post(ctx, a.url, body)
 	if err != nil {
 		return providers.Receipt{}, err
 	}
 	return parseAnswer(answer)
+}
+
+// post sends body to url, signed, and reads the answer. Every Itniotech endpoint is a signed JSON POST.
+func (a *Adapter) post(ctx context.Context, url string, body []byte) (providers.Answer, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return providers.Answer{}, fmt.Errorf("itniotech: building the request: %w", err)
+	}
+	sig := a.signature()
+	req.Header = http.Header{"Content-Type": contentType, "Api-Key": sig.apiKey, "Timestamp": sig.timestamp,
+		"Sign": sig.sign}
+	return providers.Do(ctx, a.client, req)
 }
 
 // Close closes the client's idle connections.

@@ -90,6 +90,14 @@ type itnioTemplate struct {
 	Components []itnioComponent `json:"components"`
 }
 
+// languageCode is the template's language code, "" when the request names none.
+func (t *itnioTemplate) languageCode() string {
+	if t.Language == nil {
+		return ""
+	}
+	return t.Language.Code
+}
+
 type itnioComponent struct {
 	Type       string       `json:"type"`
 	SubType    string       `json:"sub_type"`
@@ -124,6 +132,8 @@ type itnioLocation struct {
 // mountItniotech serves the itniotech dialect.
 func (s *Server) mountItniotech(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+itnioPath, s.itniotechSend)
+	mux.HandleFunc("POST "+itnioTemplateAddPath, s.itniotechTemplateAdd)
+	mux.HandleFunc("POST "+itnioTemplateQueryPath, s.itniotechTemplateQuery)
 }
 
 // itniotechSend authenticates, checks the body, admits the one recipient and answers per action.
@@ -148,6 +158,9 @@ func (s *Server) itniotechSend(w http.ResponseWriter, r *http.Request) {
 	}
 	req := Request{Dialect: "itniotech", To: body.Recipient, Template: body.Template.Name}
 	act := s.admitOne(r.Context(), &req)
+	if act == Accept && !s.templateSendable(body.Template.Name, body.Template.languageCode()) {
+		act = TemplateMissing
+	}
 	status, id := http.StatusOK, ""
 	switch act {
 	case Accept:

@@ -113,6 +113,14 @@ type Options struct {
 	LogTo   io.Writer
 	// Seed makes the random knobs repeatable (0: a random seed).
 	Seed uint64
+	// TemplateReview is how long a template created through the itniotech dialect's template/add stays
+	// PENDING before its review ends (APPROVED, or REJECTED for a name starting with RejectedTemplatePrefix);
+	// 0 ends it at once. TemplateClock is the clock it is timed on (time.Now when nil): tests step it.
+	TemplateReview time.Duration
+	TemplateClock  func() time.Time
+	// StrictTemplates makes a template the sandbox did not create missing: queries find nothing and sends on it
+	// are refused. Without it, such a template counts as approved in the provider's console already.
+	StrictTemplates bool
 }
 
 // Server is the simulator. It is an http.Handler; Start serves it on a loopback port.
@@ -130,6 +138,9 @@ type Server struct {
 	tokens  tokenStore
 	httpSrv *http.Server
 	ln      net.Listener
+
+	// templates are the templates created through the itniotech dialect's template API.
+	templates templateRegistry
 }
 
 // New builds a sandbox with the given knobs.
