@@ -23,7 +23,7 @@ type NewRow struct {
 	Row int
 	// Number is the normalized number (digits, country code first); it may be empty for an invalid row.
 	Number string
-	// Status is ready, invalid or duplicate.
+	// Status is ready, invalid, duplicate or suppressed.
 	Status string
 	// Fields are the row's input cells, in column order.
 	Fields []string
@@ -140,8 +140,9 @@ func (p *Loader) Add(r NewRow) error {
 }
 
 func (p *Loader) add(r NewRow) error {
-	if r.Status != status.Ready && r.Status != status.Invalid && r.Status != status.Duplicate {
-		return fmt.Errorf("status %q; want ready, invalid or duplicate", r.Status)
+	if r.Status != status.Ready && r.Status != status.Invalid && r.Status != status.Duplicate &&
+		r.Status != status.Suppressed {
+		return fmt.Errorf("status %q; want ready, invalid, duplicate or suppressed", r.Status)
 	}
 	if r.Row < 1 {
 		return fmt.Errorf("row numbers start at 1")
