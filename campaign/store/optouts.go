@@ -192,18 +192,6 @@ func isOptOutButton(tx *sql.Tx, campaignID int64, label, payload string) (bool, 
 	return yes, nil
 }
 
-// WroteSince reports whether number sent the business a message at or after since (the 24-hour window for
-// session messages).
-func (s *Store) WroteSince(number string, since time.Time) (bool, error) {
-	var yes bool
-	err := s.db.QueryRow(`SELECT EXISTS (SELECT 1 FROM inbound WHERE number = ? AND at >= ?)`, number,
-		since.UnixMilli()).Scan(&yes)
-	if err != nil {
-		return false, fmt.Errorf("state store %s: read inbound messages: %w", s.path, err)
-	}
-	return yes, nil
-}
-
 // SuppressOptedOut marks the campaign's ready rows whose number is on the opt-out list suppressed (code
 // opted_out), for a campaign resumed after numbers opted out, and returns how many there were. rehearsal also
 // counts the sandbox's own opt-outs (see OptedOut).
