@@ -12,15 +12,27 @@ import (
 )
 
 // ExportResults writes the results CSV of a campaign from the store: the input columns, then the result_*
-// columns, in row order. Rows still waiting are "pending".
+// columns, in row order, with what the providers' callbacks said about each message (callbacks kept aside
+// because they came before the send's outcome was committed are applied first). Rows still waiting are
+// "pending".
 func ExportResults(st *store.Store, info store.CampaignInfo, path string) error {
+	if err := st.Reconcile(info.Created); err != nil {
+		return err
+	}
+	deliveries, err := st.Deliveries(info.ID)
+	if err != nil {
+		return err
+	}
+	defer deliveries.Close()
 	w, err := results.Create(path, info.Header, info.Separator)
 	if err != nil {
 		return err
 	}
 	err = st.EachRow(info.ID, func(r store.Row) error {
+		d := deliveries.For(r.Row, r.MessageID)
 		res := results.Result{Number: r.Number, Status: r.Status, MessageID: r.MessageID, Code: r.Code, Error: r.Error,
-			Attempts: r.Attempts, At: r.Updated}
+			Attempts: r.Attempts, At: r.Updated, Delivery: d.State, DeliveryCode: d.Code, Delivered: d.Delivered,
+			Read: d.Read, Replied: d.Replied, Reply: d.Reply}
 		switch r.Status {
 		case status.Ready:
 			res.Status, res.At = status.Pending, time.Time{}
@@ -29,6 +41,9 @@ func ExportResults(st *store.Store, info store.CampaignInfo, path string) error 
 		}
 		return w.Write(r.Fields, res)
 	})
+	if err == nil {
+		err = deliveries.Close()
+	}
 	if err != nil {
 		w.Abort()
 		return fmt.Errorf("export campaign %s: %w", info.Name, err)
@@ -110,5 +125,8 @@ func Campaigns(statePath string) ([]store.CampaignInfo, error) {
 		return nil, err
 	}
 	defer st.Close()
+	if err := st.Reconcile(time.Time{}); err != nil { // callbacks that came before their send was recorded
+		return nil, err
+	}
 	return st.Campaigns()
 }

@@ -17,6 +17,8 @@ type Input struct {
 	Binding    *template.Binding
 	Recipients *recipients.Reader
 	Phones     *phone.Normalizer
+	// Guards hold ready rows back before anything is sent: the opt-out list, among others.
+	Guards []check.Guard
 }
 
 // Open loads the template, opens the CSV, checks the template against the CSV's header and fills the plan's
@@ -54,7 +56,16 @@ func Open(plan Plan) (*Input, error) {
 	if plan.StatePath == "" {
 		plan.StatePath = DefaultStatePath()
 	}
-	return &Input{Plan: plan, Template: tpl, Binding: b, Recipients: rec, Phones: phones}, nil
+	in := &Input{Plan: plan, Template: tpl, Binding: b, Recipients: rec, Phones: phones}
+	optOuts, err := optOutGuard(plan.StatePath, plan.Profile)
+	if err != nil {
+		rec.Close()
+		return nil, err
+	}
+	if optOuts != nil {
+		in.Guards = append(in.Guards, optOuts)
+	}
+	return in, nil
 }
 
 // Close closes the CSV.
@@ -62,5 +73,5 @@ func (in *Input) Close() error { return in.Recipients.Close() }
 
 // Checker returns a checker over the input's rows.
 func (in *Input) Checker() *check.Checker {
-	return &check.Checker{Recipients: in.Recipients, Binding: in.Binding, Phones: in.Phones}
+	return &check.Checker{Recipients: in.Recipients, Binding: in.Binding, Phones: in.Phones, Guards: in.Guards}
 }
