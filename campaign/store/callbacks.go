@@ -60,6 +60,8 @@ type CallbackWriter struct {
 	close   sync.Once
 	mu      sync.Mutex
 	closed  bool
+	// reconciled is when the writer last applied what was kept aside (only its goroutine touches it).
+	reconciled time.Time
 }
 
 // callbackReq is one batch waiting for its transaction.
@@ -149,14 +151,17 @@ func (w *CallbackWriter) commit(batch []*callbackReq) error {
 	return w.s.withTx(context.Background(), func(tx *sql.Tx) error {
 		now := time.Now()
 		for _, r := range batch {
-			res, err := applyCallbacks(tx, r.batch)
+			res, err := applyCallbacks(cbTx{w.s, tx}, r.batch)
 			if err != nil {
 				return fmt.Errorf("state store %s: record callbacks for profile %s: %w", w.s.path, r.batch.Profile, err)
 			}
 			r.res = res
 		}
-		if err := reconcile(tx, now.Add(-reconcileWindow), now); err != nil {
-			return fmt.Errorf("state store %s: reconcile callbacks: %w", w.s.path, err)
+		if now.Sub(w.reconciled) >= reconcileEvery {
+			if err := reconcile(cbTx{w.s, tx}, now.Add(-reconcileWindow), now); err != nil {
+				return fmt.Errorf("state store %s: reconcile callbacks: %w", w.s.path, err)
+			}
+			w.reconciled = now
 		}
 		if w.o.BeforeCommit != nil {
 			w.o.BeforeCommit()
@@ -170,11 +175,11 @@ func (s *Store) RecordCallbacks(b CallbackBatch) (CallbackResult, error) {
 	var res CallbackResult
 	err := s.withTx(context.Background(), func(tx *sql.Tx) error {
 		var err error
-		if res, err = applyCallbacks(tx, b); err != nil {
+		if res, err = applyCallbacks(cbTx{s, tx}, b); err != nil {
 			return err
 		}
 		now := time.Now()
-		return reconcile(tx, now.Add(-reconcileWindow), now)
+		return reconcile(cbTx{s, tx}, now.Add(-reconcileWindow), now)
 	})
 	if err != nil {
 		return CallbackResult{}, fmt.Errorf("state store %s: record callbacks for profile %s: %w", s.path, b.Profile, err)
@@ -183,7 +188,7 @@ func (s *Store) RecordCallbacks(b CallbackBatch) (CallbackResult, error) {
 }
 
 // applyCallbacks records a batch's events inside tx.
-func applyCallbacks(tx *sql.Tx, b CallbackBatch) (CallbackResult, error) {
+func applyCallbacks(tx cbTx, b CallbackBatch) (CallbackResult, error) {
 	var res CallbackResult
 	received := b.Received
 	if received.IsZero() {

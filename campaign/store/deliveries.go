@@ -13,9 +13,11 @@ import (
 
 // How callbacks are kept until a campaign row has their message id.
 const (
-	// reconcileWindow is how far back each listener commit looks for callbacks kept aside: a row gets its
-	// message id milliseconds after the provider answered, so an hour is plenty; exports look further back.
-	reconcileWindow = time.Hour
+	// reconcileWindow is how far back the listener looks for callbacks kept aside, at most every
+	// reconcileEvery: a row gets its message id milliseconds after the provider answered, so a few minutes
+	// are plenty; exports look back to the campaign's start.
+	reconcileWindow = 5 * time.Minute
+	reconcileEvery  = time.Second
 	// asideLife is how long callbacks about messages no campaign row ever had are kept (Meta retries a
 	// callback for up to 7 days): after it they are dropped.
 	asideLife = 7 * 24 * time.Hour
@@ -64,7 +66,7 @@ const earlierFailure = `excluded.failed_at IS NOT NULL AND (deliveries.failed_at
 	OR (excluded.failed_at = deliveries.failed_at AND excluded.error_code < deliveries.error_code))`
 
 // applyDelivery records a delivery event and reports whether a campaign row has its message id.
-func applyDelivery(tx *sql.Tx, profile string, d providers.DeliveryEvent, received time.Time) (bool, error) {
+func applyDelivery(tx cbTx, profile string, d providers.DeliveryEvent, received time.Time) (bool, error) {
 	if d.MessageID == "" || providers.DeliveryRank(d.Status) == 0 {
 		return false, fmt.Errorf("delivery event without a message id or with state %q", d.Status)
 	}
@@ -84,14 +86,16 @@ func applyDelivery(tx *sql.Tx, profile string, d providers.DeliveryEvent, receiv
 	if d.Status == providers.DeliveryFailed {
 		code, title = d.ErrorCode, d.ErrorTitle
 	}
-	_, err = tx.Exec(upsertDelivery, d.MessageID, profile, campaign, row, recipient, d.Status, code, title,
+	_, err = tx.exec(upsertDelivery, d.MessageID, profile, campaign, row, recipient, d.Status, code, title,
 		at.UnixMilli(), received.UnixMilli())
 	return known, err
 }
 
 // rowOfMessage finds the campaign row that has a message id.
-func rowOfMessage(tx *sql.Tx, messageID string) (campaign, row sql.NullInt64, number string, ok bool, err error) {
-	err = tx.QueryRow(`SELECT campaign_id, row, number FROM rows WHERE message_id = ? LIMIT 1`, messageID).
+func rowOfMessage(tx cbTx, messageID string) (campaign, row sql.NullInt64, number string, ok bool, err error) {
+	// "message_id <> ''" lets SQLite use the partial index of message ids.
+	err = tx.queryRow(`SELECT campaign_id, row, number FROM rows WHERE message_id = ? AND message_id <> ''
+		LIMIT 1`, messageID).
 		Scan(&campaign, &row, &number)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -112,7 +116,7 @@ type inboundRecord struct {
 // applyInbound records an inbound message once (a duplicate changes nothing), puts its sender on the opt-out
 // list when its text is a keyword, and ties it to the message it answers. It reports whether it opted the
 // sender out.
-func applyInbound(tx *sql.Tx, profile string, rehearsal bool, in InboundMessage, received time.Time) (bool, error) {
+func applyInbound(tx cbTx, profile string, rehearsal bool, in InboundMessage, received time.Time) (bool, error) {
 	if in.ID == "" || in.From == "" {
 		return false, errors.New("inbound message without an id or a sender")
 	}
@@ -123,7 +127,7 @@ func applyInbound(tx *sql.Tx, profile string, rehearsal bool, in InboundMessage,
 	r := inboundRecord{id: in.ID, number: in.From, text: replyText(in.Inbound), payload: in.ButtonPayload,
 		buttonText: in.ButtonText, contextID: in.ContextID, at: at.UnixMilli(), received: received.UnixMilli(),
 		keyword: in.Keyword, rehearsal: rehearsal}
-	res, err := tx.Exec(`INSERT INTO inbound (id, profile, number, at, type, text, button_payload, button_text,
+	res, err := tx.exec(`INSERT INTO inbound (id, profile, number, at, type, text, button_payload, button_text,
 		context_id, keyword, rehearsal, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO NOTHING`, r.id, profile, r.number, r.at, in.Type, r.text, r.payload, r.buttonText,
 		r.contextID, r.keyword, r.rehearsal, r.received)
@@ -166,13 +170,13 @@ func replyText(in providers.Inbound) string {
 // to its sender) and records the reply there; a tap on a button the campaign marked opt_out puts the sender on
 // the opt-out list. What cannot be decided yet (no message to answer, or the answered message's campaign not
 // known) stays unresolved for reconcile.
-func resolveInbound(tx *sql.Tx, r inboundRecord) error {
+func resolveInbound(tx cbTx, r inboundRecord) error {
 	messageID := r.messageID
 	if messageID == "" {
 		messageID = r.contextID
 	}
 	if messageID == "" {
-		err := tx.QueryRow(`SELECT message_id FROM deliveries WHERE recipient = ? AND first_at <= ?
+		err := tx.queryRow(`SELECT message_id FROM deliveries WHERE recipient = ? AND first_at <= ?
 			ORDER BY first_at DESC LIMIT 1`, r.number, r.at+replySlack.Milliseconds()).Scan(&messageID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
@@ -182,7 +186,7 @@ func resolveInbound(tx *sql.Tx, r inboundRecord) error {
 		}
 	}
 	if r.messageID == "" {
-		if _, err := tx.Exec(upsertReply, messageID, r.at, r.text, r.keyword, r.received); err != nil {
+		if _, err := tx.exec(upsertReply, messageID, r.at, r.text, r.keyword, r.received); err != nil {
 			return fmt.Errorf("record the reply: %w", err)
 		}
 	}
@@ -201,13 +205,13 @@ func resolveInbound(tx *sql.Tx, r inboundRecord) error {
 				if err := addOptOut(tx, r.number, r.at, optOutSource(SourceButton, r.rehearsal), r.text); err != nil {
 					return err
 				}
-				if _, err := tx.Exec(upsertReply, messageID, r.at, r.text, true, r.received); err != nil {
+				if _, err := tx.exec(upsertReply, messageID, r.at, r.text, true, r.received); err != nil {
 					return fmt.Errorf("record the opt-out: %w", err)
 				}
 			}
 		}
 	}
-	_, err := tx.Exec(`UPDATE inbound SET message_id = ?, resolved = ? WHERE id = ?`, messageID, decided, r.id)
+	_, err := tx.exec(`UPDATE inbound SET message_id = ?, resolved = ? WHERE id = ?`, messageID, decided, r.id)
 	return err
 }
 
@@ -226,9 +230,9 @@ const upsertReply = `INSERT INTO deliveries (message_id, first_at, replied_at, r
 			ELSE min(deliveries.opted_out_at, excluded.opted_out_at) END`
 
 // campaignOfMessage is the campaign of the row that has a message id; not Valid when no row has it yet.
-func campaignOfMessage(tx *sql.Tx, messageID string) (sql.NullInt64, error) {
+func campaignOfMessage(tx cbTx, messageID string) (sql.NullInt64, error) {
 	var c sql.NullInt64
-	err := tx.QueryRow(`SELECT campaign_id FROM deliveries WHERE message_id = ?`, messageID).Scan(&c)
+	err := tx.queryRow(`SELECT campaign_id FROM deliveries WHERE message_id = ?`, messageID).Scan(&c)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("find the campaign of message %s: %w", messageID, err)
 	}
@@ -242,21 +246,21 @@ func campaignOfMessage(tx *sql.Tx, messageID string) (sql.NullInt64, error) {
 // reconcile applies what was kept aside since since: delivery records get the campaign row that now has their
 // message id, and unresolved inbound messages are tied to the message they answer. Records about messages no
 // row ever had are dropped after asideLife.
-func reconcile(tx *sql.Tx, since, now time.Time) error {
-	if _, err := tx.Exec(`UPDATE deliveries SET campaign_id = r.campaign_id, row = r.row,
+func reconcile(tx cbTx, since, now time.Time) error {
+	if _, err := tx.exec(`UPDATE deliveries SET campaign_id = r.campaign_id, row = r.row,
 		recipient = CASE deliveries.recipient WHEN '' THEN r.number ELSE deliveries.recipient END
 		FROM rows r WHERE deliveries.campaign_id IS NULL AND deliveries.received_at >= ?
-		AND r.message_id = deliveries.message_id`, since.UnixMilli()); err != nil {
+		AND r.message_id = deliveries.message_id AND r.message_id <> ''`, since.UnixMilli()); err != nil {
 		return fmt.Errorf("match delivery records to rows: %w", err)
 	}
 	old := now.Add(-asideLife).UnixMilli()
-	if _, err := tx.Exec(`DELETE FROM deliveries WHERE campaign_id IS NULL AND received_at < ?`, old); err != nil {
+	if _, err := tx.exec(`DELETE FROM deliveries WHERE campaign_id IS NULL AND received_at < ?`, old); err != nil {
 		return fmt.Errorf("drop old delivery records: %w", err)
 	}
-	if _, err := tx.Exec(`UPDATE inbound SET resolved = 2 WHERE resolved = 0 AND received_at < ?`, old); err != nil {
+	if _, err := tx.exec(`UPDATE inbound SET resolved = 2 WHERE resolved = 0 AND received_at < ?`, old); err != nil {
 		return fmt.Errorf("settle old inbound messages: %w", err)
 	}
-	rows, err := tx.Query(`SELECT id, number, at, received_at, text, button_payload, button_text, context_id,
+	rows, err := tx.tx.Query(`SELECT id, number, at, received_at, text, button_payload, button_text, context_id,
 		keyword, rehearsal, message_id FROM inbound WHERE resolved = 0 AND received_at >= ?`, since.UnixMilli())
 	if err != nil {
 		return fmt.Errorf("read unresolved inbound messages: %w", err)
@@ -288,7 +292,7 @@ func reconcile(tx *sql.Tx, since, now time.Time) error {
 // Reconcile applies the callbacks kept aside since since (a campaign's creation, before its results are
 // written): those that came before the send's own outcome was committed.
 func (s *Store) Reconcile(since time.Time) error {
-	err := s.withTx(context.Background(), func(tx *sql.Tx) error { return reconcile(tx, since, time.Now()) })
+	err := s.withTx(context.Background(), func(tx *sql.Tx) error { return reconcile(cbTx{s, tx}, since, time.Now()) })
 	if err != nil {
 		return fmt.Errorf("state store %s: reconcile callbacks: %w", s.path, err)
 	}

@@ -45,8 +45,8 @@ type OptOut struct {
 
 // addOptOut puts a number on the list from a reply or a button tap; when it is there already from another
 // reply, the earlier one is kept, so that duplicates and any order end the same.
-func addOptOut(tx *sql.Tx, number string, at int64, source, note string) error {
-	_, err := tx.Exec(`INSERT INTO optouts (number, added_at, source, note) VALUES (?, ?, ?, ?)
+func addOptOut(tx cbTx, number string, at int64, source, note string) error {
+	_, err := tx.exec(`INSERT INTO optouts (number, added_at, source, note) VALUES (?, ?, ?, ?)
 		ON CONFLICT (number) DO UPDATE SET added_at = excluded.added_at, source = excluded.source, note = excluded.note
 		WHERE excluded.added_at < optouts.added_at AND optouts.source IN (?, ?, ?)`,
 		number, at, source, note, SourceReply, SourceButton, SourceRehearsal)
@@ -182,9 +182,9 @@ func (s *Store) SetOptOutButtons(campaignID int64, buttons []OptOutButton) error
 }
 
 // isOptOutButton reports whether a tap (its label and payload) is on one of the campaign's opt-out buttons.
-func isOptOutButton(tx *sql.Tx, campaignID int64, label, payload string) (bool, error) {
+func isOptOutButton(tx cbTx, campaignID int64, label, payload string) (bool, error) {
 	var yes bool
-	err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM optout_buttons WHERE campaign_id = ?1
+	err := tx.queryRow(`SELECT EXISTS (SELECT 1 FROM optout_buttons WHERE campaign_id = ?1
 		AND ((?2 <> '' AND label = ?2) OR (?3 <> '' AND payload = ?3)))`, campaignID, label, payload).Scan(&yes)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return false, fmt.Errorf("check the campaign's opt-out buttons: %w", err)
