@@ -209,7 +209,7 @@ func normalizeNumbers(numbers []string, region string) ([]string, error) {
 	for _, raw := range numbers {
 		n, p := phones.Normalize(raw)
 		if p != nil {
-			return nil, InputError(fmt.Errorf("%q: %s", raw, p.Reason))
+			return nil, InputError(errors.New(p.Reason))
 		}
 		out = append(out, n)
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"herald/campaign"
+	"herald/campaign/human"
 	"herald/campaign/receipts"
 	"herald/providers"
 )
@@ -37,7 +39,8 @@ func Listen(ctx context.Context, o ListenOptions, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, w)
 	}
 	fmt.Fprintln(stdout, "To reach it from the internet, run a tunnel in another terminal, for example:\n"+
-		"  cloudflared tunnel --url "+r.Base+"\n  ngrok http "+r.Base+"\nCtrl-C stops listening.")
+		"  cloudflared tunnel --url "+r.Base+"\n  ngrok http "+strings.TrimPrefix(r.Base, "http://")+
+		"\nCtrl-C stops listening.")
 	every := o.ReportEvery
 	if every <= 0 {
 		every = 10 * time.Second
@@ -91,7 +94,8 @@ func ImportReceipts(statePath string, profile providers.Profile, path string, st
 	if err != nil {
 		return fail(err, stderr)
 	}
-	fmt.Fprintf(stdout, "%s: %d rows, %d delivery events merged (%d about messages no campaign has), %d rows "+
-		"with a status herald does not track\n", path, res.Rows, res.Events, res.Unknown, res.Skipped)
+	fmt.Fprintf(stdout, "%s: %s, %s merged (%d about messages no campaign has), %d with a status herald does "+
+		"not track\n", path, human.Plural(res.Rows, "row"), human.Plural(res.Events, "delivery event"), res.Unknown,
+		res.Skipped)
 	return 0
 }

@@ -56,8 +56,11 @@ func OptOuts(o OptOutsOptions, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(err, stderr)
 		}
-		fmt.Fprintf(stdout, "%s added from %s (%d in the file; the others were on the list already)\n",
-			human.Plural(added, "number"), o.Args[0], total)
+		fmt.Fprintf(stdout, "%s added from %s", human.Plural(added, "number"), o.Args[0])
+		if added < total {
+			fmt.Fprintf(stdout, " (%d in the file; the others were on the list already)", total)
+		}
+		fmt.Fprintln(stdout)
 		return 0
 	}
 	return fail(campaign.InputError(fmt.Errorf("herald optouts %q: use list, add NUMBER..., remove NUMBER..., import FILE or export FILE", o.Verb)), stderr)

@@ -35,7 +35,7 @@ var (
 func number(n int) string { return fmt.Sprintf("4479110%05d", n) }
 
 // sentStore is a state store with a campaign of n rows, each sent with message id "wamid.<row>".
-func sentStore(t *testing.T, n int) (*store.Store, int64, string) {
+func sentStore(t testing.TB, n int) (*store.Store, int64, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "herald.db")
 	st, err := store.Open(path)
@@ -48,7 +48,7 @@ func sentStore(t *testing.T, n int) (*store.Store, int64, string) {
 }
 
 // planSent plans a campaign of n rows into st and records each row as sent with id "wamid.<row>".
-func planSent(t *testing.T, st *store.Store, name string, n int) int64 {
+func planSent(t testing.TB, st *store.Store, name string, n int) int64 {
 	t.Helper()
 	l, err := st.LoadRows(store.CampaignInfo{Name: name, Template: "t", Fingerprint: "fp", Header: []string{"phone"}})
 	if err != nil {
@@ -71,7 +71,7 @@ func planSent(t *testing.T, st *store.Store, name string, n int) int64 {
 }
 
 // recordSent records rows from..to as sent with message ids "wamid.<row>".
-func recordSent(t *testing.T, st *store.Store, id int64, from, to int) {
+func recordSent(t testing.TB, st *store.Store, id int64, from, to int) {
 	t.Helper()
 	j := st.OpenJournal(id, store.JournalOptions{})
 	for row := from; row <= to; row++ {
