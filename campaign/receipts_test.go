@@ -57,7 +57,9 @@ func TestCampaignWithCallbacks(t *testing.T) {
 
 	plan := campaign.Plan{CSVPath: filepath.Join(dir, "r.csv"), TemplatePath: filepath.Join(dir, "t.yaml"),
 		StatePath: statePath, Profile: prof, Rate: math.Inf(1), Concurrency: 16, Campaign: "first"}
-	sendPlan(t, plan)
+	if _, counts := (&rig{t: t}).send(plan, fastOpts()); counts[status.Sent] != rows {
+		t.Fatalf("counts %v", counts)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	if err := box.DrainCallbacks(ctx); err != nil {
@@ -146,32 +148,6 @@ func TestCampaignWithCallbacks(t *testing.T) {
 	if f := campaignFunnel(t, statePath, "first"); f.Sent != rows || f.OptedOut != len(stops) ||
 		f.FailedLater != kinds[providers.DeliveryFailed] || f.Read != kinds[providers.DeliveryRead] {
 		t.Fatalf("funnel %+v, outcomes %v", f, kinds)
-	}
-}
-
-// sendPlan prepares the plan and sends it to the end.
-func sendPlan(t *testing.T, plan campaign.Plan) {
-	t.Helper()
-	in, err := campaign.Open(plan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	sess, err := campaign.Prepare(context.Background(), in, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
-	eng, closer, err := sess.Start(campaign.RunOptions{StopOnPause: true, Engine: fastOpts()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := eng.Run(context.Background())
-	if err != nil || snap.State != status.Finished {
-		t.Fatalf("run: %s %v", snap.State, err)
-	}
-	if err := closer.Close(); err != nil {
-		t.Fatal(err)
 	}
 }
 

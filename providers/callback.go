@@ -1,6 +1,8 @@
 package providers
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -82,6 +84,25 @@ func UnixTime(v int64) time.Time {
 		return time.UnixMilli(v).UTC()
 	}
 	return time.Unix(v, 0).UTC()
+}
+
+// FlexInt is an integer a provider's JSON writes bare (1733450000) or quoted ("1733450000"), as timestamps
+// are; null or "" is 0.
+type FlexInt int64
+
+// UnmarshalJSON reads a quoted or bare integer; anything else is an error.
+func (f *FlexInt) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if s == "" || s == "null" {
+		*f = 0
+		return nil
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%q is not an integer", s)
+	}
+	*f = FlexInt(v)
+	return nil
 }
 
 // Digits keeps the digits of a number as a provider wrote it ("+44 7400 123593" -> "447400123593"), dropping

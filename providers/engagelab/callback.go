@@ -1,10 +1,8 @@
 package engagelab
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"herald/providers"
 )
@@ -20,12 +18,12 @@ type callback struct {
 
 // callbackRow is one rows[] entry.
 type callbackRow struct {
-	MessageID  string          `json:"message_id"`
-	From       string          `json:"from"`
-	To         string          `json:"to"`
-	Server     string          `json:"server"`
-	Itime      flexInt         `json:"itime"`
-	CustomArgs json.RawMessage `json:"custom_args"`
+	MessageID  string            `json:"message_id"`
+	From       string            `json:"from"`
+	To         string            `json:"to"`
+	Server     string            `json:"server"`
+	Itime      providers.FlexInt `json:"itime"`
+	CustomArgs json.RawMessage   `json:"custom_args"`
 	Status     *struct {
 		MessageStatus string `json:"message_status"`
 		StatusData    struct {
@@ -48,24 +46,6 @@ type callbackRow struct {
 			ID string `json:"id"`
 		} `json:"context"`
 	} `json:"message"`
-}
-
-// flexInt is a number EngageLab may write bare or quoted.
-type flexInt int64
-
-// UnmarshalJSON reads a quoted or bare integer.
-func (f *flexInt) UnmarshalJSON(b []byte) error {
-	b = bytes.Trim(b, `"`)
-	if len(b) == 0 || string(b) == "null" {
-		*f = 0
-		return nil
-	}
-	v, err := strconv.ParseInt(string(b), 10, 64)
-	if err != nil {
-		return fmt.Errorf("itime %q is not a unix time", b)
-	}
-	*f = flexInt(v)
-	return nil
 }
 
 // callbackStates maps EngageLab's message_status to herald's delivery states. plan and target_valid say the

@@ -1,10 +1,8 @@
 package meta
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"herald/providers"
 )
@@ -29,10 +27,10 @@ type webhook struct {
 
 // webhookStatus is one statuses[] entry.
 type webhookStatus struct {
-	ID          string    `json:"id"`
-	Status      string    `json:"status"`
-	Timestamp   timestamp `json:"timestamp"`
-	RecipientID string    `json:"recipient_id"`
+	ID          string            `json:"id"`
+	Status      string            `json:"status"`
+	Timestamp   providers.FlexInt `json:"timestamp"`
+	RecipientID string            `json:"recipient_id"`
 	Errors      []struct {
 		Code  json.Number `json:"code"`
 		Title string      `json:"title"`
@@ -41,10 +39,10 @@ type webhookStatus struct {
 
 // webhookMessage is one messages[] entry: an inbound message of any type.
 type webhookMessage struct {
-	From      string    `json:"from"`
-	ID        string    `json:"id"`
-	Timestamp timestamp `json:"timestamp"`
-	Type      string    `json:"type"`
+	From      string            `json:"from"`
+	ID        string            `json:"id"`
+	Timestamp providers.FlexInt `json:"timestamp"`
+	Type      string            `json:"type"`
 	Text      struct {
 		Body string `json:"body"`
 	} `json:"text"`
@@ -74,24 +72,6 @@ type replyChoice struct {
 // caption is the part of a media message herald keeps.
 type caption struct {
 	Caption string `json:"caption"`
-}
-
-// timestamp is Meta's unix time in seconds, written as a string ("1733450000"); a number is taken too.
-type timestamp int64
-
-// UnmarshalJSON reads a quoted or bare integer; anything else is an error.
-func (t *timestamp) UnmarshalJSON(b []byte) error {
-	b = bytes.Trim(b, `"`)
-	if len(b) == 0 || string(b) == "null" {
-		*t = 0
-		return nil
-	}
-	v, err := strconv.ParseInt(string(b), 10, 64)
-	if err != nil {
-		return fmt.Errorf("timestamp %q is not unix seconds", b)
-	}
-	*t = timestamp(v)
-	return nil
 }
 
 // ParseWebhook reads a Meta (Cloud API) webhook body: the delivery statuses and the inbound messages it
