@@ -26,7 +26,9 @@ func (l *Listener) verify(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "verification failed", http.StatusForbidden)
 		return
 	}
+	// The challenge comes back as plain text that no browser may take for a page.
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = io.WriteString(w, q.Get("hub.challenge"))
 }
 
