@@ -28,7 +28,7 @@ type Listening struct {
 }
 
 // closeWait bounds how long stopping a listener waits for the callbacks being committed.
-const closeWait = 5 * time.Second
+const closeWait = 10 * time.Second
 
 // Receiver is a listener serving on its own (herald listen), with the store it records into.
 type Receiver struct {

@@ -116,16 +116,17 @@ func (l *Listener) Start(addr string) (string, error) {
 	return "http://" + ln.Addr().String(), nil
 }
 
-// Close stops accepting callbacks, lets those being committed finish (at most wait), then stops the store's
-// writer. A provider whose callback was cut off retries it.
+// Close stops accepting callbacks, lets those being committed finish (at most wait; after it the connections
+// are cut, and a provider whose callback got no answer retries it), then stops the store's writer.
 func (l *Listener) Close(wait time.Duration) error {
 	var err error
 	if l.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), wait)
 		defer cancel()
-		if err = l.srv.Shutdown(ctx); err != nil {
-			err = errors.Join(err, l.srv.Close())
+		if serr := l.srv.Shutdown(ctx); serr != nil && !errors.Is(serr, context.DeadlineExceeded) {
+			err = serr
 		}
+		err = errors.Join(err, l.srv.Close())
 		if serr := <-l.served; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 			err = errors.Join(err, serr)
 		}

@@ -74,7 +74,7 @@ func sandboxCallbacks(p providers.Profile) (sandbox.CallbackOptions, time.Durati
 	if k.URL == "" || k.Off {
 		return sandbox.CallbackOptions{}, 0
 	}
-	drain := min(k.Delay+k.Jitter+3*time.Second, 15*time.Second)
+	drain := min(k.Delay+k.Jitter+10*time.Second, 30*time.Second)
 	return sandbox.CallbackOptions{Knobs: k,
 		Targets: map[string]sandbox.CallbackTarget{SandboxDialect: {URL: k.URL, Secret: p.WebhookSecret}}}, drain
 }
