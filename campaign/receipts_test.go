@@ -15,6 +15,7 @@ import (
 	"herald/campaign"
 	"herald/campaign/receipts"
 	"herald/campaign/status"
+	"herald/campaign/store"
 	"herald/providers"
 	"herald/providers/sandbox"
 )
@@ -190,9 +191,10 @@ func campaignFunnel(t *testing.T, statePath, name string) campaign.Funnel {
 }
 
 // TestBuiltInSandboxCallsBack: with the built-in sandbox profile the run listens on loopback by itself, so
-// the funnel fills with no account and no flag.
+// the funnel fills with no account and no flag. A tap on the template's opt_out quick reply opts out.
 func TestBuiltInSandboxCallsBack(t *testing.T) {
 	r := newRig(t, 40, sandbox.Options{})
+	writeFile(t, r.plan.TemplatePath, rigTemplate+"buttons:\n  - quick_reply: No more offers\n    payload: NO_MORE\n    opt_out: true\n")
 	plan := r.plan
 	plan.Profile = providers.Profile{Name: "sandbox", Provider: "sandbox",
 		Callbacks: providers.SandboxCallbacks{Read: 1, Jitter: 10 * time.Millisecond}}
@@ -225,5 +227,15 @@ func TestBuiltInSandboxCallsBack(t *testing.T) {
 	f, ok := sess.LiveFunnel()
 	if !ok || f != (campaign.Funnel{Sent: 40, Delivered: 40, Read: 40}) {
 		t.Fatalf("funnel %+v %v", f, ok)
+	}
+	row := readResults(t, sess.Input.Plan.OutPath)[0]
+	tap := store.InboundMessage{Inbound: providers.Inbound{ID: "tap1", From: row["result_number"], Type: "button",
+		Text: "No more offers", ButtonText: "No more offers", ButtonPayload: "NO_MORE", ContextID: row["result_message_id"]}}
+	if _, err := sess.Store.RecordCallbacks(store.CallbackBatch{Profile: "sandbox", Rehearsal: true,
+		Inbound: []store.InboundMessage{tap}}); err != nil {
+		t.Fatal(err)
+	}
+	if set, err := sess.Store.OptedOut(true); err != nil || len(set) != 1 {
+		t.Fatalf("after a tap on the opt_out button: %v %v", set, err)
 	}
 }

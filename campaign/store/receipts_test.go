@@ -274,3 +274,29 @@ func TestOptOutList(t *testing.T) {
 		t.Fatalf("opted out: %v %v", set, err)
 	}
 }
+
+// TestSuppressOptedOutOnResume: ready rows whose number opted out after the campaign was checked are suppressed;
+// a sandbox opt-out only in a sandbox campaign.
+func TestSuppressOptedOutOnResume(t *testing.T) {
+	s := newTestStore(t)
+	id := plan(t, s, testInfo("c", "fp"), readyRows(3))
+	recordSent(t, s, id, "c", 1, 1)
+	if _, err := s.AddOptOuts([]OptOut{{Number: "4479110000001", Source: SourceManual},
+		{Number: "4479110000002", Source: SourceManual}, {Number: "4479110000003", Source: SourceRehearsal}}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.SuppressOptedOut(id, false, "opted out")
+	if err != nil || n != 1 {
+		t.Fatalf("suppressed %d %v, want 1 (row 1 was sent already, row 3 opted out of a rehearsal)", n, err)
+	}
+	rows := allRows(t, s, id)
+	if r := rows[2]; r.Status != status.Suppressed || r.Code != status.CodeOptedOut {
+		t.Fatalf("row 2: %+v", r)
+	}
+	if rows[1].Status != status.Sent || rows[3].Status != status.Ready {
+		t.Fatalf("rows 1 and 3: %s %s", rows[1].Status, rows[3].Status)
+	}
+	if n, _ := s.SuppressOptedOut(id, true, "opted out"); n != 1 {
+		t.Fatalf("a sandbox campaign suppressed %d, want row 3", n)
+	}
+}
