@@ -71,6 +71,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runCampaigns(args, stdout, stderr)
 	case "templates":
 		return runTemplates(ctx, args, stdin, stdout, stderr)
+	case "listen":
+		return runListen(ctx, args, stdout, stderr)
+	case "optouts":
+		return runOptOuts(args, stdout, stderr)
+	case "receipts":
+		return runReceipts(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "herald", version)
 		return 0
@@ -88,7 +94,12 @@ const usage = `Usage:
   herald send [flags]        send without the TUI (asks for confirmation unless --yes)
   herald sandbox [flags]     serve the provider simulator on loopback
   herald export --campaign NAME [--out FILE]
-  herald campaigns           past campaigns and their counts
+  herald campaigns           past campaigns, their counts and what happened after the send
+  herald listen [--addr 127.0.0.1:8080]
+                             receive the providers' callbacks (delivery receipts, replies, opt-outs)
+  herald optouts list|add NUMBER...|remove NUMBER...|import FILE|export FILE
+  herald receipts import FILE --profile NAME
+                             merge a delivery report downloaded from the provider's console
   herald templates list|status NAME|create FILE [--yes] --profile NAME
                              templates at the provider: create one for review, see its status
   herald version
@@ -125,6 +136,7 @@ func newCampaignFlags(name string, stderr io.Writer) (*flag.FlagSet, *campaignFl
 	fs.BoolVar(&f.plan.RetryFailed, "retry-failed", false, "resend rows whose last outcome was a retryable failure")
 	fs.BoolVar(&f.plan.ResendUnknown, "resend-unknown", false, "resend rows whose outcome is unknown")
 	fs.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
+	fs.StringVar(&f.plan.Listen.Addr, "listen", "", "also receive the providers' callbacks during the run on this address (as herald listen)")
 	return fs, f
 }
 
@@ -171,6 +183,10 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, sends bool) error
 		return err
 	}
 	f.plan.Profile = p
+	f.plan.Listen.Keywords = cfg.OptOutKeywords
+	if f.plan.Listen.Addr != "" {
+		f.plan.Listen.Profiles = listenProfiles(cfg, nil)
+	}
 	if f.plan.Concurrency < 0 || f.plan.Concurrency > 512 {
 		return campaign.InputError(fmt.Errorf("--concurrency %d: give the most requests in flight, 1 to 512 (or leave it out to size it from the rate)", f.plan.Concurrency))
 	}
@@ -288,6 +304,15 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.StringVar(&o.LogPath, "log", "", "write the request log (JSON lines) to this file")
 	fs.DurationVar(&o.Options.TemplateReview, "template-review", 10*time.Second, "how long a template created through the sandbox stays PENDING before it is APPROVED (names starting with rejected_ are REJECTED)")
 	fs.BoolVar(&o.Options.StrictTemplates, "strict-templates", false, "refuse sends on templates the sandbox did not create (by default they count as approved)")
+	fs.StringVar(&o.CallbackBase, "callbacks", "", "call back to a herald listener at this base URL (http://127.0.0.1:8080) after accepting a message")
+	fs.DurationVar(&o.Callbacks.Delay, "callback-delay", 200*time.Millisecond, "wait before a message's first callback")
+	fs.DurationVar(&o.Callbacks.Jitter, "callback-jitter", 800*time.Millisecond, "random extra wait per callback, 0..jitter")
+	fs.Float64Var(&o.Callbacks.Read, "read", 0.6, "share of delivered messages that are read")
+	fs.Float64Var(&o.Callbacks.Failed, "fail-later", 0.03, "share of accepted messages that fail later (131049)")
+	fs.Float64Var(&o.Callbacks.Stop, "stop", 0.02, "share of delivered messages answered STOP")
+	fs.Float64Var(&o.Callbacks.Duplicates, "duplicates", 0.05, "share of callbacks posted twice")
+	fs.BoolVar(&o.Callbacks.Shuffle, "shuffle", false, "post callbacks in random order (read before delivered, ...)")
+	fs.Float64Var(&o.Forged, "forged", 0, "share of messages that also get a forged callback (bad signature)")
 	if err := fs.Parse(args); err != nil {
 		return exitFor(campaign.InputError(err), stderr)
 	}
@@ -362,17 +387,108 @@ func runTemplates(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	return console.Templates(ctx, o, stdout, stderr)
 }
 
-// parseInterleaved parses fs's flags wherever they stand among args and returns the other words in order.
+// listenProfiles are the config's profiles a listener serves: every one that resolves, except the sandbox
+// ones (the in-process sandbox calls its own run back). A profile that does not resolve is reported to skipped
+// when it is not nil.
+func listenProfiles(cfg *config.Config, skipped io.Writer) []providers.Profile {
+	var out []providers.Profile
+	for _, name := range cfg.Names() {
+		p, err := cfg.Profile(name)
+		switch {
+		case err != nil:
+			if skipped != nil {
+				fmt.Fprintf(skipped, "profile %s is not served: %v\n", name, err)
+			}
+		case p.Provider != "sandbox":
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// parseInterleaved parses flags given before, between or after the positional arguments, and returns those.
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var words []string
+	var rest []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			return nil, campaign.InputError(err)
 		}
-		if fs.NArg() == 0 {
-			return words, nil
+		if args = fs.Args(); len(args) == 0 {
+			return rest, nil
 		}
-		words = append(words, fs.Arg(0))
-		args = fs.Args()[1:]
+		rest, args = append(rest, args[0]), args[1:]
 	}
+}
+
+// storeFlags adds --state and --config to fs.
+func storeFlags(fs *flag.FlagSet) (state, cfg *string) {
+	return fs.String("state", campaign.DefaultStatePath(), "state store"),
+		fs.String("config", config.DefaultPath(), "config file")
+}
+
+// loadConfigOf reads the config file a command's --config names (it must exist when given).
+func loadConfigOf(fs *flag.FlagSet, path string) (*config.Config, error) {
+	given := false
+	fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == "config" })
+	return loadConfig(path, given, fs.Output())
+}
+
+func runListen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("herald listen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to receive callbacks on (a tunnel exposes it)")
+	state, cfgPath := storeFlags(fs)
+	if _, err := parseInterleaved(fs, args); err != nil {
+		return exitFor(err, stderr)
+	}
+	cfg, err := loadConfigOf(fs, *cfgPath)
+	if err != nil {
+		return exitFor(err, stderr)
+	}
+	l := campaign.Listening{Addr: *addr, Profiles: listenProfiles(cfg, stderr), Keywords: cfg.OptOutKeywords}
+	return console.Listen(ctx, console.ListenOptions{StatePath: *state, Listening: l}, stdout, stderr)
+}
+
+func runOptOuts(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("herald optouts", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := console.OptOutsOptions{}
+	fs.StringVar(&o.Region, "region", "", "default country (ISO 3166 alpha-2) for numbers written without a country code")
+	fs.StringVar(&o.Note, "note", "", "a note kept with the numbers added")
+	state, _ := storeFlags(fs)
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return exitFor(err, stderr)
+	}
+	if len(rest) == 0 {
+		return exitFor(campaign.InputError(fmt.Errorf("herald optouts needs a verb: list, add NUMBER..., remove NUMBER..., import FILE or export FILE")), stderr)
+	}
+	o.Verb, o.Args, o.StatePath = rest[0], rest[1:], *state
+	return console.OptOuts(o, stdout, stderr)
+}
+
+func runReceipts(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("herald receipts", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	profile := fs.String("profile", "", "the profile whose messages the report is about")
+	state, cfgPath := storeFlags(fs)
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return exitFor(err, stderr)
+	}
+	if len(rest) != 2 || rest[0] != "import" {
+		return exitFor(campaign.InputError(fmt.Errorf("usage: herald receipts import FILE --profile NAME")), stderr)
+	}
+	if *profile == "" {
+		return exitFor(campaign.InputError(fmt.Errorf("herald receipts import %s: pass --profile NAME, the profile the campaign was sent with", rest[1])), stderr)
+	}
+	cfg, err := loadConfigOf(fs, *cfgPath)
+	if err != nil {
+		return exitFor(err, stderr)
+	}
+	p, err := cfg.Profile(*profile)
+	if err != nil {
+		return exitFor(campaign.InputError(err), stderr)
+	}
+	return console.ImportReceipts(*state, p, rest[1], stdout, stderr)
 }

@@ -22,7 +22,8 @@ func TestSecretsNeverLeak(t *testing.T) {
 		"huawei.app_key": "HW-KEY-3f8a21", "huawei.app_secret": "HW-SECRET-7c6e09",
 		"engagelab.dev_key": "EL-KEY-2a9f4b", "engagelab.dev_secret": "EL-SECRET-8d1c3e",
 		"innopaas.app_key": "IP-KEY-6b0e5d", "innopaas.token": "IP-TOKEN-4c7a1f",
-		"meta.access_token": "META-TOKEN-1e8b6c",
+		"meta.access_token": "META-TOKEN-1e8b6c", "meta.webhook_secret": "META-WHSEC-5a3e9d",
+		"meta.verify_token": "META-VERIFY-0c4f2b", "engagelab.webhook_token": "EL-WHTOKEN-9e7a13",
 	}
 	creds := map[string]sandbox.Account{
 		"itniotech": {Provider: "itniotech", AppID: "APP1", APIKey: providers.Secret(secrets["itniotech.api_key"]),
@@ -49,9 +50,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 	cfg.WriteString("profiles:\n")
 	fmt.Fprintf(&cfg, "  itniotech:\n    provider: itniotech\n    base_url: %s\n    app_id: APP1\n    api_key: %s\n    api_secret: ${HERALD_T_ITN}\n    business_phone: \"15550001111\"\n", hs.URL, secrets["itniotech.api_key"])
 	fmt.Fprintf(&cfg, "  huawei:\n    provider: huawei\n    base_url: %s\n    app_key: %s\n    app_secret: ${HERALD_T_HW}\n", hs.URL, secrets["huawei.app_key"])
-	fmt.Fprintf(&cfg, "  engagelab:\n    provider: engagelab\n    base_url: %s\n    dev_key: %s\n    dev_secret: %s\n    from: \"15550001111\"\n", hs.URL, secrets["engagelab.dev_key"], secrets["engagelab.dev_secret"])
+	fmt.Fprintf(&cfg, "  engagelab:\n    provider: engagelab\n    base_url: %s\n    dev_key: %s\n    dev_secret: %s\n    from: \"15550001111\"\n    webhook_token: %s\n", hs.URL, secrets["engagelab.dev_key"], secrets["engagelab.dev_secret"], secrets["engagelab.webhook_token"])
 	fmt.Fprintf(&cfg, "  innopaas:\n    provider: innopaas\n    base_url: %s\n    app_key: %s\n    token: %s\n    waba_id: \"100000000000001\"\n    send_number: \"15550001111\"\n", hs.URL, secrets["innopaas.app_key"], secrets["innopaas.token"])
-	fmt.Fprintf(&cfg, "  meta:\n    provider: meta\n    base_url: %s\n    access_token: ${HERALD_T_META}\n    phone_number_id: \"100000000000002\"\n", hs.URL)
+	fmt.Fprintf(&cfg, "  meta:\n    provider: meta\n    base_url: %s\n    access_token: ${HERALD_T_META}\n    phone_number_id: \"100000000000002\"\n    webhook_secret: %s\n    verify_token: %s\n", hs.URL, secrets["meta.webhook_secret"], secrets["meta.verify_token"])
 	// Refused variants: right fields, wrong secrets that embed the real ones.
 	fmt.Fprintf(&cfg, "  meta-wrong:\n    provider: meta\n    base_url: %s\n    access_token: x${HERALD_T_META}\n    phone_number_id: \"100000000000002\"\n", hs.URL)
 	fmt.Fprintf(&cfg, "  engagelab-wrong:\n    provider: engagelab\n    base_url: %s\n    dev_key: %s\n    dev_secret: y%s\n    from: \"15550001111\"\n", hs.URL, secrets["engagelab.dev_key"], secrets["engagelab.dev_secret"])
@@ -82,7 +83,8 @@ func TestSecretsNeverLeak(t *testing.T) {
 		t.Fatalf("preview exit %d:\n%s", code, output.String())
 	}
 	for _, p := range []string{"itniotech", "huawei", "engagelab", "innopaas", "meta"} {
-		args := append([]string{"send", "--yes", "--profile", p, "--campaign", "c-" + p}, common...)
+		// --listen serves every profile's callback URL during the run, and prints them.
+		args := append([]string{"send", "--yes", "--profile", p, "--campaign", "c-" + p, "--listen", "127.0.0.1:0"}, common...)
 		if code := runCmd(args...); code != 0 {
 			t.Fatalf("send via %s: exit %d:\n%s", p, code, output.String())
 		}
@@ -94,6 +96,8 @@ func TestSecretsNeverLeak(t *testing.T) {
 		}
 	}
 	runCmd("campaigns", "--state", state)
+	runCmd("optouts", "list", "--state", state)
+	runCmd("receipts", "import", filepath.Join(dir, "no-such-report.csv"), "--profile", "meta", "--config", cfgPath, "--state", state)
 	runCmd("export", "--state", state, "--campaign", "c-meta", "--out", filepath.Join(dir, "export.csv"))
 	if !strings.Contains(output.String(), "can be read by other users") {
 		t.Errorf("no permission warning for a config file holding secrets with mode 0644:\n%s", output.String())

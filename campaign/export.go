@@ -13,15 +13,29 @@ import (
 )
 
 // ExportResults writes the results CSV of a campaign from the store: the input columns, then the result_*
-// columns, in row order. Rows still waiting are "pending". Rows that an earlier version of the campaign's CSV
-// messaged follow, their cells placed under the current header by column name and marked earlier_csv, so a
-// changed CSV never hides who was already messaged.
+// columns, in row order, with what the providers' callbacks said about each message (callbacks kept aside
+// because they came before the send's outcome was committed are applied first). Rows still waiting are
+// "pending". Rows that an earlier version of the campaign's CSV messaged follow, their cells placed under the
+// current header by column name and marked earlier_csv, so a changed CSV never hides who was already messaged.
 func ExportResults(st *store.Store, info store.CampaignInfo, path string) error {
+	if err := st.Reconcile(info.Created); err != nil {
+		return err
+	}
+	deliveries, err := st.Deliveries(info.ID)
+	if err != nil {
+		return err
+	}
+	defer deliveries.Close()
 	w, err := results.Create(path, info.Header, info.Separator)
 	if err != nil {
 		return err
 	}
-	err = st.EachRow(info.ID, func(r store.Row) error { return w.Write(r.Fields, resultOfRow(r)) })
+	err = st.EachRow(info.ID, func(r store.Row) error {
+		return w.Write(r.Fields, resultOfRow(r, deliveries.For(r.Row, r.MessageID)))
+	})
+	if err == nil {
+		err = deliveries.Close()
+	}
 	if err == nil {
 		err = exportEarlier(st, info, w)
 	}
@@ -32,10 +46,11 @@ func ExportResults(st *store.Store, info store.CampaignInfo, path string) error 
 	return w.Close()
 }
 
-// resultOfRow is a stored row's result line.
-func resultOfRow(r store.Row) results.Result {
+// resultOfRow is a stored row's result line, with what the callbacks said about its message.
+func resultOfRow(r store.Row, d store.Delivery) results.Result {
 	res := results.Result{Number: r.Number, Status: r.Status, MessageID: r.MessageID, Code: r.Code, Error: r.Error,
-		Attempts: r.Attempts, At: r.Updated}
+		Attempts: r.Attempts, At: r.Updated, Delivery: d.State, DeliveryCode: d.Code, Delivered: d.Delivered,
+		Read: d.Read, Replied: d.Replied, Reply: d.Reply}
 	switch r.Status {
 	case status.Ready:
 		res.Status, res.At = status.Pending, time.Time{}
@@ -58,14 +73,18 @@ func exportEarlier(st *store.Store, info store.CampaignInfo, w *results.Writer) 
 	for i, e := range earlier {
 		place := columnPlaces(e.Header, info.Header)
 		fields := make([]string, len(info.Header))
-		err := st.EachEarlierRow(e, func(r store.Row) error {
+		deliveries, err := st.Deliveries(e.ID)
+		if err != nil {
+			return err
+		}
+		err = st.EachEarlierRow(e, func(r store.Row) error {
 			clear(fields)
 			for from, to := range place {
 				if to >= 0 && from < len(r.Fields) {
 					fields[to] = r.Fields[from]
 				}
 			}
-			res := resultOfRow(r)
+			res := resultOfRow(r, deliveries.For(r.Row, r.MessageID))
 			what := "sent"
 			if res.Status != status.Sent {
 				what = "possibly sent (" + res.Status + ")"
@@ -74,6 +93,9 @@ func exportEarlier(st *store.Store, info store.CampaignInfo, w *results.Writer) 
 			res.Error = fmt.Sprintf("%s from an earlier version of the CSV (version %d, its row %d); not sent again", what, i+1, r.Row)
 			return w.Write(fields, res)
 		})
+		if cerr := deliveries.Close(); err == nil {
+			err = cerr
+		}
 		if err != nil {
 			return err
 		}
@@ -174,5 +196,8 @@ func Campaigns(statePath string) ([]store.CampaignInfo, error) {
 		return nil, err
 	}
 	defer st.Close()
+	if err := st.Reconcile(time.Time{}); err != nil { // callbacks that came before their send was recorded
+		return nil, err
+	}
 	return st.Campaigns()
 }

@@ -2,10 +2,8 @@ package campaign_test
 
 import (
 	"bytes"
-	"encoding/csv"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -24,22 +22,9 @@ type rowResult struct{ status, messageID, code string }
 // results reads the run's results CSV by number.
 func (r *rig) results() map[string]rowResult {
 	r.t.Helper()
-	path := filepath.Join(r.dir, "r-engine_test.results.csv")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(data), "\uFEFF"))).ReadAll()
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
 	m := map[string]rowResult{}
-	for _, rec := range recs[1:] {
-		m[rec[col["result_number"]]] = rowResult{rec[col["result_status"]], rec[col["result_message_id"]], rec[col["result_error_code"]]}
+	for _, rec := range readResults(r.t, filepath.Join(r.dir, "r-engine_test.results.csv")) {
+		m[rec["result_number"]] = rowResult{rec["result_status"], rec["result_message_id"], rec["result_error_code"]}
 	}
 	return m
 }

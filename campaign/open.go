@@ -18,6 +18,8 @@ type Input struct {
 	Binding    *template.Binding
 	Recipients *recipients.Reader
 	Phones     *phone.Normalizer
+	// Guards hold ready rows back before anything is sent: the opt-out list, among others.
+	Guards []check.Guard
 }
 
 // Open loads the template, checks that the profile's provider can carry it, opens the CSV, checks the template
@@ -63,7 +65,16 @@ func Open(plan Plan) (*Input, error) {
 		rec.Close()
 		return nil, InputError(err)
 	}
-	return &Input{Plan: plan, Template: tpl, Binding: b, Recipients: rec, Phones: phones}, nil
+	in := &Input{Plan: plan, Template: tpl, Binding: b, Recipients: rec, Phones: phones}
+	optOuts, err := optOutGuard(plan.StatePath, plan.Profile)
+	if err != nil {
+		rec.Close()
+		return nil, err
+	}
+	if optOuts != nil {
+		in.Guards = append(in.Guards, optOuts)
+	}
+	return in, nil
 }
 
 // carries checks that the plan's provider can carry the template (its header kind, its parameterised buttons),
@@ -84,5 +95,5 @@ func (in *Input) Close() error { return in.Recipients.Close() }
 
 // Checker returns a checker over the input's rows.
 func (in *Input) Checker() *check.Checker {
-	return &check.Checker{Recipients: in.Recipients, Binding: in.Binding, Phones: in.Phones}
+	return &check.Checker{Recipients: in.Recipients, Binding: in.Binding, Phones: in.Phones, Guards: in.Guards}
 }

@@ -37,6 +37,9 @@ type Plan struct {
 	// RetryFailed resends rows whose last outcome was a retryable failure; ResendUnknown resends unknown rows.
 	RetryFailed   bool
 	ResendUnknown bool
+	// Listen receives the providers' callbacks during the run (--listen); the built-in sandbox profile listens
+	// on loopback by itself.
+	Listen Listening
 }
 
 // SendRate is the pace the campaign runs at: --rate, else the profile's rate, else DefaultRate.

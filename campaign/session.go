@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"herald/campaign/check"
@@ -34,8 +35,11 @@ type Session struct {
 	Resumed bool
 	// Notes are things to tell the user: the input changed since the last run, rows recovered as unknown,
 	// rows requeued.
-	Notes  []string
-	unlock func() error
+	Notes []string
+	// Listening says where the run receives callbacks, once Start has started a listener (nil: none).
+	Listening *RunListening
+	live      liveFunnel
+	unlock    func() error
 	// resend counts the rows Begin will put back in the queue.
 	resend int
 }
@@ -82,6 +86,14 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 		return nil, err
 	}
 	id := s.Info.ID
+	if err := st.SetOptOutButtons(id, optOutButtons(in.Template)); err != nil {
+		return nil, err
+	}
+	if n, err := st.SuppressOptedOut(id, in.Plan.Profile.Provider == "sandbox", optedOutReason); err != nil {
+		return nil, err
+	} else if n > 0 {
+		s.Notes = append(s.Notes, fmt.Sprintf("%d ready rows opted out since the campaign was checked: they are suppressed", n))
+	}
 	if n, err := st.RecoverInFlight(id); err != nil {
 		return nil, err
 	} else if n > 0 {
@@ -195,27 +207,40 @@ type RunOptions struct {
 	Engine engine.Options
 }
 
-// Start opens the profile's provider, stops with an input error when the provider says the template is not
+// Start starts the listener the run receives callbacks with (--listen, or the built-in sandbox's own on
+// loopback), opens the profile's provider, stops with an input error when the provider says the template is not
 // approved (checkApproved: nothing sent, nothing changed), puts the rows the plan asks to send again back in the
 // queue (Begin) and returns the engine that sends the session's ready rows, with what to close once the run is
-// over. Both front ends start a run this way, and only after the user has confirmed.
+// over (the provider, then the listener). Both front ends start a run this way, and only after the user has
+// confirmed.
 func (s *Session) Start(o RunOptions) (*engine.Engine, io.Closer, error) {
 	plan := s.Input.Plan
-	prov, err := open.Provider(plan.Profile, providers.ClientOptions{Concurrency: max(plan.SendConcurrency(), 64)})
+	profile := plan.Profile
+	listener, err := s.listen(&profile)
 	if err != nil {
+		return nil, nil, err
+	}
+	prov, err := open.Provider(profile, providers.ClientOptions{Concurrency: max(plan.SendConcurrency(), 64)})
+	if err != nil {
+		_ = listener.Close()
 		return nil, nil, InputError(err)
 	}
 	if err := s.checkApproved(prov); err != nil {
-		_ = prov.Close()
-		return nil, nil, err
+		return nil, nil, errors.Join(err, prov.Close(), listener.Close())
 	}
 	if err := s.Begin(); err != nil {
-		_ = prov.Close()
-		return nil, nil, err
+		return nil, nil, errors.Join(err, prov.Close(), listener.Close())
 	}
 	eo := o.Engine
 	eo.Rate, eo.Concurrency, eo.StopOnPause = plan.SendRate(), plan.SendConcurrency(), o.StopOnPause
-	return engine.New(s.Store, s.Info, s.Input.Binding, prov, eo), prov, nil
+	// The provider closes first: the built-in sandbox posts its last callbacks while the listener still takes them.
+	var once sync.Once
+	var closeErr error
+	closer := closerFunc(func() error {
+		once.Do(func() { closeErr = errors.Join(prov.Close(), listener.Close()) })
+		return closeErr
+	})
+	return engine.New(s.Store, s.Info, s.Input.Binding, prov, eo), closer, nil
 }
 
 // Tally is where a campaign's rows stand.
@@ -249,9 +274,14 @@ func (t Tally) EarlierNote() string {
 		"): the results CSV lists them at the end, marked " + CodeEarlierCSV
 }
 
-// WriteResults writes the campaign's results CSV from the store to the plan's --out path.
+// WriteResults writes the campaign's results CSV from the store to the plan's --out path, and reads the
+// funnel afresh for LiveFunnel.
 func (s *Session) WriteResults() error {
-	return ExportResults(s.Store, s.Info, s.Input.Plan.OutPath)
+	if err := ExportResults(s.Store, s.Info, s.Input.Plan.OutPath); err != nil {
+		return err
+	}
+	_, err := s.Funnel()
+	return err
 }
 
 // Close releases the campaign lock and the store.

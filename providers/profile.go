@@ -71,6 +71,15 @@ type Profile struct {
 	Latency   time.Duration `yaml:"latency"`
 	Jitter    time.Duration `yaml:"jitter"`
 	ErrorRate float64       `yaml:"error_rate"`
+	// Callbacks are the sandbox's callback knobs (provider: sandbox): delivered, read, failed later, STOP.
+	Callbacks SandboxCallbacks `yaml:"callbacks"`
+
+	// Receiving callbacks (herald listen): VerifyToken answers the provider's subscription check (GET
+	// hub.verify_token), WebhookSecret checks X-Hub-Signature-256 on every callback, WebhookToken requires
+	// ?token= in the callback URL (for providers that do not sign).
+	VerifyToken   Secret `yaml:"verify_token"`
+	WebhookSecret Secret `yaml:"webhook_secret"`
+	WebhookToken  Secret `yaml:"webhook_token"`
 }
 
 // requiredFields lists, per provider, the profile fields it cannot work without (yaml names).
@@ -154,6 +163,9 @@ func (p Profile) Validate() error {
 	if p.Rate < 0 || p.Concurrency < 0 || p.ErrorRate < 0 || p.ErrorRate > 1 {
 		return fmt.Errorf("profile %q: rate and concurrency must be positive and error_rate between 0 and 1", p.Name)
 	}
+	if c := p.Callbacks; !share(c.Read) || !share(c.Failed) || !share(c.Stop) || !share(c.Duplicates) || c.Delay < 0 || c.Jitter < 0 {
+		return fmt.Errorf("profile %q: callbacks: read, failed, stop and duplicates are shares between 0 and 1, delay and jitter durations such as 500ms", p.Name)
+	}
 	return nil
 }
 
@@ -179,6 +191,9 @@ func isLoopback(host string) bool {
 	addr, err := netip.ParseAddr(host)
 	return err == nil && addr.Unmap().IsLoopback()
 }
+
+// share reports whether v is a share: between 0 and 1.
+func share(v float64) bool { return v >= 0 && v <= 1 }
 
 func plural(n int, one, many string) string {
 	if n == 1 {

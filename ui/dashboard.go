@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"herald/campaign"
 	"herald/campaign/engine"
 	"herald/campaign/status"
 
@@ -46,6 +47,8 @@ type dashboardPane struct {
 	failures viewport.Model
 	events   viewport.Model
 	bar      progress.Model
+	// funnel, when set, is what the providers' callbacks said so far (campaign.Session.LiveFunnel).
+	funnel func() (campaign.Funnel, bool)
 }
 
 // newDashboardPane returns an idle dashboard; start gives it a run.

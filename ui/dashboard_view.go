@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
+	"herald/campaign"
 	"herald/campaign/engine"
 	"herald/campaign/human"
 	"herald/campaign/status"
@@ -50,7 +51,7 @@ func (d *dashboardPane) View() string {
 		" " + fit(countsText(s), d.width-2),
 		" " + fit(paceText(s), d.width-2),
 		" " + d.banner(),
-		"",
+		" " + fit(d.funnelText(), d.width-2),
 	}
 	failures := d.list(focusFailures, fmt.Sprintf("Failures · %s, newest first", human.Thousands(s.Failed+s.Unknown)), d.failures.View())
 	events := d.list(focusEvents, "Events · newest first", d.events.View())
@@ -106,6 +107,17 @@ func paceText(s engine.Snapshot) string {
 }
 
 // banner is the line that says what needs the user: the cancel question, a pause, a stop under way.
+// funnelText is what the callbacks said so far, when the run listens for them ("" otherwise).
+func (d *dashboardPane) funnelText() string {
+	if d.funnel == nil {
+		return ""
+	}
+	if f, ok := d.funnel(); ok && campaign.FunnelHeard(f) {
+		return d.styles.Muted.Render("After the send: " + campaign.FunnelText(f))
+	}
+	return ""
+}
+
 func (d *dashboardPane) banner() string {
 	st := d.styles
 	s := d.snap

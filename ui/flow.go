@@ -139,7 +139,9 @@ func (m *model) runStarted(msg runStartedMsg) tea.Cmd {
 	m.show(screenRun)
 	in := m.sess.Input
 	title := fmt.Sprintf("%s · %s via %s", m.sess.Info.Name, in.Template.Name, in.Plan.Profile.Name)
-	return tea.Batch(m.dashboard.start(msg.run, title), runCmd(ctx, msg.run, m.runDone))
+	cmd := m.dashboard.start(msg.run, title)
+	m.dashboard.funnel = m.sess.LiveFunnel // callbacks, when the run listens: read on the tick, no I/O
+	return tea.Batch(cmd, runCmd(ctx, msg.run, m.runDone))
 }
 
 // finished shows the summary, or quits when the user asked to during the run.

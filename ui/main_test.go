@@ -26,7 +26,8 @@ func TestMain(m *testing.M) {
 }
 
 // sandboxProfile is the built-in sandbox profile.
-var sandboxProfile = providers.Profile{Name: config.SandboxProfile, Provider: "sandbox"}
+var sandboxProfile = providers.Profile{Name: config.SandboxProfile, Provider: "sandbox",
+	Callbacks: providers.SandboxCallbacks{Off: true}} // no callbacks: the screens stay the same from run to run
 
 // sampleDir copies the repository's sample.csv and templates/spring_sale.yaml into a temporary folder.
 func sampleDir(t *testing.T) string {

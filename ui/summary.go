@@ -32,6 +32,8 @@ type summaryPane struct {
 	// notes are the session's notes: rows recovered as unknown, rows put back in the queue.
 	notes []string
 	err   error
+	// funnel is what the providers' callbacks said, when they said anything (read when the results were written).
+	funnel campaign.Funnel
 }
 
 // newSummaryPane returns an empty summary; set fills it.
@@ -41,6 +43,7 @@ func newSummaryPane(c common) *summaryPane { return &summaryPane{common: c} }
 func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, counts map[string]int, err error) {
 	*p = summaryPane{common: p.common, campaign: sess.Info.Name, outPath: sess.Input.Plan.OutPath, snap: snap,
 		counts: counts, notes: sess.Notes, err: err}
+	p.funnel, _ = sess.LiveFunnel()
 }
 
 // exitCode is the campaign's exit code as SPEC.md defines it for send.
@@ -82,6 +85,9 @@ func (p *summaryPane) View() string {
 	}
 	lines = append(lines, "", formRow(p.common, "All rows", countsBlock(p.counts)), "",
 		formRow(p.common, "Results CSV", p.outPath))
+	if campaign.FunnelHeard(p.funnel) {
+		lines = append(lines, formRow(p.common, "Afterwards", campaign.FunnelText(p.funnel)))
+	}
 	for _, n := range p.notes {
 		lines = append(lines, formRow(p.common, "Note", st.Warn.Render(n)))
 	}

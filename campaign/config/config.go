@@ -35,6 +35,9 @@ type Config struct {
 	// Warnings are things the user should know but that do not stop anything (a secret-holding file readable
 	// by others).
 	Warnings []string
+	// OptOutKeywords are the words (optout_keywords) that, as the whole text of a reply, opt the sender out, on
+	// top of STOP, STOPALL, UNSUBSCRIBE, CANCEL, END and QUIT.
+	OptOutKeywords []string
 }
 
 // DefaultPath returns $XDG_CONFIG_HOME/herald/config.yaml, else ~/.config/herald/config.yaml.
@@ -86,7 +89,8 @@ var varRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // configFile is the file's shape; profiles are decoded one by one so an error can name the profile.
 type configFile struct {
-	Profiles map[string]yaml.Node `yaml:"profiles"`
+	Profiles       map[string]yaml.Node `yaml:"profiles"`
+	OptOutKeywords []string             `yaml:"optout_keywords"`
 }
 
 func (c *Config) parse(data []byte, getenv func(string) string) error {
@@ -95,6 +99,11 @@ func (c *Config) parse(data []byte, getenv func(string) string) error {
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("config %s: %s - fix the YAML (indent with spaces; quote values that contain ': ' or '#')", c.Path, yamlMessage(err))
+	}
+	for _, k := range f.OptOutKeywords {
+		if k = strings.TrimSpace(k); k != "" {
+			c.OptOutKeywords = append(c.OptOutKeywords, k)
+		}
 	}
 	for name, node := range f.Profiles {
 		node := node
@@ -191,7 +200,8 @@ func checkProfileKeys(n *yaml.Node) error {
 
 // secretKeys are the profile fields that hold credentials.
 var secretKeys = map[string]bool{"api_key": true, "api_secret": true, "app_key": true, "app_secret": true,
-	"dev_key": true, "dev_secret": true, "token": true, "access_token": true}
+	"dev_key": true, "dev_secret": true, "token": true, "access_token": true, "verify_token": true,
+	"webhook_secret": true, "webhook_token": true}
 
 // hasLiteralSecret reports whether a profile mapping writes a credential into the file itself instead of
 // taking it from a ${VAR}.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"herald/campaign"
+	"herald/campaign/receipts"
 	"herald/providers"
 	"herald/providers/sandbox"
 )
@@ -19,6 +20,12 @@ type SandboxOptions struct {
 	RejectPrefixes string
 	// LogPath, when set, receives the request log as JSON lines.
 	LogPath string
+	// CallbackBase, when set, is a herald listener's base URL (http://127.0.0.1:8080): the sandbox calls back
+	// to <base>/webhooks/sandbox-<dialect>, as the printed profiles are named, with Callbacks' knobs.
+	CallbackBase string
+	Callbacks    providers.SandboxCallbacks
+	// Forged is the share of messages that also get a forged callback (the listener must refuse it).
+	Forged  float64
 	Options sandbox.Options
 }
 
@@ -39,6 +46,13 @@ func Sandbox(ctx context.Context, o SandboxOptions, stdout, stderr io.Writer) in
 		defer f.Close()
 		opts.LogTo = f
 	}
+	if base := strings.TrimRight(o.CallbackBase, "/"); base != "" {
+		opts.Callbacks = sandbox.CallbackOptions{Knobs: o.Callbacks, Forged: o.Forged, Targets: map[string]sandbox.CallbackTarget{}}
+		for d, acct := range sandbox.Credentials() {
+			opts.Callbacks.Targets[d] = sandbox.CallbackTarget{URL: base + receipts.Path + "sandbox-" + d,
+				Secret: acct.WebhookSecret, Token: acct.WebhookToken}
+		}
+	}
 	srv := sandbox.New(opts)
 	base, err := srv.Start(o.Addr)
 	if err != nil {
@@ -52,6 +66,10 @@ func Sandbox(ctx context.Context, o SandboxOptions, stdout, stderr io.Writer) in
 	}
 	fmt.Fprintf(stdout, "\nTemplates: herald templates create FILE --profile sandbox-itniotech creates one; it is PENDING for %s,\nthen APPROVED (REJECTED when its name starts with %s). Sends on it are refused until then.\n",
 		opts.TemplateReview, sandbox.RejectedTemplatePrefix)
+	if opts.Callbacks.Targets != nil {
+		fmt.Fprintf(stdout, "\nIt calls back to %s/webhooks/sandbox-<dialect>: run herald listen --addr with that "+
+			"host and port and these profiles in its config.\n", strings.TrimRight(o.CallbackBase, "/"))
+	}
 	fmt.Fprintln(stdout, "\nCtrl-C stops it.")
 	<-ctx.Done()
 	return 0
@@ -68,6 +86,7 @@ func ProfileYAML(name string, p providers.Profile) string {
 		{"dev_key", p.DevKey.Reveal()}, {"dev_secret", p.DevSecret.Reveal()}, {"from", p.From},
 		{"token", p.Token.Reveal()}, {"waba_id", p.WabaID}, {"send_number", p.SendNumber},
 		{"access_token", p.AccessToken.Reveal()}, {"phone_number_id", p.PhoneNumberID}, {"api_version", p.APIVersion},
+		{"webhook_secret", p.WebhookSecret.Reveal()}, {"webhook_token", p.WebhookToken.Reveal()},
 	}
 	for _, f := range fields {
 		if f.val != "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -77,6 +78,7 @@ func Send(plan campaign.Plan, o SendOptions, stdout, stderr io.Writer) int {
 		return fail(err, stderr)
 	}
 	defer prov.Close()
+	printListening(stderr, sess.Listening)
 
 	type result struct {
 		snap engine.Snapshot
@@ -116,8 +118,34 @@ func Send(plan campaign.Plan, o SendOptions, stdout, stderr io.Writer) int {
 			if r.err != nil {
 				fmt.Fprintln(stderr, "herald:", r.err)
 			}
+			// The provider and the listener close before the results are written: the last callbacks count.
+			if err := prov.Close(); err != nil {
+				fmt.Fprintln(stderr, "herald:", err)
+			}
 			return finishRun(sess, &r.snap, stdout, stderr)
 		}
+	}
+}
+
+// printListening says where the run receives callbacks, and warns about URLs anyone could forge callbacks to.
+func printListening(w io.Writer, l *campaign.RunListening) {
+	if l == nil {
+		return
+	}
+	for _, warning := range l.Warnings {
+		fmt.Fprintln(w, warning)
+	}
+	if l.Sandbox {
+		fmt.Fprintln(w, "The sandbox calls back (delivered, read, replies): the funnel fills in as the callbacks come.")
+		return
+	}
+	names := make([]string, 0, len(l.URLs))
+	for name := range l.URLs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(w, "Receiving callbacks for %s at %s\n", name, l.URLs[name])
 	}
 }
 
@@ -176,6 +204,9 @@ func finishRun(sess *campaign.Session, snap *engine.Snapshot, stdout, stderr io.
 	writeCounts(stdout, counts)
 	if note := tally.EarlierNote(); note != "" {
 		fmt.Fprintln(stdout, "Note:", note)
+	}
+	if f, ok := sess.LiveFunnel(); ok && campaign.FunnelHeard(f) {
+		fmt.Fprintln(stdout, "After the send:", campaign.FunnelText(f))
 	}
 	fmt.Fprintln(stdout, "Results CSV:", sess.Input.Plan.OutPath)
 	code := campaign.ExitCode(counts, snap != nil && snap.State == status.Stopped)

@@ -30,13 +30,18 @@ func Campaigns(statePath string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CAMPAIGN\tTEMPLATE\tPROFILE\tSTARTED\tSTATUS\tROWS")
+	fmt.Fprintln(tw, "CAMPAIGN\tTEMPLATE\tPROFILE\tSTARTED\tSTATUS\tROWS\tAFTER THE SEND")
 	for _, c := range list {
 		started := "-"
 		if !c.Started.IsZero() {
 			started = c.Started.Local().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.Name, c.Template, c.Profile, started, c.Status, countsText(c.Counts))
+		after := "-"
+		if campaign.FunnelHeard(c.Funnel) {
+			after = campaign.FunnelText(c.Funnel)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Name, c.Template, c.Profile, started, c.Status,
+			countsText(c.Counts), after)
 	}
 	tw.Flush()
 	return 0

@@ -172,11 +172,21 @@ func TestBatchPacing(t *testing.T) {
 		if got, want := last.Sub(first).Seconds(), float64(n-size)/rate; math.Abs(got/want-1) > 0.02 {
 			t.Errorf("requests spread over %.2f s, want %.2f s (messages at %v/s)", got, want, rate)
 		}
-		for i := 1; i < len(prov.requests); i++ {
-			if gap := prov.requests[i].at.Sub(prov.requests[i-1].at); gap < time.Duration(float64(size)/rate*0.98*float64(time.Second)) {
-				t.Fatalf("requests %d and %d left %v apart: a batch of %d at %v/s needs %v", i-1, i, gap, size, rate,
-					time.Duration(float64(size)/rate*float64(time.Second)))
+		// No second carries more messages than the rate allows, give or take the batch that straddles its edge
+		// (a request may leave a little late, after a slow commit, and the next on time).
+		busiest := 0
+		for i, a := range prov.requests {
+			msgs := 0
+			for _, b := range prov.requests[i:] {
+				if b.at.Sub(a.at) >= time.Second {
+					break
+				}
+				msgs += len(b.to)
 			}
+			busiest = max(busiest, msgs)
+		}
+		if busiest > int(rate)+size {
+			t.Errorf("%d messages left within one second at %v/s (at most %d)", busiest, rate, int(rate)+size)
 		}
 		t.Logf("%d rows in %d requests over %v", n, len(sizes), time.Since(start))
 		for row, r := range rowsOf(t, st, info.ID) {

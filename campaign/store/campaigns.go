@@ -45,6 +45,8 @@ type CampaignInfo struct {
 	Earlier map[string]int
 	// Counts holds rows per status, filled by Campaign and Campaigns.
 	Counts map[string]int
+	// Funnel is what the callbacks said about the messages sent, filled by Campaigns.
+	Funnel Funnel
 }
 
 const campaignColumns = `id, name, template, template_path, profile, csv_path, fingerprint, header, separator,
@@ -144,6 +146,17 @@ func (s *Store) Campaigns() ([]CampaignInfo, error) {
 				return nil, err
 			}
 		}
+	}
+	byID := make(map[int64]map[string]int, len(list))
+	for _, c := range list {
+		byID[c.ID] = c.Counts
+	}
+	funnels, err := s.Funnels(byID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		list[i].Funnel = funnels[list[i].ID]
 	}
 	return list, nil
 }

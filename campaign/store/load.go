@@ -23,7 +23,7 @@ type NewRow struct {
 	Row int
 	// Number is the normalized number (digits, country code first); it may be empty for an invalid row.
 	Number string
-	// Status is ready, invalid or duplicate.
+	// Status is ready, invalid, duplicate or suppressed.
 	Status string
 	// Fields are the row's input cells, in column order.
 	Fields []string
@@ -148,8 +148,9 @@ func (p *Loader) Add(r NewRow) error {
 }
 
 func (p *Loader) add(r NewRow) error {
-	if r.Status != status.Ready && r.Status != status.Invalid && r.Status != status.Duplicate {
-		return fmt.Errorf("status %q; want ready, invalid or duplicate", r.Status)
+	if r.Status != status.Ready && r.Status != status.Invalid && r.Status != status.Duplicate &&
+		r.Status != status.Suppressed {
+		return fmt.Errorf("status %q; want ready, invalid, duplicate or suppressed", r.Status)
 	}
 	if r.Row < 1 {
 		return fmt.Errorf("row numbers start at 1")
@@ -288,7 +289,11 @@ func archiveMessaged(tx *sql.Tx, id int64, now int64) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(`UPDATE rows SET campaign_id = ?, status = CASE status WHEN 'in_flight' THEN 'unknown'
-		ELSE status END WHERE campaign_id = ? AND status IN ('sent', 'unknown', 'in_flight')`, archive, id)
+	if _, err := tx.Exec(`UPDATE rows SET campaign_id = ?, status = CASE status WHEN 'in_flight' THEN 'unknown'
+		ELSE status END WHERE campaign_id = ? AND status IN ('sent', 'unknown', 'in_flight')`, archive, id); err != nil {
+		return err
+	}
+	// The callbacks about those rows' messages follow them (only messaged rows have any).
+	_, err = tx.Exec(`UPDATE deliveries SET campaign_id = ? WHERE campaign_id = ?`, archive, id)
 	return err
 }

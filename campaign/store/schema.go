@@ -54,6 +54,62 @@ var migrations = []string{
 	`ALTER TABLE campaigns ADD COLUMN parent_id INTEGER REFERENCES campaigns(id) ON DELETE CASCADE;
 	CREATE INDEX campaigns_parent ON campaigns (parent_id) WHERE parent_id IS NOT NULL;
 	ALTER TABLE prior_numbers ADD COLUMN in_current INTEGER NOT NULL DEFAULT 0;`,
+	// receipts: what the providers' callbacks said after the send. deliveries holds one record per provider
+	// message id, whether or not a row has that id yet (a callback may come before the send's own outcome is
+	// committed, or be about a message herald did not send): campaign_id and row are filled once a row has the
+	// id. The journal's writes are unchanged; rows only gain an index of message ids.
+	`CREATE INDEX rows_message_id ON rows (message_id) WHERE message_id <> '';
+	CREATE TABLE deliveries (
+		message_id   TEXT PRIMARY KEY,
+		profile      TEXT NOT NULL DEFAULT '',
+		campaign_id  INTEGER,
+		row          INTEGER,
+		recipient    TEXT NOT NULL DEFAULT '',
+		state        TEXT NOT NULL DEFAULT '',
+		error_code   TEXT NOT NULL DEFAULT '',
+		error_title  TEXT NOT NULL DEFAULT '',
+		first_at     INTEGER NOT NULL,
+		failed_at    INTEGER,
+		delivered_at INTEGER,
+		read_at      INTEGER,
+		replied_at   INTEGER,
+		reply        TEXT NOT NULL DEFAULT '',
+		opted_out_at INTEGER,
+		received_at  INTEGER NOT NULL
+	) WITHOUT ROWID;
+	CREATE INDEX deliveries_row ON deliveries (campaign_id, row) WHERE campaign_id IS NOT NULL;
+	CREATE INDEX deliveries_aside ON deliveries (received_at) WHERE campaign_id IS NULL;
+	CREATE INDEX deliveries_recipient ON deliveries (recipient, first_at) WHERE recipient <> '';
+	CREATE TABLE inbound (
+		id             TEXT PRIMARY KEY,
+		profile        TEXT NOT NULL DEFAULT '',
+		number         TEXT NOT NULL,
+		at             INTEGER NOT NULL,
+		type           TEXT NOT NULL DEFAULT '',
+		text           TEXT NOT NULL DEFAULT '',
+		button_payload TEXT NOT NULL DEFAULT '',
+		button_text    TEXT NOT NULL DEFAULT '',
+		context_id     TEXT NOT NULL DEFAULT '',
+		keyword        INTEGER NOT NULL DEFAULT 0,
+		rehearsal      INTEGER NOT NULL DEFAULT 0,
+		message_id     TEXT NOT NULL DEFAULT '',
+		resolved       INTEGER NOT NULL DEFAULT 0,
+		received_at    INTEGER NOT NULL
+	) WITHOUT ROWID;
+	CREATE INDEX inbound_number ON inbound (number, at);
+	CREATE INDEX inbound_unresolved ON inbound (received_at) WHERE resolved = 0;
+	CREATE TABLE optouts (
+		number   TEXT PRIMARY KEY,
+		added_at INTEGER NOT NULL,
+		source   TEXT NOT NULL DEFAULT '',
+		note     TEXT NOT NULL DEFAULT ''
+	) WITHOUT ROWID;
+	CREATE TABLE optout_buttons (
+		campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+		label       TEXT NOT NULL,
+		payload     TEXT NOT NULL DEFAULT '',
+		PRIMARY KEY (campaign_id, label, payload)
+	) WITHOUT ROWID;`,
 }
 
 // migrate applies the steps the file has not seen yet, each in its own transaction together with the new

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -17,6 +18,8 @@ import (
 type Store struct {
 	db   *sql.DB
 	path string
+	// stmts caches the callbacks' prepared statements by query (stmts.go).
+	stmts sync.Map
 }
 
 // storeOptions tune how a store is opened; Open uses the defaults.
@@ -63,6 +66,7 @@ func openStore(path string, o storeOptions) (*Store, error) {
 
 // Close closes the store. Journals opened on it must be closed first.
 func (s *Store) Close() error {
+	s.closeStmts()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close state store %s: %w", s.path, err)
 	}

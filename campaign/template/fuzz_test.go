@@ -105,7 +105,8 @@ func checkRendered(t *testing.T, tpl *Template, r Rendered) {
 	}
 	params := slices.Clone(m.Body)
 	for _, bp := range m.Buttons {
-		if bp.Kind != providers.ButtonURL || len(bp.Params) != 1 || r.Buttons[bp.Index].Kind != providers.ButtonURL {
+		if len(bp.Params) != 1 || r.Buttons[bp.Index].Kind != bp.Kind ||
+			(bp.Kind == providers.ButtonQuickReply && bp.Params[0].Text != r.Buttons[bp.Index].Payload) {
 			t.Fatalf("button parameters %+v do not match button %+v", bp, r.Buttons)
 		}
 		params = append(params, bp.Params...)

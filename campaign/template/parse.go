@@ -78,7 +78,7 @@ func Parse(data []byte, path string) (*Template, error) {
 		}
 	}
 	for _, b := range t.buttons {
-		if b.url.hasVars() {
+		if b.url.hasVars() || len(b.payload.segs) > 0 {
 			t.dynamicButtons++
 		}
 	}

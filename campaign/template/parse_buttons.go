@@ -50,7 +50,18 @@ func (p *parser) buttons(e entry, cols []columnList) error {
 			if b.label, err = p.label(qe, name); err != nil {
 				return err
 			}
-			err = p.part(name, cl, func(*partParser) error { return nil }) // refuses params columns for it
+			if b.optOut, err = p.optOut(m, name); err != nil {
+				return err
+			}
+			// Without a payload, the part refuses params columns for the button.
+			err = p.part(name, cl, func(pp *partParser) error { return pp.payload(&b.payload, m, name) })
+		case isURL && (m["payload"].key != nil || m["opt_out"].key != nil):
+			k := m["payload"].key
+			if k == nil {
+				k = m["opt_out"].key
+			}
+			return p.fail(k.Line, name+" is a link button, which takes no "+k.Value,
+				"only quick_reply buttons have a payload and opt_out: remove "+k.Value+":")
 		case isURL && !hasText:
 			return p.fail(line, name+" has a url but no text", "add text: with the label people tap, such as Shop now")
 		case isURL:
@@ -120,4 +131,42 @@ func (pp *partParser) buttonURL(dst *field, e entry, name string) error {
 			"write the fixed start of the link, such as https://shop.example/c/{{code}}")
 	}
 	return nil
+}
+
+// maxPayloadRunes bounds a quick reply's payload (Meta's limit on a button payload).
+const maxPayloadRunes = 256
+
+// payload reads a quick reply's optional payload: what the provider sends back when the button is tapped,
+// fixed or filled from columns ({{code}}).
+func (pp *partParser) payload(dst *field, m map[string]entry, name string) error {
+	e, ok := m["payload"]
+	if !ok {
+		return nil
+	}
+	what := "the payload of " + name
+	if err := pp.value(dst, e, what, what, false); err != nil {
+		return err
+	}
+	if n := dst.staticRunes(); n > maxPayloadRunes {
+		return pp.p.fail(dst.line, fmt.Sprintf("%s is %d characters (WhatsApp allows at most %d)", what, n,
+			maxPayloadRunes), "shorten it")
+	}
+	return nil
+}
+
+// optOut reads a quick reply's opt_out flag: a tap on it puts the number on the opt-out list.
+func (p *parser) optOut(m map[string]entry, name string) (bool, error) {
+	e, ok := m["opt_out"]
+	if !ok {
+		return false, nil
+	}
+	v := deref(e.val)
+	switch strings.ToLower(strings.TrimSpace(v.Value)) {
+	case "true", "yes":
+		return true, nil
+	case "false", "no":
+		return false, nil
+	}
+	return false, p.fail(v.Line, "opt_out of "+name+" must be true or false",
+		"write opt_out: true on the button that stops promotions, or remove opt_out:")
 }

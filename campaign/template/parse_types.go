@@ -129,7 +129,8 @@ func (t *Template) typeKinds() []providers.ParamKind {
 func (t *Template) Needs() providers.Needs {
 	n := providers.Needs{Header: t.HeaderKind, TypedBody: t.typeKinds()}
 	for _, b := range t.buttons {
-		if b.url.hasVars() && !slices.Contains(n.Buttons, b.kind) {
+		takesParam := b.url.hasVars() || (b.kind == providers.ButtonQuickReply && len(b.payload.segs) > 0)
+		if takesParam && !slices.Contains(n.Buttons, b.kind) {
 			n.Buttons = append(n.Buttons, b.kind)
 		}
 	}

@@ -81,7 +81,14 @@ func (b *Binding) Render(fields []string) (Rendered, *status.Problem) {
 	}
 	for i := range t.buttons {
 		bt := &t.buttons[i]
-		r.Buttons[i] = RenderedButton{Kind: bt.kind, Text: bt.label}
+		r.Buttons[i] = RenderedButton{Kind: bt.kind, Text: bt.label, OptOut: bt.optOut}
+		if bt.kind == providers.ButtonQuickReply && len(bt.payload.segs) > 0 {
+			r.Buttons[i].Payload = bt.payload.fill(vals)
+			ps[next] = providers.Param{Kind: providers.ParamText, Text: r.Buttons[i].Payload}
+			msg.Buttons = append(msg.Buttons,
+				providers.ButtonParams{Index: i, Kind: providers.ButtonQuickReply, Params: ps[next : next+1 : next+1]})
+			next++
+		}
 		if bt.kind != providers.ButtonURL {
 			continue
 		}

@@ -51,7 +51,12 @@ func TestRender(t *testing.T) {
 	springButtons := func(code string) []RenderedButton {
 		return []RenderedButton{
 			{Kind: providers.ButtonURL, Text: "Shop now", URL: "https://shop.example/c/" + code},
-			{Kind: providers.ButtonQuickReply, Text: "Stop promotions"},
+			{Kind: providers.ButtonQuickReply, Text: "Stop promotions", OptOut: true},
+		}
+	}
+	springButtonParams := func(code string) []providers.ButtonParams {
+		return []providers.ButtonParams{
+			{Index: 0, Kind: providers.ButtonURL, Params: []providers.Param{textParam(code)}},
 		}
 	}
 	tests := []struct {
@@ -69,7 +74,7 @@ func TestRender(t *testing.T) {
 				Message: providers.Message{Template: "spring_sale", Language: "en_US",
 					Header:  []providers.Param{textParam("Ann")},
 					Body:    []providers.Param{textParam("Ann"), textParam("SPRING10"), textParam("10%"), textParam("31 May")},
-					Buttons: []providers.ButtonParams{{Index: 0, Kind: providers.ButtonURL, Params: []providers.Param{textParam("SPRING10")}}}},
+					Buttons: springButtonParams("SPRING10")},
 			}},
 		{name: "cells are cleaned: trimmed, tabs and single line breaks become a space", file: sampleTemplate, header: sampleHeader,
 			row: []string{"447911123456", "  Zoë\tMarie ", " SPRING10\r\n", "25%   off", "31\nMay"},
@@ -81,7 +86,7 @@ func TestRender(t *testing.T) {
 				Message: providers.Message{Template: "spring_sale", Language: "en_US",
 					Header:  []providers.Param{textParam("Zoë Marie")},
 					Body:    []providers.Param{textParam("Zoë Marie"), textParam("SPRING10"), textParam("25%   off"), textParam("31 May")},
-					Buttons: []providers.ButtonParams{{Index: 0, Kind: providers.ButtonURL, Params: []providers.Param{textParam("SPRING10")}}}},
+					Buttons: springButtonParams("SPRING10")},
 			}},
 		{name: "image header from a column; URL button index counts the quick reply before it",
 			file: "testdata/templates/image.yaml", header: []string{"banner", "name", "slug"}, row: []string{"spring.jpg", "", "spring-24"},
@@ -139,6 +144,22 @@ func TestRender(t *testing.T) {
 				Header:  RenderedHeader{Kind: providers.ParamText, Text: "Spring sale"},
 				Body:    "Our shop is open.\nSee you soon.",
 				Message: providers.Message{Template: "notice", Language: "en"},
+			}},
+		{name: "quick replies: a payload from a column, a fixed one marked opt_out, one without a payload",
+			src: "name: a\nlanguage: en\nbody: Hi\nbuttons:\n  - quick_reply: Yes please\n    payload: \"YES-{{code}}\"\n" +
+				"  - quick_reply: No more\n    payload: STOP\n    opt_out: true\n  - quick_reply: Later\n",
+			header: []string{"code"}, row: []string{"C7"},
+			want: Rendered{
+				Body: "Hi",
+				Buttons: []RenderedButton{
+					{Kind: providers.ButtonQuickReply, Text: "Yes please", Payload: "YES-C7"},
+					{Kind: providers.ButtonQuickReply, Text: "No more", Payload: "STOP", OptOut: true},
+					{Kind: providers.ButtonQuickReply, Text: "Later"},
+				},
+				Message: providers.Message{Template: "a", Language: "en", Buttons: []providers.ButtonParams{
+					{Index: 0, Kind: providers.ButtonQuickReply, Params: []providers.Param{textParam("YES-C7")}},
+					{Index: 1, Kind: providers.ButtonQuickReply, Params: []providers.Param{textParam("STOP")}},
+				}},
 			}},
 		{name: "a body of exactly 1024 characters once filled is sent",
 			src:    "name: a\nlanguage: en\nbody: \"{{notes}}!\"",

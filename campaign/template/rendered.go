@@ -36,4 +36,7 @@ type RenderedButton struct {
 	Text string
 	// URL is the filled link of a URL button.
 	URL string
+	// Payload is a quick reply's filled payload; OptOut marks the quick reply that opts the number out.
+	Payload string
+	OptOut  bool
 }

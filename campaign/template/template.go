@@ -48,7 +48,8 @@ type Template struct {
 	params []param
 	// bodyStart and bodyEnd bound the params that belong to the body.
 	bodyStart, bodyEnd int
-	// dynamicButtons counts the URL buttons whose link has a variable; currencies the currency parameters.
+	// dynamicButtons counts the buttons that take a parameter: URL buttons whose link has a variable, quick
+	// replies with a payload; currencies the currency parameters.
 	dynamicButtons int
 	currencies     int
 	footerLine     int
@@ -108,6 +109,27 @@ type button struct {
 	label string
 	// url is a URL button's link; its variable, if any, is its last segment.
 	url field
+	// payload is a quick reply's payload (empty when it has none); optOut marks the quick reply that opts out.
+	payload field
+	optOut  bool
+}
+
+// OptOutButton is a quick reply the template marks opt_out: true. Payload is its fixed payload, "" when it
+// has none or it is filled per row.
+type OptOutButton struct {
+	Label, Payload string
+}
+
+// OptOutButtons lists the quick replies the template marks opt_out: true.
+func (t *Template) OptOutButtons() []OptOutButton {
+	var out []OptOutButton
+	for _, b := range t.buttons {
+		if b.optOut {
+			payload, _ := b.payload.static()
+			out = append(out, OptOutButton{Label: b.label, Payload: payload})
+		}
+	}
+	return out
 }
 
 // Error is a problem with the template file: where it is and how to fix it.
@@ -152,7 +174,7 @@ var (
 	headerKinds  = []string{"text", "image", "video", "document", "location"}
 	documentKeys = []string{"link", "filename"}
 	locationKeys = []string{"latitude", "longitude", "name", "address"}
-	buttonKeys   = []string{"url", "text", "quick_reply"}
+	buttonKeys   = []string{"url", "text", "quick_reply", "payload", "opt_out"}
 	paramsKeys   = []string{"header", "body", "buttons"}
 
 	templateNameRE = regexp.MustCompile(`^[a-z0-9_]{1,512}$`)

@@ -254,7 +254,32 @@ language: en_US
 body: Hello
 buttons:
   - quick_replies: Stop`,
-		"spring_sale.yaml line 5: \"quick_replies\" is not a key of button 1 - did you mean quick_reply? The keys are url, text, quick_reply"},
+		"spring_sale.yaml line 5: \"quick_replies\" is not a key of button 1 - did you mean quick_reply? The keys are url, text, quick_reply, payload, opt_out"},
+	{"opt_out on a link button",
+		`name: spring_sale
+language: en_US
+body: Hello
+buttons:
+  - url: https://shop.example
+    text: Shop
+    opt_out: true`,
+		"spring_sale.yaml line 7: button 1 is a link button, which takes no opt_out - only quick_reply buttons have a payload and opt_out: remove opt_out:"},
+	{"opt_out not a yes or no",
+		`name: spring_sale
+language: en_US
+body: Hello
+buttons:
+  - quick_reply: Stop
+    opt_out: maybe`,
+		"spring_sale.yaml line 6: opt_out of button 1 must be true or false - write opt_out: true on the button that stops promotions, or remove opt_out:"},
+	{"empty payload",
+		`name: spring_sale
+language: en_US
+body: Hello
+buttons:
+  - quick_reply: Stop
+    payload: ""`,
+		"spring_sale.yaml line 6: the payload of button 1 is empty - write it after payload:, or remove payload:"},
 	{"quick reply with text",
 		`name: spring_sale
 language: en_US

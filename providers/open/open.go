@@ -4,9 +4,11 @@
 package open
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"herald/providers"
 	"herald/providers/engagelab"
@@ -50,11 +52,31 @@ func Provider(p providers.Profile, o providers.ClientOptions) (providers.Provide
 type sandboxProvider struct {
 	providers.Provider
 	srv *sandbox.Server
+	// drain bounds the wait for the callbacks still to post when it closes.
+	drain time.Duration
 }
 
-// Close closes the adapter's connections and stops the in-process simulator.
+// Close waits (briefly) for the simulator's callbacks still to post, so that the run's funnel is whole, then
+// closes the adapter's connections and stops the simulator.
 func (s *sandboxProvider) Close() error {
+	if s.drain > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), s.drain)
+		_ = s.srv.DrainCallbacks(ctx) // what is not posted by then is dropped, as when a provider gives up
+		cancel()
+	}
 	return errors.Join(s.Provider.Close(), s.srv.Close())
+}
+
+// sandboxCallbacks are the built-in simulator's callbacks: to the URL herald set for the run, signed with the
+// profile's webhook_secret; none when there is no URL or the profile turns them off.
+func sandboxCallbacks(p providers.Profile) (sandbox.CallbackOptions, time.Duration) {
+	k := p.Callbacks.Knobs()
+	if k.URL == "" || k.Off {
+		return sandbox.CallbackOptions{}, 0
+	}
+	drain := min(k.Delay+k.Jitter+10*time.Second, 30*time.Second)
+	return sandbox.CallbackOptions{Knobs: k,
+		Targets: map[string]sandbox.CallbackTarget{SandboxDialect: {URL: k.URL, Secret: p.WebhookSecret}}}, drain
 }
 
 // openSandbox starts the simulator with the profile's knobs, or, when the profile has a base_url, talks to a
@@ -65,7 +87,8 @@ func openSandbox(p providers.Profile, hc *http.Client) (providers.Provider, erro
 		mp.Name, mp.BaseURL = p.Name, p.BaseURL
 		return meta.New(mp, hc)
 	}
-	srv := sandbox.New(sandbox.Options{Latency: p.Latency, Jitter: p.Jitter, ErrorRate: p.ErrorRate})
+	cb, drain := sandboxCallbacks(p)
+	srv := sandbox.New(sandbox.Options{Latency: p.Latency, Jitter: p.Jitter, ErrorRate: p.ErrorRate, Callbacks: cb})
 	url, err := srv.Start("127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -75,5 +98,5 @@ func openSandbox(p providers.Profile, hc *http.Client) (providers.Provider, erro
 		_ = srv.Close()
 		return nil, err
 	}
-	return &sandboxProvider{Provider: a, srv: srv}, nil
+	return &sandboxProvider{Provider: a, srv: srv, drain: drain}, nil
 }

@@ -8,7 +8,7 @@ type Account = providers.Profile
 // Credentials returns the accounts the sandbox accepts by default, one per dialect. They are fixed, public test
 // values: the sandbox is a rehearsal stage, not a vault.
 func Credentials() map[string]Account {
-	return map[string]Account{
+	accounts := map[string]Account{
 		"itniotech": {Provider: "itniotech", AppID: "SANDBOXAPP", APIKey: "sandbox-api-key",
 			APISecret: "sandbox-api-secret", BusinessPhone: "15550001111"},
 		"huawei": {Provider: "huawei", AppKey: "sandbox-app-key", AppSecret: "sandbox-app-secret"},
@@ -19,6 +19,17 @@ func Credentials() map[string]Account {
 		"meta": {Provider: "meta", AccessToken: "sandbox-access-token", PhoneNumberID: "100000000000002",
 			APIVersion: "v23.0"},
 	}
+	// What the sandbox's callbacks carry to prove they are genuine: a signature for Meta's format, a token in
+	// the URL for EngageLab's (which signs nothing).
+	for d, a := range accounts {
+		if d == "engagelab" {
+			a.WebhookToken = "sandbox-webhook-token"
+		} else {
+			a.WebhookSecret = "sandbox-webhook-secret"
+		}
+		accounts[d] = a
+	}
+	return accounts
 }
 
 // Profile returns a profile for dialect that the sandbox at baseURL accepts, as a config file would hold it.

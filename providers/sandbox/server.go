@@ -121,6 +121,8 @@ type Options struct {
 	// StrictTemplates makes a template the sandbox did not create missing: queries find nothing and sends on it
 	// are refused. Without it, such a template counts as approved in the provider's console already.
 	StrictTemplates bool
+	// Callbacks make the sandbox call back after it accepts a message (callbacks.go); none without targets.
+	Callbacks CallbackOptions
 }
 
 // Server is the simulator. It is an http.Handler; Start serves it on a loopback port.
@@ -129,15 +131,17 @@ type Server struct {
 	mux     *http.ServeMux
 	limiter *rate.Limiter
 
-	seq     atomic.Int64
-	counts  [len(actionNames)]atomic.Int64
-	mu      sync.Mutex // guards rng, log, logw
-	rng     *rand.Rand
-	log     []Entry
-	logw    *bufio.Writer
-	tokens  tokenStore
-	httpSrv *http.Server
-	ln      net.Listener
+	seq    atomic.Int64
+	counts [len(actionNames)]atomic.Int64
+	mu     sync.Mutex // guards rng, log, logw
+	rng    *rand.Rand
+	log    []Entry
+	logw   *bufio.Writer
+	tokens tokenStore
+	// callbacks posts delivery receipts and replies; nil when the options name no target.
+	callbacks *callbacks
+	httpSrv   *http.Server
+	ln        net.Listener
 
 	// templates are the templates created through the itniotech dialect's template API.
 	templates templateRegistry
@@ -167,6 +171,9 @@ func New(opts Options) *Server {
 		s.logw = bufio.NewWriterSize(opts.LogTo, 64<<10)
 	}
 	s.tokens.init()
+	if len(opts.Callbacks.Targets) > 0 {
+		s.callbacks = newCallbacks(s, opts.Callbacks)
+	}
 	s.mountItniotech(s.mux)
 	s.mountHuawei(s.mux)
 	s.mountEngagelab(s.mux)
@@ -190,8 +197,10 @@ func (s *Server) Start(addr string) (string, error) {
 	return "http://" + ln.Addr().String(), nil
 }
 
-// Close stops serving (waiting briefly for answers in progress) and flushes the log file.
+// Close stops serving (waiting briefly for answers in progress), drops the callbacks not yet posted and flushes
+// the log file.
 func (s *Server) Close() error {
+	s.callbacks.stop()
 	var err error
 	if s.httpSrv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -319,6 +328,9 @@ func (s *Server) retryAfterSeconds() int {
 // record counts the action and appends one log entry per recipient.
 func (s *Server) record(req Request, act Action, status int, messageID string) {
 	s.counts[act].Add(1)
+	if act == Accept {
+		s.callbacks.accepted(req, messageID)
+	}
 	if !s.opts.KeepLog && s.logw == nil {
 		return
 	}
