@@ -46,5 +46,4 @@ func TestLogLinesReachTheFileAsTheyAreRecorded(t *testing.T) {
 			t.Fatalf("line %d = %q (%v), want the entry for %s", i+1, lines[i], err, to)
 		}
 	}
-
 }
