@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -24,6 +25,7 @@ import (
 	"herald/campaign"
 	"herald/campaign/config"
 	"herald/campaign/console"
+	"herald/campaign/human"
 	"herald/ui"
 )
 
@@ -55,7 +57,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer stop()
 	switch cmd {
 	case "":
-		return runTUI(ctx, args, stderr)
+		return runTUI(ctx, args, stdout, stderr)
 	case "preview":
 		return runPreview(ctx, args, stdout, stderr)
 	case "send":
@@ -70,24 +72,102 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "version":
 		fmt.Fprintln(stdout, "herald", version)
 		return 0
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	case "help":
+		printUsage(stdout)
 		return 0
 	}
-	fmt.Fprintf(stderr, "herald: unknown command %q\n\n%s", cmd, usage)
+	hint := `herald help lists the commands`
+	if near, ok := human.Closest(cmd, commands); ok {
+		hint = fmt.Sprintf("did you mean herald %s? (%s)", near, hint)
+	}
+	fmt.Fprintf(stderr, "herald: unknown command %q: %s\n", cmd, hint)
 	return 2
 }
 
-const usage = `Usage:
+// commands are herald's subcommands, for suggestions when one is mistyped.
+var commands = []string{"preview", "send", "sandbox", "export", "campaigns", "version", "help"}
+
+// usage lists the commands; printUsage adds the flags they share.
+const usage = `herald runs WhatsApp Business template campaigns from a terminal.
+
+Usage:
   herald [flags]             the TUI (opens on sample.csv and the sandbox when no flags are given)
   herald preview [flags]     check and render every row, write the results CSV; never sends
   herald send [flags]        send without the TUI (asks for confirmation unless --yes)
   herald sandbox [flags]     serve the provider simulator on loopback
-  herald export --campaign NAME [--out FILE]
+  herald export --campaign NAME [--out FILE]   the results CSV of a campaign, from the state store
   herald campaigns           past campaigns and their counts
-  herald version
-Run "herald COMMAND -h" for a command's flags. README.md documents every file format.
+  herald version             the version
+  herald help                this text
 `
+
+// printUsage prints the commands and the flags the TUI, preview and send share.
+func printUsage(w io.Writer) {
+	fs, _ := newCampaignFlags("", w)
+	fmt.Fprint(w, usage+"\nFlags of the TUI, preview and send:\n")
+	printFlags(w, fs)
+	fmt.Fprintln(w, "\nRun \"herald COMMAND -h\" for a command's flags. README.md documents every file format.")
+}
+
+// printFlags lists a command's flags as --name VALUE  what it is (default).
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, text := flag.UnquoteUsage(f)
+		name := "--" + f.Name
+		if v, ok := flagValueNames[f.Name]; ok {
+			kind = v
+		}
+		if kind != "" {
+			name += " " + strings.ToUpper(kind)
+		}
+		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "0s" && f.DefValue != "false" {
+			text += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(w, "  %-26s %s\n", name, text)
+	})
+}
+
+// flagValueNames name the value a flag takes in the usage, where its type alone would not say it.
+var flagValueNames = map[string]string{"csv": "FILE", "template": "FILE", "config": "FILE", "state": "FILE",
+	"out": "FILE", "log": "FILE", "profile": "NAME", "campaign": "NAME", "phone-column": "NAME", "region": "CC",
+	"rate": "N", "concurrency": "N", "addr": "HOST:PORT", "reject-prefix": "PREFIXES"}
+
+// parseFlags parses a command's flags. -h prints the command's usage on stdout (flag.ErrHelp is returned, exit
+// 0); a mistyped flag is an input error naming the closest flag, instead of the whole usage.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, about string) error {
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	defer fs.SetOutput(out)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		if fs.Name() == "herald" {
+			printUsage(stdout)
+			return err
+		}
+		fmt.Fprintf(stdout, "Usage: %s [flags]\n  %s\n\nFlags:\n", fs.Name(), about)
+		printFlags(stdout, fs)
+		return err
+	}
+	if err == nil {
+		if fs.NArg() > 0 {
+			return campaign.InputError(fmt.Errorf("unexpected argument %q: flags start with -- (%s -h lists them)", fs.Arg(0), fs.Name()))
+		}
+		return nil
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		hint := fs.Name() + " -h lists them"
+		if near, ok := human.Closest(name, names); ok {
+			hint = fmt.Sprintf("did you mean --%s? (%s)", near, hint)
+		}
+		return campaign.InputError(fmt.Errorf("%s has no flag --%s: %s", fs.Name(), name, hint))
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "flag needs an argument: -"); ok {
+		return campaign.InputError(fmt.Errorf("--%s needs a value (%s -h lists the flags)", name, fs.Name()))
+	}
+	return campaign.InputError(fmt.Errorf("%w (%s -h lists the flags)", err, fs.Name()))
+}
 
 // campaignFlags are the flags preview, send and the TUI share.
 type campaignFlags struct {
@@ -102,7 +182,7 @@ type campaignFlags struct {
 }
 
 func newCampaignFlags(name string, stderr io.Writer) (*flag.FlagSet, *campaignFlags) {
-	fs := flag.NewFlagSet("herald "+name, flag.ContinueOnError)
+	fs := flag.NewFlagSet(strings.TrimSpace("herald "+name), flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	f := &campaignFlags{}
 	fs.StringVar(&f.plan.CSVPath, "csv", "", "recipients CSV")
@@ -123,30 +203,35 @@ func newCampaignFlags(name string, stderr io.Writer) (*flag.FlagSet, *campaignFl
 }
 
 // parse reads the flags, applies the sample defaults and, when needProfile, resolves the profile and the rate.
-// Errors are input errors.
-func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool) error {
-	if err := fs.Parse(args); err != nil {
-		return campaign.InputError(err)
+// Without needProfile (a preview never sends: it needs no account) a profile named with --profile must still
+// exist. Errors are input errors; -h prints the usage on stdout and returns flag.ErrHelp.
+func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool, stdout io.Writer, about string) error {
+	if err := parseFlags(fs, args, stdout, about); err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return campaign.InputError(fmt.Errorf("unexpected argument %q: flags start with --", fs.Arg(0)))
-	}
+	profileGiven := false
 	fs.Visit(func(fl *flag.Flag) {
-		if fl.Name == "config" {
-			f.configGiven = true
-		}
+		f.configGiven = f.configGiven || fl.Name == "config"
+		profileGiven = profileGiven || fl.Name == "profile"
 	})
 	if f.plan.CSVPath == "" && f.plan.TemplatePath == "" {
 		if fileExists(sampleCSV) && fileExists(sampleTemplate) {
 			f.plan.CSVPath, f.plan.TemplatePath = sampleCSV, sampleTemplate
 		}
 	}
-	if !needProfile {
-		return nil // a preview never sends: it needs no account
+	if !needProfile && !profileGiven {
+		return nil
 	}
 	cfg, err := config.Load(f.config, f.configGiven, os.Getenv)
 	if err != nil {
 		return campaign.InputError(err)
+	}
+	if !needProfile {
+		if !slices.Contains(cfg.Names(), f.profile) {
+			_, err := cfg.Profile(f.profile) // the unknown-profile error, naming the profiles there are
+			return campaign.InputError(err)
+		}
+		return nil
 	}
 	f.cfg = cfg
 	for _, w := range cfg.Warnings {
@@ -187,9 +272,9 @@ func exitFor(err error, stderr io.Writer) int {
 	return campaign.ExitFor(err)
 }
 
-func runTUI(ctx context.Context, args []string, stderr io.Writer) int {
+func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, f := newCampaignFlags("", stderr)
-	if err := f.parse(fs, args, true); err != nil {
+	if err := f.parse(fs, args, true, stdout, ""); err != nil {
 		return exitFor(err, stderr)
 	}
 	if !term.IsTerminal(int(os.Stdin.Fd())) || !term.IsTerminal(int(os.Stdout.Fd())) {
@@ -201,7 +286,7 @@ func runTUI(ctx context.Context, args []string, stderr io.Writer) int {
 
 func runPreview(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, f := newCampaignFlags("preview", stderr)
-	if err := f.parse(fs, args, false); err != nil {
+	if err := f.parse(fs, args, false, stdout, "check and render every row, write the results CSV; never sends"); err != nil {
 		return exitFor(err, stderr)
 	}
 	return console.Preview(ctx, f.plan, stdout, stderr)
@@ -209,7 +294,7 @@ func runPreview(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs, f := newCampaignFlags("send", stderr)
-	if err := f.parse(fs, args, true); err != nil {
+	if err := f.parse(fs, args, true, stdout, "send without the TUI (asks for confirmation unless --yes)"); err != nil {
 		return exitFor(err, stderr)
 	}
 	interactive := false
@@ -234,8 +319,8 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.Float64Var(&o.Options.RateLimit, "rate-limit", 0, "accepted requests per second; over it: the provider's rate-limit answer with Retry-After (0: none)")
 	fs.StringVar(&o.RejectPrefixes, "reject-prefix", "", "comma-separated number prefixes answered as invalid numbers")
 	fs.StringVar(&o.LogPath, "log", "", "write the request log (JSON lines) to this file")
-	if err := fs.Parse(args); err != nil {
-		return exitFor(campaign.InputError(err), stderr)
+	if err := parseFlags(fs, args, stdout, "serve the provider simulator on loopback"); err != nil {
+		return exitFor(err, stderr)
 	}
 	return console.Sandbox(ctx, o, stdout, stderr)
 }
@@ -247,8 +332,8 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&name, "campaign", "", "campaign name (see herald campaigns)")
 	fs.StringVar(&out, "out", "", "results CSV to write (default: the campaign's usual results path)")
 	fs.StringVar(&state, "state", campaign.DefaultStatePath(), "state store")
-	if err := fs.Parse(args); err != nil {
-		return exitFor(campaign.InputError(err), stderr)
+	if err := parseFlags(fs, args, stdout, "write the results CSV of a campaign from the state store"); err != nil {
+		return exitFor(err, stderr)
 	}
 	return console.Export(state, name, out, stdout, stderr)
 }
@@ -258,8 +343,8 @@ func runCampaigns(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var state string
 	fs.StringVar(&state, "state", campaign.DefaultStatePath(), "state store")
-	if err := fs.Parse(args); err != nil {
-		return exitFor(campaign.InputError(err), stderr)
+	if err := parseFlags(fs, args, stdout, "list past campaigns with their rows per status"); err != nil {
+		return exitFor(err, stderr)
 	}
 	return console.Campaigns(state, stdout, stderr)
 }
