@@ -43,6 +43,9 @@ const (
 	Finished = "finished"
 	// Stopped: the run ended before that (Ctrl-C, a fatal answer, an auto-pause without anyone to resume).
 	Stopped = "stopped"
+	// Interrupted: the store says running, paused or stopping but no herald process holds the campaign: herald
+	// ended without recording the end (a crash, a kill, a closed terminal). Never stored; the screens show it.
+	Interrupted = "interrupted"
 )
 
 // Problem is why a row cannot be sent: a short code for the results CSV and a sentence that says what is wrong
