@@ -12,6 +12,7 @@ import (
 	"herald/campaign/check"
 	"herald/campaign/status"
 	"herald/campaign/template"
+	"herald/ui/common"
 )
 
 // previewRowLimit bounds the rows kept for the preview table: files can have millions of rows, so only the
@@ -156,7 +157,7 @@ func newPreviewRow(r *check.Row, phone int, cells []int) previewRow {
 	pr.values = make([]string, len(cells))
 	for i, c := range cells {
 		if c < len(r.Fields) {
-			pr.values[i] = oneLine(r.Fields[c])
+			pr.values[i] = common.OneLine(r.Fields[c])
 		}
 	}
 	return pr

@@ -3,6 +3,7 @@ package ui
 import (
 	"herald/campaign/engine"
 	"herald/campaign/status"
+	"herald/ui/common"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/progress"
@@ -33,7 +34,7 @@ const (
 // snapshot on a tick while the run is live (never one message per sent message) and drives the engine: pause,
 // resume, cancel (after asking) and quit (graceful; a second press forces).
 type dashboardPane struct {
-	common
+	common.Common
 	run   runner
 	title string
 	snap  engine.Snapshot
@@ -49,20 +50,20 @@ type dashboardPane struct {
 }
 
 // newDashboardPane returns an idle dashboard; start gives it a run.
-func newDashboardPane(c common) *dashboardPane {
-	fill := c.styles.ProgressFill.Dark
+func newDashboardPane(c common.Common) *dashboardPane {
+	fill := c.Styles.ProgressFill.Dark
 	if !lipgloss.HasDarkBackground() {
-		fill = c.styles.ProgressFill.Light
+		fill = c.Styles.ProgressFill.Light
 	}
-	return &dashboardPane{common: c,
+	return &dashboardPane{Common: c,
 		bar: progress.New(progress.WithSolidFill(fill), progress.WithColorProfile(lipgloss.ColorProfile()))}
 }
 
 // start shows a new run and starts reading its progress.
 func (d *dashboardPane) start(r runner, title string) tea.Cmd {
-	*d = dashboardPane{common: d.common, bar: d.bar, run: r, title: title, live: true,
+	*d = dashboardPane{Common: d.Common, bar: d.bar, run: r, title: title, live: true,
 		failures: viewport.New(0, 0), events: viewport.New(0, 0)}
-	d.SetSize(d.width, d.height)
+	d.SetSize(d.Width, d.Height)
 	d.refresh(r.Snapshot())
 	return snapshotTick()
 }
@@ -95,7 +96,7 @@ func (d *dashboardPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // key handles a key during a run.
 func (d *dashboardPane) key(msg tea.KeyMsg) tea.Cmd {
-	k := d.keys
+	k := d.Keys
 	if d.asking {
 		switch {
 		case key.Matches(msg, k.Yes):
@@ -110,7 +111,7 @@ func (d *dashboardPane) key(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Quit):
 		if d.quitting {
-			return emit(forceQuitMsg{})
+			return common.Emit(forceQuitMsg{})
 		}
 		d.quitting = true
 		d.run.Stop(reasonUserQuit)
@@ -156,20 +157,20 @@ func (d *dashboardPane) refresh(s engine.Snapshot) {
 
 // ShortHelp implements help.KeyMap.
 func (d *dashboardPane) ShortHelp() []key.Binding {
-	k := d.keys
+	k := d.Keys
 	if d.asking {
-		return []key.Binding{withHelp(k.Yes, "cancel the run"), withHelp(k.No, "keep sending")}
+		return []key.Binding{common.WithHelp(k.Yes, "cancel the run"), common.WithHelp(k.No, "keep sending")}
 	}
-	quit := withHelp(k.Quit, "stop and quit")
+	quit := common.WithHelp(k.Quit, "stop and quit")
 	if d.quitting {
-		quit = withHelp(k.Quit, "quit at once")
+		quit = common.WithHelp(k.Quit, "quit at once")
 	}
-	return []key.Binding{k.Pause, k.Cancel, k.Focus, withHelp(k.Down, "scroll"), quit}
+	return []key.Binding{k.Pause, k.Cancel, k.Focus, common.WithHelp(k.Down, "scroll"), quit}
 }
 
 // FullHelp implements help.KeyMap.
 func (d *dashboardPane) FullHelp() [][]key.Binding {
-	k := d.keys
-	return [][]key.Binding{{k.Pause, k.Cancel, withHelp(k.Quit, "stop, then quit (twice: at once)")},
-		{k.Focus, withHelp(k.Up, "scroll up"), withHelp(k.Down, "scroll down"), k.PageUp, k.PageDown}}
+	k := d.Keys
+	return [][]key.Binding{{k.Pause, k.Cancel, common.WithHelp(k.Quit, "stop, then quit (twice: at once)")},
+		{k.Focus, common.WithHelp(k.Up, "scroll up"), common.WithHelp(k.Down, "scroll down"), k.PageUp, k.PageDown}}
 }

@@ -11,6 +11,7 @@ import (
 	"herald/campaign"
 	"herald/campaign/engine"
 	"herald/campaign/status"
+	"herald/ui/common"
 )
 
 // runningSnapshot is a run part-way through, with fixed times.
@@ -37,7 +38,7 @@ func runningSnapshot() engine.Snapshot {
 // newRunningDashboard is a dashboard at 100x26 driving a fake engine.
 func newRunningDashboard(s engine.Snapshot) (*dashboardPane, *fakeRunner) {
 	run := newFakeRunner(s)
-	d := newDashboardPane(newCommon())
+	d := newDashboardPane(common.New())
 	d.SetSize(100, 26)
 	d.start(run, "sample-spring_sale · spring_sale via sandbox")
 	return d, run

@@ -10,6 +10,7 @@ import (
 	"herald/campaign/engine"
 	"herald/campaign/human"
 	"herald/campaign/status"
+	"herald/ui/common"
 )
 
 // dashboardHead is the lines above the failures and events: title, bar, counts, pace, banner, spacing.
@@ -21,41 +22,41 @@ const sideBySide = 120
 // paneChrome is what a framed list adds around its lines: the border and the title line.
 const paneChrome = 3
 
-// SetSize implements component.
+// SetSize implements common.Component.
 func (d *dashboardPane) SetSize(width, height int) {
-	d.setSize(width, height)
+	d.Common.SetSize(width, height)
 	d.bar.Width = max(width-2-len(" 100%  of ")-2*len("1,000,000"), 10)
 	// A framed list adds 4 columns (border and padding) and paneChrome lines to its viewport.
-	room := max(d.height-dashboardHead, 2*paneChrome+2)
-	if d.width >= sideBySide { // failures get three fifths of the width: their lines are longer
-		failWidth := d.width * 3 / 5
+	room := max(d.Height-dashboardHead, 2*paneChrome+2)
+	if d.Width >= sideBySide { // failures get three fifths of the width: their lines are longer
+		failWidth := d.Width * 3 / 5
 		d.failures.Width, d.failures.Height = failWidth-4, room-paneChrome
-		d.events.Width, d.events.Height = d.width-failWidth-1-4, room-paneChrome
+		d.events.Width, d.events.Height = d.Width-failWidth-1-4, room-paneChrome
 	} else {
-		d.failures.Width, d.failures.Height = d.width-4, max((room-2*paneChrome)/2, 1)
-		d.events.Width, d.events.Height = d.width-4, max(room-2*paneChrome-d.failures.Height, 1)
+		d.failures.Width, d.failures.Height = d.Width-4, max((room-2*paneChrome)/2, 1)
+		d.events.Width, d.events.Height = d.Width-4, max(room-2*paneChrome-d.failures.Height, 1)
 	}
 	d.refresh(d.snap)
 }
 
 // View implements tea.Model.
 func (d *dashboardPane) View() string {
-	st := d.styles
+	st := d.Styles
 	s := d.snap
-	state := st.status(s.State).Render(strings.ToUpper(s.State))
-	title := fit(" "+d.title, d.width-lipgloss.Width(state)-2)
+	state := st.StatusStyle(s.State).Render(strings.ToUpper(s.State))
+	title := common.Fit(" "+d.title, d.Width-lipgloss.Width(state)-2)
 	head := []string{
-		title + strings.Repeat(" ", max(d.width-lipgloss.Width(title)-lipgloss.Width(state)-1, 1)) + state,
+		title + strings.Repeat(" ", max(d.Width-lipgloss.Width(title)-lipgloss.Width(state)-1, 1)) + state,
 		" " + d.bar.ViewAs(progressOf(s)) + st.Muted.Render(fmt.Sprintf("  %s of %s", human.Thousands(s.Done()), human.Thousands(s.Total))),
-		" " + fit(countsText(s), d.width-2),
-		" " + fit(paceText(s), d.width-2),
+		" " + common.Fit(countsText(s), d.Width-2),
+		" " + common.Fit(paceText(s), d.Width-2),
 		" " + d.banner(),
 		"",
 	}
 	failures := d.list(focusFailures, fmt.Sprintf("Failures · %s, newest first", human.Thousands(s.Failed+s.Unknown)), d.failures.View())
 	events := d.list(focusEvents, "Events · newest first", d.events.View())
 	lists := lipgloss.JoinVertical(lipgloss.Left, failures, events)
-	if d.width >= sideBySide {
+	if d.Width >= sideBySide {
 		lists = lipgloss.JoinHorizontal(lipgloss.Top, failures, " ", events)
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, strings.Join(head, "\n"), lists)
@@ -63,7 +64,7 @@ func (d *dashboardPane) View() string {
 
 // list frames one scrollable list with its title; the focused one is marked.
 func (d *dashboardPane) list(which dashFocus, title, body string) string {
-	st := d.styles
+	st := d.Styles
 	frame, marker := st.Pane, "  "
 	if which == d.focus {
 		frame, marker = st.PaneFocused, st.Focused.Render("▸ ")
@@ -107,7 +108,7 @@ func paceText(s engine.Snapshot) string {
 
 // banner is the line that says what needs the user: the cancel question, a pause, a stop under way.
 func (d *dashboardPane) banner() string {
-	st := d.styles
+	st := d.Styles
 	s := d.snap
 	switch {
 	case d.asking:
@@ -133,7 +134,7 @@ func failureLines(s engine.Snapshot, width int) string {
 		if code == "" || f.Status != status.Failed {
 			code = f.Status
 		}
-		lines[i] = fit(fmt.Sprintf("row %-6d +%-15s %-12s %s", f.Row, f.Number, code, oneLine(f.Reason)), width)
+		lines[i] = common.Fit(fmt.Sprintf("row %-6d +%-15s %-12s %s", f.Row, f.Number, code, common.OneLine(f.Reason)), width)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -145,7 +146,7 @@ func eventLines(s engine.Snapshot, width int) string {
 	}
 	lines := make([]string, len(s.Events))
 	for i, e := range s.Events {
-		lines[i] = fit(fmt.Sprintf("%s  %-9s %s", clock(e.At.Sub(s.Started)), e.Kind, oneLine(e.Detail)), width)
+		lines[i] = common.Fit(fmt.Sprintf("%s  %-9s %s", clock(e.At.Sub(s.Started)), e.Kind, common.OneLine(e.Detail)), width)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"herald/campaign"
+	"herald/ui/common"
 )
 
 // flow moves the campaign along: it answers the panes' requests with commands and the commands' answers
@@ -77,7 +78,7 @@ func (m *model) dryRunDone(msg dryRunDoneMsg) {
 	}
 	r := msg.result
 	m.status, m.statusErr = fmt.Sprintf("Dry run: %s written (%s); nothing was sent.", r.OutPath,
-		countsLine(r.Summary.Counts)), false
+		common.CountsLine(r.Summary.Counts)), false
 }
 
 // prepare plans the campaign into the state store (or finds it there), replacing the current session.

@@ -13,6 +13,7 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/status"
+	"herald/ui/common"
 )
 
 // newSampleModel returns a root model on the sample files in a temporary folder, opened and checked.
@@ -158,7 +159,7 @@ func TestConfirmRequiresTypingTheNumber(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := newConfirmPane(newCommon())
+			p := newConfirmPane(common.New())
 			p.ready, p.rate, p.template, p.profile = 22, 20, "spring_sale", "sandbox"
 			confirmed := false
 			for _, k := range tc.keys {

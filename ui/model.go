@@ -15,6 +15,7 @@ import (
 	"herald/campaign"
 	"herald/campaign/engine"
 	"herald/campaign/human"
+	"herald/ui/common"
 )
 
 // screen is one step of a campaign.
@@ -31,17 +32,11 @@ const (
 // screenNames are the steps as the top bar shows them.
 var screenNames = []string{"Setup", "Preview", "Confirm", "Send", "Summary"}
 
-// statusMsg shows a line in the status bar: an outcome, or why something cannot be done.
-type statusMsg struct {
-	text  string
-	isErr bool
-}
-
 // model is the root: it owns the panes, routes window sizes to all of them and keys to the active one, and
 // turns the panes' requests into commands (files, the state store, the engine) whose answers come back as
 // messages. It holds the campaign's session and engine between the screens.
 type model struct {
-	common
+	common.Common
 	ctx   context.Context
 	start engineStarter
 	help  help.Model
@@ -80,12 +75,12 @@ type model struct {
 
 // newModel returns the root model for cfg; start opens the provider and the engine when a run is confirmed.
 func newModel(ctx context.Context, cfg Config, start engineStarter) *model {
-	c := newCommon()
-	m := &model{common: c, ctx: ctx, start: start, help: help.New(),
+	c := common.New()
+	m := &model{Common: c, ctx: ctx, start: start, help: help.New(),
 		setup: newSetupPane(c, ctx, cfg), preview: newPreviewPane(c), confirm: newConfirmPane(c),
 		dashboard: newDashboardPane(c), summary: newSummaryPane(c),
-		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.styles.Spinner))}
-	m.help.Styles = c.styles.Help
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Spinner))}
+	m.help.Styles = c.Styles.Help
 	m.resize()
 	return m
 }
@@ -94,12 +89,12 @@ func newModel(ctx context.Context, cfg Config, start engineStarter) *model {
 func (m *model) Init() tea.Cmd { return m.setup.Init() }
 
 // panes lists every pane, for sizing.
-func (m *model) panes() []component {
-	return []component{m.setup, m.preview, m.confirm, m.dashboard, m.summary}
+func (m *model) panes() []common.Component {
+	return []common.Component{m.setup, m.preview, m.confirm, m.dashboard, m.summary}
 }
 
 // activePane is the pane on screen.
-func (m *model) activePane() component { return m.panes()[m.active] }
+func (m *model) activePane() common.Component { return m.panes()[m.active] }
 
 // show switches to screen s and clears the status line.
 func (m *model) show(s screen) {
@@ -109,10 +104,10 @@ func (m *model) show(s screen) {
 
 // resize gives every pane the room between the top bar and the status and help lines.
 func (m *model) resize() {
-	m.help.Width = m.width - 1
+	m.help.Width = m.Width - 1
 	helpHeight := lipgloss.Height(m.help.View(m))
 	for _, p := range m.panes() {
-		p.SetSize(m.width, max(m.height-2-helpHeight, 1))
+		p.SetSize(m.Width, max(m.Height-2-helpHeight, 1))
 	}
 }
 
@@ -120,7 +115,7 @@ func (m *model) resize() {
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.setSize(msg.Width, msg.Height)
+		m.Common.SetSize(msg.Width, msg.Height)
 		m.resize()
 		return m, nil
 	case tea.KeyMsg:
@@ -135,8 +130,8 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.forward(m.setup, msg)
 	case snapshotTickMsg:
 		return m, m.forward(m.dashboard, msg)
-	case statusMsg:
-		m.status, m.statusErr = msg.text, msg.isErr
+	case common.StatusMsg:
+		m.status, m.statusErr = msg.Text, msg.IsErr
 		return m, nil
 	}
 	if cmd, ok := m.flow(msg); ok {
@@ -148,7 +143,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // key handles a key: help and quit everywhere, the rest by the active pane. During a run the dashboard owns
 // q and ctrl+c (graceful stop first); while background work runs, only help and quit work.
 func (m *model) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
+	k := m.Keys
 	switch {
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
@@ -167,7 +162,7 @@ func (m *model) key(msg tea.KeyMsg) tea.Cmd {
 }
 
 // forward updates pane p with msg.
-func (m *model) forward(p component, msg tea.Msg) tea.Cmd {
+func (m *model) forward(p common.Component, msg tea.Msg) tea.Cmd {
 	_, cmd := p.Update(msg)
 	return cmd
 }
@@ -189,15 +184,15 @@ func (m *model) stopBusy() {
 
 // View implements tea.Model.
 func (m *model) View() string {
-	bodyHeight := max(m.height-2-lipgloss.Height(m.help.View(m)), 1)
-	body := lipgloss.NewStyle().Height(bodyHeight).MaxHeight(bodyHeight).MaxWidth(m.width).
+	bodyHeight := max(m.Height-2-lipgloss.Height(m.help.View(m)), 1)
+	body := lipgloss.NewStyle().Height(bodyHeight).MaxHeight(bodyHeight).MaxWidth(m.Width).
 		Render(m.activePane().View())
 	return lipgloss.JoinVertical(lipgloss.Left, m.topBar(), body, m.statusLine(), " "+m.help.View(m))
 }
 
 // topBar is herald's name and the steps, the current one bracketed.
 func (m *model) topBar() string {
-	st := m.styles
+	st := m.Styles
 	steps := make([]string, len(screenNames))
 	for i, name := range screenNames {
 		if screen(i) == m.active {
@@ -206,25 +201,25 @@ func (m *model) topBar() string {
 			steps[i] = st.Step.Render(name)
 		}
 	}
-	return fit(" "+st.AppName.Render("herald")+"   "+strings.Join(steps, st.Step.Render(" › ")), m.width)
+	return common.Fit(" "+st.AppName.Render("herald")+"   "+strings.Join(steps, st.Step.Render(" › ")), m.Width)
 }
 
 // statusLine shows the background work under way, else the last outcome.
 func (m *model) statusLine() string {
-	st := m.styles
+	st := m.Styles
 	switch {
 	case m.busy != "":
 		line := m.spinner.View() + " " + m.busy
 		if n := m.busyRows.Load(); n > 0 {
 			line += " · " + human.Plural(n, "row")
 		}
-		return fit(" "+line, m.width)
+		return common.Fit(" "+line, m.Width)
 	case m.status == "":
 		return ""
 	case m.statusErr:
-		return fit(" "+st.Error.Render(m.status), m.width)
+		return common.Fit(" "+st.Error.Render(m.status), m.Width)
 	}
-	return fit(" "+st.OK.Render(m.status), m.width)
+	return common.Fit(" "+st.OK.Render(m.status), m.Width)
 }
 
 // ShortHelp implements help.KeyMap: the active pane's keys, then help and quit.
@@ -239,12 +234,12 @@ func (m *model) FullHelp() [][]key.Binding {
 
 // globalKeys are the keys every screen has.
 func (m *model) globalKeys() []key.Binding {
-	quit := m.keys.Quit
+	quit := m.Keys.Quit
 	switch {
 	case m.active == screenRun && m.dashboard.live:
-		return []key.Binding{m.keys.Help}
+		return []key.Binding{m.Keys.Help}
 	case m.active == screenConfirm:
 		quit = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
 	}
-	return []key.Binding{m.keys.Help, quit}
+	return []key.Binding{m.Keys.Help, quit}
 }

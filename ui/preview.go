@@ -2,6 +2,7 @@ package ui
 
 import (
 	"herald/campaign/status"
+	"herald/ui/common"
 	"strconv"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -28,7 +29,7 @@ const wideLayout = 100
 // previewPane shows the checked rows in a table, filterable by status, beside the selected row's message as
 // the recipient will see it (or its problem and the fix). It keeps at most previewRowLimit rows.
 type previewPane struct {
-	common
+	common.Common
 	info   inputInfo
 	result checkResult
 	filter int
@@ -40,16 +41,16 @@ type previewPane struct {
 }
 
 // newPreviewPane returns an empty preview; setData fills it.
-func newPreviewPane(c common) *previewPane {
-	p := &previewPane{common: c}
-	p.table = table.New(table.WithKeyMap(c.keys.Table), table.WithStyles(c.styles.Table), table.WithFocused(true))
+func newPreviewPane(c common.Common) *previewPane {
+	p := &previewPane{Common: c}
+	p.table = table.New(table.WithKeyMap(c.Keys.Table), table.WithStyles(c.Styles.Table), table.WithFocused(true))
 	return p
 }
 
 // setData shows a checked file, all rows, the first selected.
 func (p *previewPane) setData(info inputInfo, result checkResult) {
 	p.info, p.result, p.filter = info, result, 0
-	p.SetSize(p.width, p.height)
+	p.SetSize(p.Width, p.Height)
 	p.applyFilter()
 }
 
@@ -62,21 +63,21 @@ func (p *previewPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if !ok {
 		return p, nil
 	}
-	k := p.keys
+	k := p.Keys
 	switch {
 	case key.Matches(km, k.Filter):
 		p.filter = (p.filter + 1) % len(previewFilters)
 		p.applyFilter()
 		return p, nil
 	case key.Matches(km, k.DryRun):
-		return p, emit(dryRunRequestMsg{})
+		return p, common.Emit(dryRunRequestMsg{})
 	case key.Matches(km, k.Send):
 		if p.result.summary.Counts[status.Ready] == 0 {
-			return p, emit(statusMsg{text: "No row is ready to send: fix the CSV or the template first.", isErr: true})
+			return p, common.Emit(common.StatusMsg{Text: "No row is ready to send: fix the CSV or the template first.", IsErr: true})
 		}
-		return p, emit(sendRequestMsg{})
+		return p, common.Emit(sendRequestMsg{})
 	case key.Matches(km, k.Back):
-		return p, emit(backMsg{})
+		return p, common.Emit(backMsg{})
 	}
 	var cmd tea.Cmd
 	p.table, cmd = p.table.Update(km)
@@ -137,13 +138,13 @@ func numberText(r previewRow) string {
 
 // ShortHelp implements help.KeyMap.
 func (p *previewPane) ShortHelp() []key.Binding {
-	k := p.keys
-	return []key.Binding{withHelp(k.Up, "row"), k.Filter, k.DryRun, k.Send, k.Back}
+	k := p.Keys
+	return []key.Binding{common.WithHelp(k.Up, "row"), k.Filter, k.DryRun, k.Send, k.Back}
 }
 
 // FullHelp implements help.KeyMap.
 func (p *previewPane) FullHelp() [][]key.Binding {
-	k := p.keys
+	k := p.Keys
 	return [][]key.Binding{{k.Table.LineUp, k.Table.LineDown, k.Table.GotoTop, k.Table.GotoBottom},
 		{k.Table.PageUp, k.Table.PageDown}, {k.Filter, k.DryRun, k.Send, k.Back}}
 }

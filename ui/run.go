@@ -21,6 +21,7 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/config"
+	"herald/ui/common"
 )
 
 // Config is what the TUI starts with.
@@ -108,7 +109,7 @@ func (m *model) farewell() string {
 		return fmt.Sprintf("Campaign %s stopped at once: the state store is consistent and rows in flight are unknown.\n"+
 			"Run herald again to resume; herald export --campaign %s writes the results CSV.", name, name)
 	case m.ran:
-		line := fmt.Sprintf("Campaign %s: %s.\nResults CSV: %s", m.sess.Info.Name, countsLine(m.summary.counts), m.summary.outPath)
+		line := fmt.Sprintf("Campaign %s: %s.\nResults CSV: %s", m.sess.Info.Name, common.CountsLine(m.summary.counts), m.summary.outPath)
 		if m.summary.exitCode() == campaign.ExitStopped {
 			line += "\nStopped before the end: run herald again on the same files to resume; nobody is messaged twice."
 		}

@@ -17,6 +17,7 @@ import (
 	"herald/campaign/config"
 	"herald/campaign/recipients"
 	"herald/providers"
+	"herald/ui/common"
 )
 
 // setupField is a field of the setup form.
@@ -40,7 +41,7 @@ type goPreviewMsg struct {
 // column, each variable's column, the campaign in the store); and a check of every row that streams in while
 // the file is read. Enter moves on to the preview once the check is done.
 type setupPane struct {
-	common
+	common.Common
 	ctx  context.Context
 	plan campaign.Plan
 	// profiles and names are the config file's profiles.
@@ -71,9 +72,9 @@ type setupPane struct {
 }
 
 // newSetupPane returns the setup filled from cfg.
-func newSetupPane(c common, ctx context.Context, cfg Config) *setupPane {
-	s := &setupPane{common: c, ctx: ctx, plan: cfg.Plan, profiles: cfg.Config,
-		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.styles.Spinner))}
+func newSetupPane(c common.Common, ctx context.Context, cfg Config) *setupPane {
+	s := &setupPane{Common: c, ctx: ctx, plan: cfg.Plan, profiles: cfg.Config,
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Spinner))}
 	s.names = []string{cfg.Plan.Profile.Name}
 	if cfg.Config != nil {
 		s.names = cfg.Config.Names()
@@ -84,9 +85,9 @@ func newSetupPane(c common, ctx context.Context, cfg Config) *setupPane {
 // Init starts checking the files given on the command line.
 func (s *setupPane) Init() tea.Cmd { return s.load() }
 
-// SetSize implements component.
+// SetSize implements common.Component.
 func (s *setupPane) SetSize(width, height int) {
-	s.setSize(width, height)
+	s.Common.SetSize(width, height)
 	if s.picker != nil {
 		s.picker.SetHeight(s.pickerHeight())
 	}
@@ -195,12 +196,12 @@ func (s *setupPane) next() tea.Cmd {
 	}
 	info := *s.info
 	info.plan.Profile = s.plan.Profile
-	return emit(goPreviewMsg{info: info, result: *s.result})
+	return common.Emit(goPreviewMsg{info: info, result: *s.result})
 }
 
 // key handles a key on the form.
 func (s *setupPane) key(msg tea.KeyMsg) tea.Cmd {
-	k := s.keys
+	k := s.Keys
 	switch {
 	case key.Matches(msg, k.Continue):
 		if s.opening || s.checking {
@@ -266,7 +267,7 @@ func (s *setupPane) cycleProfile(delta int) {
 // openPicker shows the file picker for the CSV or the template, in the folder of the current choice.
 func (s *setupPane) openPicker(field setupField) tea.Cmd {
 	fp := filepicker.New()
-	fp.KeyMap = s.keys.Picker
+	fp.KeyMap = s.Keys.Picker
 	fp.AutoHeight, fp.ShowPermissions = false, false
 	fp.SetHeight(s.pickerHeight())
 	current := s.plan.CSVPath
@@ -285,7 +286,7 @@ func (s *setupPane) openPicker(field setupField) tea.Cmd {
 
 // pickerKey handles a key while the file picker is open.
 func (s *setupPane) pickerKey(msg tea.KeyMsg) tea.Cmd {
-	if key.Matches(msg, s.keys.Back) {
+	if key.Matches(msg, s.Keys.Back) {
 		s.picker = nil
 		return nil
 	}
@@ -307,38 +308,32 @@ func (s *setupPane) pickerKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 // pickerHeight is the picker's list height: the pane less its title lines.
-func (s *setupPane) pickerHeight() int { return max(s.height-4, 3) }
+func (s *setupPane) pickerHeight() int { return max(s.Height-4, 3) }
 
 // ShortHelp implements help.KeyMap.
 func (s *setupPane) ShortHelp() []key.Binding {
-	k := s.keys
+	k := s.Keys
 	if s.picker != nil {
-		return []key.Binding{k.Picker.Select, k.Picker.Open, k.Picker.Back, withHelp(k.Back, "cancel")}
+		return []key.Binding{k.Picker.Select, k.Picker.Open, k.Picker.Back, common.WithHelp(k.Back, "cancel")}
 	}
-	change := withHelp(k.Change, "change file")
+	change := common.WithHelp(k.Change, "change file")
 	switch s.focus {
 	case fieldProfile:
-		change = withHelp(k.Change, "next profile")
+		change = common.WithHelp(k.Change, "next profile")
 	case fieldPhone:
-		change = withHelp(k.Change, "next column")
+		change = common.WithHelp(k.Change, "next column")
 	}
-	return []key.Binding{withHelp(k.Continue, "preview"), withHelp(k.Down, "next field"), change}
+	return []key.Binding{common.WithHelp(k.Continue, "preview"), common.WithHelp(k.Down, "next field"), change}
 }
 
 // FullHelp implements help.KeyMap.
 func (s *setupPane) FullHelp() [][]key.Binding {
-	k := s.keys
+	k := s.Keys
 	if s.picker != nil {
-		return [][]key.Binding{{k.Picker.Select, k.Picker.Open, k.Picker.Back, withHelp(k.Back, "cancel")},
+		return [][]key.Binding{{k.Picker.Select, k.Picker.Open, k.Picker.Back, common.WithHelp(k.Back, "cancel")},
 			{k.Picker.Up, k.Picker.Down, k.Picker.GoToTop, k.Picker.GoToLast}}
 	}
-	return [][]key.Binding{{withHelp(k.Continue, "preview")}, {k.Up, k.Down, withHelp(k.Focus, "next field")},
-		{withHelp(k.Change, "change file / profile / phone column"), withHelp(k.Left, "previous profile or column"),
-			withHelp(k.Right, "next profile or column")}}
-}
-
-// withHelp returns b with another description, for a key whose meaning depends on the screen.
-func withHelp(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
+	return [][]key.Binding{{common.WithHelp(k.Continue, "preview")}, {k.Up, k.Down, common.WithHelp(k.Focus, "next field")},
+		{common.WithHelp(k.Change, "change file / profile / phone column"), common.WithHelp(k.Left, "previous profile or column"),
+			common.WithHelp(k.Right, "next profile or column")}}
 }

@@ -11,6 +11,7 @@ import (
 	"herald/campaign"
 	"herald/campaign/config"
 	"herald/campaign/status"
+	"herald/ui/common"
 )
 
 // profilesConfig writes a config file with a fast sandbox profile and a Meta profile whose token comes from an
@@ -158,7 +159,7 @@ func TestCheckKeepsTheFirstRowsAndCountsAll(t *testing.T) {
 	if last := r.rows[len(r.rows)-1]; last.num != previewRowLimit+1 || last.values[0] != "Ann" {
 		t.Errorf("last kept row %d with values %q", last.num, last.values)
 	}
-	p := newPreviewPane(newCommon())
+	p := newPreviewPane(common.New())
 	p.SetSize(100, 27)
 	p.setData(opened.info, r)
 	if want := "First 5,000 of 6,000 rows shown"; !strings.Contains(p.View(), want) {

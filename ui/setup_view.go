@@ -6,15 +6,13 @@ import (
 	"herald/campaign/human"
 	"herald/campaign/status"
 	"herald/campaign/template"
+	"herald/ui/common"
 	"slices"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 )
-
-// labelWidth is the width of the label column of a form.
-const labelWidth = 13
 
 // maxVariableLines bounds the variables listed on the setup screen.
 const maxVariableLines = 6
@@ -24,33 +22,33 @@ func (s *setupPane) View() string {
 	if s.picker != nil {
 		return s.pickerView()
 	}
-	st := s.styles
+	st := s.Styles
 	lines := []string{
-		s.fieldRow(fieldCSV, "Recipients", orText(fitPath(s.plan.CSVPath, s.valueWidth()), "none: press c to choose a .csv file")),
+		s.fieldRow(fieldCSV, "Recipients", common.OrText(common.FitPath(s.plan.CSVPath, s.ValueWidth()), "none: press c to choose a .csv file")),
 		s.fieldRow(fieldTemplate, "Template", s.templateText()),
 		s.fieldRow(fieldProfile, "Profile", s.profileText()),
 		s.fieldRow(fieldPhone, "Phone", s.phoneText()),
 	}
 	if s.profileErr != nil {
-		lines = append(lines, formRow(s.common, "", st.Error.Render(s.profileErr.Error())))
+		lines = append(lines, s.FormRow("", st.Error.Render(s.profileErr.Error())))
 	}
 	lines = append(lines, "")
 	switch {
 	case s.err != nil:
-		lines = append(lines, formRow(s.common, "Problem", st.Error.Render(s.err.Error())),
-			formRow(s.common, "", st.Muted.Render("Fix the file, or press c on its field to choose another.")))
+		lines = append(lines, s.FormRow("Problem", st.Error.Render(s.err.Error())),
+			s.FormRow("", st.Muted.Render("Fix the file, or press c on its field to choose another.")))
 	case s.opening:
-		lines = append(lines, formRow(s.common, "Files", s.spinner.View()+" opening…"))
+		lines = append(lines, s.FormRow("Files", s.spinner.View()+" opening…"))
 	case s.info != nil:
 		info := s.info
 		lines = append(lines,
-			formRow(s.common, "Variables", strings.Join(variableLines(info.variables), "\n")),
+			s.FormRow("Variables", strings.Join(variableLines(info.variables), "\n")),
 			"",
-			formRow(s.common, "Check", s.checkText()),
-			formRow(s.common, "Campaign", s.campaignText()),
-			formRow(s.common, "Results", fitPath(info.plan.OutPath, s.valueWidth())))
+			s.FormRow("Check", s.checkText()),
+			s.FormRow("Campaign", s.campaignText()),
+			s.FormRow("Results", common.FitPath(info.plan.OutPath, s.ValueWidth())))
 		if s.ready() {
-			lines = append(lines, "", paragraph(s.common, st.Muted, "Enter shows each message as the recipient will see it."))
+			lines = append(lines, "", s.Paragraph(st.Muted, "Enter shows each message as the recipient will see it."))
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -60,41 +58,23 @@ func (s *setupPane) View() string {
 func (s *setupPane) phoneText() string {
 	switch {
 	case s.info != nil && s.plan.PhoneColumn == "":
-		return "column " + s.info.phoneColumn + s.styles.Muted.Render(" (found by its name; c picks another)")
+		return "column " + s.info.phoneColumn + s.Styles.Muted.Render(" (found by its name; c picks another)")
 	case s.info != nil:
 		return "column " + s.info.phoneColumn
 	case len(s.columns) > 0:
-		return s.styles.Muted.Render(fmt.Sprintf("none found: press c to pick one of the %d columns", len(s.columns)))
+		return s.Styles.Muted.Render(fmt.Sprintf("none found: press c to pick one of the %d columns", len(s.columns)))
 	}
-	return s.styles.Muted.Render("-")
+	return s.Styles.Muted.Render("-")
 }
 
 // fieldRow is one field of the form, marked when it has the focus.
 func (s *setupPane) fieldRow(f setupField, label, value string) string {
-	marker, style := "  ", s.styles.Label
+	marker, style := "  ", s.Styles.Label
 	if f == s.focus {
-		marker, style = s.styles.Focused.Render("›")+" ", s.styles.Focused
+		marker, style = s.Styles.Focused.Render("›")+" ", s.Styles.Focused
 	}
-	return marker + style.Width(labelWidth).Render(label) + fit(value, s.valueWidth())
+	return marker + style.Width(common.LabelWidth).Render(label) + common.Fit(value, s.ValueWidth())
 }
-
-// formRow is a label and a value wrapped in the value column.
-func formRow(c common, label, value string) string {
-	width := max(c.width-labelWidth-2, 10)
-	return lipgloss.JoinHorizontal(lipgloss.Top, "  "+c.styles.Label.Width(labelWidth).Render(label),
-		lipgloss.NewStyle().Width(width).Render(value))
-}
-
-// orText is s, or alt when s is empty.
-func orText(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
-}
-
-// valueWidth is the width of the form's value column.
-func (s *setupPane) valueWidth() int { return max(s.width-labelWidth-2, 10) }
 
 // templateText is the template path and, once read, its name and language.
 func (s *setupPane) templateText() string {
@@ -105,7 +85,7 @@ func (s *setupPane) templateText() string {
 	if s.info != nil {
 		name = fmt.Sprintf(" · %s (%s)", s.info.template, s.info.language)
 	}
-	return fitPath(s.plan.TemplatePath, s.valueWidth()-ansi.StringWidth(name)) + name
+	return common.FitPath(s.plan.TemplatePath, s.ValueWidth()-ansi.StringWidth(name)) + name
 }
 
 // profileText is the profile's name, what it sends to and the pace.
@@ -178,7 +158,7 @@ func variableLines(vars []template.Variable) []string {
 // checkText is the check's summary: streaming counts while it runs, then the counts and the most common
 // problems.
 func (s *setupPane) checkText() string {
-	st := s.styles
+	st := s.Styles
 	if s.checking {
 		p := s.progress
 		return fmt.Sprintf("%s checking… %s so far: ready %s · invalid %s · duplicate %s", s.spinner.View(),
@@ -189,20 +169,20 @@ func (s *setupPane) checkText() string {
 		return ""
 	}
 	sum := s.result.summary
-	head := human.Plural(sum.Rows, "row") + ": " + countsLine(sum.Counts)
+	head := human.Plural(sum.Rows, "row") + ": " + common.CountsLine(sum.Counts)
 	if sum.Counts[status.Ready] == 0 {
 		head += "\n" + st.Warn.Render("No row can be sent: fix the CSV or the template.")
 	}
 	lines := []string{head}
-	width := s.valueWidth()
+	width := s.ValueWidth()
 	// The rest of the form takes about 20 lines: list as many kinds of problem as the room allows.
-	shown := min(max(s.height-20, 2), 8)
+	shown := min(max(s.Height-20, 2), 8)
 	for i, p := range sum.Problems {
 		if i == shown && len(sum.Problems) > shown {
 			lines = append(lines, st.Muted.Render(fmt.Sprintf("… and %s: see the preview", human.Plural(len(sum.Problems)-i, "more kind"))))
 			break
 		}
-		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("%s ×%s: %s", p.Code, human.Thousands(p.Count), oneLine(p.Reason)), width)))
+		lines = append(lines, st.Muted.Render(common.Fit(fmt.Sprintf("%s ×%s: %s", p.Code, human.Thousands(p.Count), common.OneLine(p.Reason)), width)))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -216,26 +196,26 @@ func (s *setupPane) campaignText() string {
 		return info.plan.Campaign + ": new campaign"
 	case prior.SameInput && prior.Info.Counts[status.Ready] == 0:
 		return fmt.Sprintf("%s was run before (%s): %s. Nothing is left to send; its summary can send the failures again.",
-			info.plan.Campaign, prior.Info.Status, countsLine(prior.Info.Counts))
+			info.plan.Campaign, prior.Info.Status, common.CountsLine(prior.Info.Counts))
 	case prior.SameInput:
 		return fmt.Sprintf("%s was run before (%s): %s. Sending continues it; nobody is messaged twice.",
-			info.plan.Campaign, prior.Info.Status, countsLine(prior.Info.Counts))
+			info.plan.Campaign, prior.Info.Status, common.CountsLine(prior.Info.Counts))
 	default:
 		return fmt.Sprintf("%s was run before with another CSV or template (%s): sending checks the rows again and skips numbers already messaged.",
-			info.plan.Campaign, countsLine(prior.Info.Counts))
+			info.plan.Campaign, common.CountsLine(prior.Info.Counts))
 	}
 }
 
 // pickerView is the file picker with what it is choosing.
 func (s *setupPane) pickerView() string {
-	st := s.styles
+	st := s.Styles
 	what := "the recipients CSV (.csv)"
 	if s.pickFor == fieldTemplate {
 		what = "the template (.yaml or .yml)"
 	}
 	lines := []string{
 		"  " + st.Heading.Render("Choose "+what),
-		"  " + st.Muted.Render(fit("in "+s.picker.CurrentDirectory, s.width-4)),
+		"  " + st.Muted.Render(common.Fit("in "+s.picker.CurrentDirectory, s.Width-4)),
 	}
 	if s.pickErr != "" {
 		lines = append(lines, "  "+st.Error.Render(s.pickErr))

@@ -11,6 +11,7 @@ import (
 	"herald/campaign/engine"
 	"herald/campaign/human"
 	"herald/campaign/status"
+	"herald/ui/common"
 )
 
 // Requests the summary makes of the root.
@@ -24,7 +25,7 @@ type (
 // summaryPane closes a run: what happened in it, the rows per status in the store, the results CSV, and what
 // can be done next (send the rest again, start another campaign, quit).
 type summaryPane struct {
-	common
+	common.Common
 	campaign, outPath string
 	// snap is the run's last snapshot; nil when there was nothing to send.
 	snap   *engine.Snapshot
@@ -35,11 +36,11 @@ type summaryPane struct {
 }
 
 // newSummaryPane returns an empty summary; set fills it.
-func newSummaryPane(c common) *summaryPane { return &summaryPane{common: c} }
+func newSummaryPane(c common.Common) *summaryPane { return &summaryPane{Common: c} }
 
 // set shows the outcome of the session's run (snap nil when nothing was left to send).
 func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, counts map[string]int, err error) {
-	*p = summaryPane{common: p.common, campaign: sess.Info.Name, outPath: sess.Input.Plan.OutPath, snap: snap,
+	*p = summaryPane{Common: p.Common, campaign: sess.Info.Name, outPath: sess.Input.Plan.OutPath, snap: snap,
 		counts: counts, notes: sess.Notes, err: err}
 }
 
@@ -51,8 +52,8 @@ func (p *summaryPane) exitCode() int {
 // Init implements tea.Model.
 func (p *summaryPane) Init() tea.Cmd { return nil }
 
-// SetSize implements component.
-func (p *summaryPane) SetSize(width, height int) { p.setSize(width, height) }
+// SetSize implements common.Component.
+func (p *summaryPane) SetSize(width, height int) { p.Common.SetSize(width, height) }
 
 // Update implements tea.Model.
 func (p *summaryPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -61,35 +62,35 @@ func (p *summaryPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return p, nil
 	}
 	switch {
-	case key.Matches(km, p.keys.Retry) && p.canRetry():
-		return p, emit(retryRequestMsg{})
-	case key.Matches(km, p.keys.NewCampaign):
-		return p, emit(newCampaignMsg{})
+	case key.Matches(km, p.Keys.Retry) && p.canRetry():
+		return p, common.Emit(retryRequestMsg{})
+	case key.Matches(km, p.Keys.NewCampaign):
+		return p, common.Emit(newCampaignMsg{})
 	}
 	return p, nil
 }
 
 // View implements tea.Model.
 func (p *summaryPane) View() string {
-	st := p.styles
-	lines := []string{paragraph(p.common, st.Heading, p.headline())}
+	st := p.Styles
+	lines := []string{p.Paragraph(st.Heading, p.headline())}
 	if s := p.snap; s != nil {
 		if s.Reason != "" {
-			lines = append(lines, paragraph(p.common, st.Muted, "Reason: "+s.Reason))
+			lines = append(lines, p.Paragraph(st.Muted, "Reason: "+s.Reason))
 		}
-		lines = append(lines, "", formRow(p.common, "This run", fmt.Sprintf("sent %s · failed %s · unknown %s · retries %s",
+		lines = append(lines, "", p.FormRow("This run", fmt.Sprintf("sent %s · failed %s · unknown %s · retries %s",
 			human.Thousands(s.Sent), human.Thousands(s.Failed), human.Thousands(s.Unknown), human.Thousands(s.Retries))))
 	}
-	lines = append(lines, "", formRow(p.common, "All rows", countsBlock(p.counts)), "",
-		formRow(p.common, "Results CSV", p.outPath))
+	lines = append(lines, "", p.FormRow("All rows", common.CountsBlock(p.counts)), "",
+		p.FormRow("Results CSV", p.outPath))
 	for _, n := range p.notes {
-		lines = append(lines, formRow(p.common, "Note", st.Warn.Render(n)))
+		lines = append(lines, p.FormRow("Note", st.Warn.Render(n)))
 	}
 	if p.err != nil {
-		lines = append(lines, formRow(p.common, "Problem", st.Error.Render(p.err.Error())))
+		lines = append(lines, p.FormRow("Problem", st.Error.Render(p.err.Error())))
 	}
 	if next := p.nextSteps(); next != "" {
-		lines = append(lines, "", paragraph(p.common, st.Muted, next))
+		lines = append(lines, "", p.Paragraph(st.Muted, next))
 	} else {
 		done := "Every ready row was sent."
 		switch n := p.counts[status.Invalid]; {
@@ -98,7 +99,7 @@ func (p *summaryPane) View() string {
 		case n > 1:
 			done += fmt.Sprintf(" The %s invalid rows were not: the results CSV says why and how to fix them.", human.Thousands(n))
 		}
-		lines = append(lines, "", paragraph(p.common, st.OK, done))
+		lines = append(lines, "", p.Paragraph(st.OK, done))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -143,9 +144,9 @@ func (p *summaryPane) nextSteps() string {
 // ShortHelp implements help.KeyMap.
 func (p *summaryPane) ShortHelp() []key.Binding {
 	if !p.canRetry() {
-		return []key.Binding{p.keys.NewCampaign}
+		return []key.Binding{p.Keys.NewCampaign}
 	}
-	return []key.Binding{p.keys.Retry, p.keys.NewCampaign}
+	return []key.Binding{p.Keys.Retry, p.Keys.NewCampaign}
 }
 
 // FullHelp implements help.KeyMap.

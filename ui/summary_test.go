@@ -9,6 +9,7 @@ import (
 	"herald/campaign"
 	"herald/campaign/engine"
 	"herald/campaign/status"
+	"herald/ui/common"
 )
 
 func TestSummaryExitCodeAndRetry(t *testing.T) {
@@ -29,7 +30,7 @@ func TestSummaryExitCodeAndRetry(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := newSummaryPane(newCommon())
+			p := newSummaryPane(common.New())
 			p.campaign, p.counts = "c", tc.counts
 			if tc.state != "" {
 				p.snap = &engine.Snapshot{State: tc.state}
@@ -78,7 +79,7 @@ func TestSummaryContinuesAStoppedRun(t *testing.T) {
 		t.Fatalf("r: screen %d, status %q", m.active, m.status)
 	}
 	view = flat(m.View())
-	for _, want := range []string{"Send 22 messages", "--retry-failed: 0 rows"} {
+	for _, want := range []string{"Send 22 messages", "0 rows that failed for a passing reason"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("confirm lacks %q:\n%s", want, m.View())
 		}
