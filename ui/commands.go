@@ -34,33 +34,51 @@ func startEngine(sess *campaign.Session) (runner, io.Closer, error) {
 	return sess.Start(campaign.RunOptions{})
 }
 
-// dryRunDoneMsg reports a dry run: every row checked and the results CSV written.
+// dryRunDoneMsg reports a dry run: every row checked and the results CSV written (outAbs, absolute).
 type dryRunDoneMsg struct {
-	result campaign.PreviewResult
-	err    error
+	counts map[string]int
+	outAbs string
+	// fromRecord is set when the results came from the campaign's record (it was sent before).
+	fromRecord bool
+	err        error
 }
 
-// dryRunCmd checks every row again and writes the results CSV, without sending.
-func dryRunCmd(ctx context.Context, plan campaign.Plan, rows *atomic.Int64) tea.Cmd {
+// dryRunCmd checks every row again and writes the results CSV, without sending. For a campaign sent before
+// from the same files, the results CSV is written from its record instead: a check alone would call every row
+// ready again.
+func dryRunCmd(ctx context.Context, plan campaign.Plan, fromRecord bool, rows *atomic.Int64, abs func(string) string) tea.Cmd {
 	return func() tea.Msg {
+		if fromRecord {
+			path, err := campaign.Export(plan.StatePath, plan.Campaign, plan.OutPath)
+			if err != nil {
+				return dryRunDoneMsg{err: err}
+			}
+			prior, err := campaign.FindPrior(plan)
+			if err != nil || prior == nil {
+				return dryRunDoneMsg{outAbs: abs(path), fromRecord: true, err: err}
+			}
+			return dryRunDoneMsg{counts: prior.Info.Counts, outAbs: abs(path), fromRecord: true}
+		}
 		in, err := campaign.Open(plan)
 		if err != nil {
 			return dryRunDoneMsg{err: err}
 		}
 		defer in.Close()
 		res, err := campaign.Preview(ctx, in, 0, rows)
-		return dryRunDoneMsg{result: res, err: err}
+		return dryRunDoneMsg{counts: res.Summary.Counts, outAbs: abs(res.OutPath), err: err}
 	}
 }
 
-// preparedMsg reports a campaign planned (or found) in the state store and locked for this process.
+// preparedMsg reports a campaign planned (or found) in the state store and locked for this process, with its
+// results CSV's path, absolute.
 type preparedMsg struct {
-	sess *campaign.Session
-	err  error
+	sess   *campaign.Session
+	outAbs string
+	err    error
 }
 
 // prepareCmd closes the previous session, if any, then opens the plan and prepares its campaign.
-func prepareCmd(ctx context.Context, plan campaign.Plan, previous *campaign.Session, rows *atomic.Int64) tea.Cmd {
+func prepareCmd(ctx context.Context, plan campaign.Plan, previous *campaign.Session, rows *atomic.Int64, abs func(string) string) tea.Cmd {
 	return func() tea.Msg {
 		if previous != nil {
 			if err := previous.Close(); err != nil {
@@ -76,7 +94,7 @@ func prepareCmd(ctx context.Context, plan campaign.Plan, previous *campaign.Sess
 			in.Close()
 			return preparedMsg{err: err}
 		}
-		return preparedMsg{sess: sess}
+		return preparedMsg{sess: sess, outAbs: abs(sess.Input.Plan.OutPath)}
 	}
 }
 
@@ -134,14 +152,17 @@ func snapshotTick() tea.Cmd {
 	return tea.Tick(snapshotEvery, func(time.Time) tea.Msg { return snapshotTickMsg{} })
 }
 
-// finishedMsg reports a run's results written: rows per status in the store now.
+// finishedMsg reports a run's results written: rows per status in the store now, the failures that may pass
+// if sent again, and the results CSV's path, absolute.
 type finishedMsg struct {
-	counts map[string]int
-	err    error
+	counts    map[string]int
+	retryable int
+	outAbs    string
+	err       error
 }
 
 // finishCmd closes the provider, writes the results CSV from the store and counts the rows.
-func finishCmd(sess *campaign.Session, closer io.Closer) tea.Cmd {
+func finishCmd(sess *campaign.Session, closer io.Closer, abs func(string) string) tea.Cmd {
 	return func() tea.Msg {
 		var errs []error
 		if closer != nil {
@@ -150,6 +171,8 @@ func finishCmd(sess *campaign.Session, closer io.Closer) tea.Cmd {
 		errs = append(errs, sess.WriteResults())
 		counts, err := sess.Store.Counts(sess.Info.ID)
 		errs = append(errs, err)
-		return finishedMsg{counts: counts, err: errors.Join(errs...)}
+		retryable, err := sess.Store.CountRetryable(sess.Info.ID)
+		errs = append(errs, err)
+		return finishedMsg{counts: counts, retryable: retryable, outAbs: abs(sess.Input.Plan.OutPath), err: errors.Join(errs...)}
 	}
 }

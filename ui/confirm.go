@@ -38,13 +38,19 @@ type confirmPane struct {
 // newConfirmPane returns an empty confirmation; setSession fills it.
 func newConfirmPane(c common.Common) *confirmPane { return &confirmPane{Common: c} }
 
-// setSession asks to confirm the session's run.
-func (p *confirmPane) setSession(sess *campaign.Session) {
+// setSession asks to confirm the session's run; outPath is its results CSV, absolute.
+func (p *confirmPane) setSession(sess *campaign.Session, outPath string) {
 	plan := sess.Input.Plan
 	*p = confirmPane{Common: p.Common, campaign: sess.Info.Name, template: sess.Input.Template.Name,
-		profile: plan.Profile.Name, outPath: plan.OutPath, rate: plan.SendRate(),
+		profile: plan.Profile.Name, outPath: outPath, rate: plan.SendRate(),
 		ready: sess.ToSend(), resumed: sess.Resumed, counts: sess.Counts, notes: sess.Notes}
+	if sess.Recovered > 0 && !plan.ResendUnknown {
+		p.notes = append(p.notes, "To send the unknown rows again, go back (esc twice) and choose them under Resend.")
+	}
 }
+
+// Typing implements common.Typist: the confirmation takes every key, q included.
+func (p *confirmPane) Typing() bool { return true }
 
 // Init implements tea.Model.
 func (p *confirmPane) Init() tea.Cmd { return nil }

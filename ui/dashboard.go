@@ -1,18 +1,19 @@
 package ui
 
 import (
-	"herald/campaign/engine"
-	"herald/campaign/status"
-	"herald/ui/common"
-
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+
+	"herald/campaign/engine"
+	"herald/campaign/status"
+	"herald/ui/common"
+	"herald/ui/rowdetail"
 )
 
-// forceQuitMsg asks the root to quit at once: the second q (or ctrl+c) of a run.
+// forceQuitMsg asks the root to quit at once: q (or ctrl+c) again while a run stops.
 type forceQuitMsg struct{}
 
 // Stop and pause reasons the dashboard gives the engine; they show in the events and the summary.
@@ -30,21 +31,32 @@ const (
 	focusEvents
 )
 
-// dashboardPane shows a run: progress, counts, pace, the failures and the events. It reads the engine's
-// snapshot on a tick while the run is live (never one message per sent message) and drives the engine: pause,
-// resume, cancel (after asking) and quit (graceful; a second press forces).
+// question is what the dashboard is asking before it acts: a single stray key never stops a send.
+type question int
+
+const (
+	askNothing question = iota
+	askCancel
+	askQuit
+)
+
+// dashboardPane shows a run: progress, counts, pace and its sparkline, the failures grouped by code and the
+// events. It reads the engine's snapshot on a tick while the run is live (never one message per sent
+// message) and drives the engine: pause, resume, cancel and quit (each stop asked first; ctrl+c stops at
+// once, gracefully; a second q or ctrl+c while stopping quits at once).
 type dashboardPane struct {
 	common.Common
 	run   runner
 	title string
-	snap  engine.Snapshot
+	// statePath and campaign locate the run's rows, for a failure's detail.
+	statePath, campaign string
+	snap                engine.Snapshot
 	// live is set from the start of a run until Run returns.
-	live bool
-	// asking is set while the cancel question is shown; quitting once q was pressed.
-	asking   bool
+	live     bool
+	asking   question
 	quitting bool
 	focus    dashFocus
-	failures viewport.Model
+	failures failureList
 	events   viewport.Model
 	bar      progress.Model
 }
@@ -59,10 +71,11 @@ func newDashboardPane(c common.Common) *dashboardPane {
 		bar: progress.New(progress.WithSolidFill(fill), progress.WithColorProfile(lipgloss.ColorProfile()))}
 }
 
-// start shows a new run and starts reading its progress.
-func (d *dashboardPane) start(r runner, title string) tea.Cmd {
-	*d = dashboardPane{Common: d.Common, bar: d.bar, run: r, title: title, live: true,
-		failures: viewport.New(0, 0), events: viewport.New(0, 0)}
+// start shows a new run of the campaign called campaign (in the store at statePath) and starts reading its
+// progress.
+func (d *dashboardPane) start(r runner, title, statePath, campaign string) tea.Cmd {
+	*d = dashboardPane{Common: d.Common, bar: d.bar, run: r, title: title, statePath: statePath, campaign: campaign,
+		live: true, events: viewport.New(0, 0)}
 	d.SetSize(d.Width, d.Height)
 	d.refresh(r.Snapshot())
 	return snapshotTick()
@@ -70,7 +83,7 @@ func (d *dashboardPane) start(r runner, title string) tea.Cmd {
 
 // finish shows the run's last snapshot; the ticks stop.
 func (d *dashboardPane) finish(s engine.Snapshot) {
-	d.live, d.asking = false, false
+	d.live, d.asking = false, askNothing
 	d.refresh(s)
 }
 
@@ -97,25 +110,19 @@ func (d *dashboardPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // key handles a key during a run.
 func (d *dashboardPane) key(msg tea.KeyMsg) tea.Cmd {
 	k := d.Keys
-	if d.asking {
-		switch {
-		case key.Matches(msg, k.Yes):
-			d.asking = false
-			d.run.Stop(reasonUserCancel)
-			d.refresh(d.run.Snapshot())
-		case key.Matches(msg, k.No):
-			d.asking = false
-		}
-		return nil
+	if d.asking != askNothing {
+		return d.answer(msg)
 	}
+	stoppable := d.snap.State == status.Running || d.snap.State == status.Paused
 	switch {
+	case (msg.Type == tea.KeyCtrlC || key.Matches(msg, k.Quit)) && d.quitting:
+		return common.Emit(forceQuitMsg{})
+	case msg.Type == tea.KeyCtrlC: // deliberate: stop gracefully at once, then quit
+		d.stop(reasonUserQuit, true)
 	case key.Matches(msg, k.Quit):
-		if d.quitting {
-			return common.Emit(forceQuitMsg{})
-		}
-		d.quitting = true
-		d.run.Stop(reasonUserQuit)
-		d.refresh(d.run.Snapshot())
+		d.asking = askQuit
+	case key.Matches(msg, k.Cancel) && stoppable:
+		d.asking = askCancel
 	case key.Matches(msg, k.Pause):
 		switch d.snap.State {
 		case status.Paused:
@@ -124,53 +131,89 @@ func (d *dashboardPane) key(msg tea.KeyMsg) tea.Cmd {
 			d.run.Pause(reasonUserPause)
 		}
 		d.refresh(d.run.Snapshot())
-	case key.Matches(msg, k.Cancel):
-		d.asking = d.snap.State == status.Running || d.snap.State == status.Paused
 	case key.Matches(msg, k.Focus):
 		d.focus = 1 - d.focus
-	case key.Matches(msg, k.Up):
-		d.focused().LineUp(1)
-	case key.Matches(msg, k.Down):
-		d.focused().LineDown(1)
-	case key.Matches(msg, k.PageUp):
-		d.focused().PageUp()
-	case key.Matches(msg, k.PageDown):
-		d.focused().PageDown()
+	case key.Matches(msg, k.Continue) && d.focus == focusFailures:
+		if row, ok := d.failures.selected(); ok {
+			return common.Emit(rowdetail.OpenMsg{StatePath: d.statePath, Campaign: d.campaign, Row: row})
+		}
+	case d.focus == focusFailures:
+		d.failures.key(msg, k)
+	default:
+		d.scrollEvents(msg)
 	}
 	return nil
 }
 
-// focused is the list that scrolls.
-func (d *dashboardPane) focused() *viewport.Model {
-	if d.focus == focusEvents {
-		return &d.events
+// answer takes y or n for the question asked.
+func (d *dashboardPane) answer(msg tea.KeyMsg) tea.Cmd {
+	k := d.Keys
+	switch {
+	case key.Matches(msg, k.Yes) && d.asking == askQuit:
+		d.stop(reasonUserQuit, true)
+	case key.Matches(msg, k.Yes):
+		d.stop(reasonUserCancel, false)
+	case key.Matches(msg, k.No):
+	case msg.Type == tea.KeyCtrlC:
+		d.stop(reasonUserQuit, true)
+	default:
+		return nil
 	}
-	return &d.failures
+	d.asking = askNothing
+	return nil
+}
+
+// stop asks the engine to stop gracefully; quit says the TUI ends once the results are written.
+func (d *dashboardPane) stop(reason string, quit bool) {
+	d.asking, d.quitting = askNothing, quit
+	d.run.Stop(reason)
+	d.refresh(d.run.Snapshot())
+}
+
+// scrollEvents scrolls the events.
+func (d *dashboardPane) scrollEvents(msg tea.KeyMsg) {
+	k := d.Keys
+	switch {
+	case key.Matches(msg, k.Up):
+		d.events.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		d.events.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		d.events.PageUp()
+	case key.Matches(msg, k.PageDown):
+		d.events.PageDown()
+	}
 }
 
 // refresh shows snapshot s.
 func (d *dashboardPane) refresh(s engine.Snapshot) {
 	d.snap = s
-	d.failures.SetContent(failureLines(s, d.failures.Width))
+	d.failures.set(s, d.Styles)
 	d.events.SetContent(eventLines(s, d.events.Width))
 }
 
 // ShortHelp implements help.KeyMap.
 func (d *dashboardPane) ShortHelp() []key.Binding {
 	k := d.Keys
-	if d.asking {
+	switch {
+	case d.asking == askQuit:
+		return []key.Binding{common.WithHelp(k.Yes, "stop and quit"), common.WithHelp(k.No, "keep sending")}
+	case d.asking == askCancel:
 		return []key.Binding{common.WithHelp(k.Yes, "cancel the run"), common.WithHelp(k.No, "keep sending")}
+	case d.quitting:
+		return []key.Binding{common.WithHelp(k.Quit, "quit at once")}
 	}
-	quit := common.WithHelp(k.Quit, "stop and quit")
-	if d.quitting {
-		quit = common.WithHelp(k.Quit, "quit at once")
+	keys := []key.Binding{k.Pause, k.Cancel, k.Focus}
+	if d.focus == focusFailures && len(d.failures.rows) > 0 {
+		keys = append(keys, common.WithHelp(k.Continue, "row detail"))
 	}
-	return []key.Binding{k.Pause, k.Cancel, k.Focus, common.WithHelp(k.Down, "scroll"), quit}
+	return append(keys, common.WithHelp(k.Down, "scroll"))
 }
 
 // FullHelp implements help.KeyMap.
 func (d *dashboardPane) FullHelp() [][]key.Binding {
 	k := d.Keys
-	return [][]key.Binding{{k.Pause, k.Cancel, common.WithHelp(k.Quit, "stop, then quit (twice: at once)")},
-		{k.Focus, common.WithHelp(k.Up, "scroll up"), common.WithHelp(k.Down, "scroll down"), k.PageUp, k.PageDown}}
+	return [][]key.Binding{{k.Pause, k.Cancel, common.WithHelp(k.Quit, "stop, then quit (asks first)")},
+		{k.Focus, common.WithHelp(k.Continue, "a failure's detail"), common.WithHelp(k.Up, "up"),
+			common.WithHelp(k.Down, "down"), k.PageUp, k.PageDown}}
 }

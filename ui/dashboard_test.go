@@ -28,6 +28,12 @@ func runningSnapshot() engine.Snapshot {
 			{At: start.Add(12 * time.Second), Row: 7, Number: "918123456926", Status: status.Failed,
 				Code: "131021", Reason: "Recipient cannot be sender"},
 		},
+		FailureGroups: []engine.FailureGroup{
+			{Code: "131026", Status: status.Failed, Count: 1, Reason: "Message undeliverable: the number is not on WhatsApp"},
+			{Code: "131021", Status: status.Failed, Count: 1, Reason: "Recipient cannot be sender"},
+			{Code: "interrupted", Status: status.Unknown, Count: 1, Reason: "no answer within 30s"},
+		},
+		History: sparkHistory(),
 		Events: []engine.Event{
 			{At: start.Add(30 * time.Second), Kind: engine.EventRecover, Detail: "back to 20/s"},
 			{At: start.Add(20 * time.Second), Kind: engine.EventSlowed, Detail: "rate limited by the provider: 10/s for 10s"},
@@ -35,12 +41,28 @@ func runningSnapshot() engine.Snapshot {
 		}}
 }
 
+// sparkHistory is 41 seconds of pace: a climb to 20/s, a slow-down to 10/s after rate limits, and back.
+func sparkHistory() []engine.RatePoint {
+	var h []engine.RatePoint
+	for i := range 41 {
+		p := engine.RatePoint{Sent: 20, Target: 20}
+		switch {
+		case i < 4:
+			p.Sent = float64(5 * (i + 1))
+		case i >= 20 && i < 30:
+			p.Sent, p.Target = 10, 10
+		}
+		h = append(h, p)
+	}
+	return h
+}
+
 // newRunningDashboard is a dashboard at 100x26 driving a fake engine.
 func newRunningDashboard(s engine.Snapshot) (*dashboardPane, *fakeRunner) {
 	run := newFakeRunner(s)
 	d := newDashboardPane(common.New())
 	d.SetSize(100, 26)
-	d.start(run, "sample-spring_sale · spring_sale via sandbox")
+	d.start(run, "sample-spring_sale · spring_sale via sandbox", "", "sample-spring_sale")
 	return d, run
 }
 
@@ -130,15 +152,47 @@ func TestTicksReadTheSnapshotWhileLive(t *testing.T) {
 	}
 }
 
+func TestQuitDuringARunAsksFirst(t *testing.T) {
+	cases := []struct {
+		keys  []string
+		stops []string
+	}{
+		{[]string{"q"}, nil}, // a stray q never stops a send
+		{[]string{"q", "n"}, nil},
+		{[]string{"q", "esc"}, nil},
+		{[]string{"qqq"}, nil}, // three q typed quickly arrive as one key message
+		{[]string{"q", "y"}, []string{reasonUserQuit}},
+		{[]string{"ctrl+c"}, []string{reasonUserQuit}}, // ctrl+c is deliberate: it stops at once
+	}
+	for _, tc := range cases {
+		t.Run(strings.Join(tc.keys, " "), func(t *testing.T) {
+			run := newFakeRunner(runningSnapshot())
+			m, _ := runningModel(t, run)
+			for _, k := range tc.keys {
+				drive(t, m, keyPress(k))
+			}
+			if _, _, stops := run.calls(); !slices.Equal(stops, tc.stops) {
+				t.Fatalf("stops %q, want %q", stops, tc.stops)
+			}
+			asking := strings.Contains(flat(m.View()), "Stop sending and quit?")
+			last := tc.keys[len(tc.keys)-1]
+			if want := last == "q" || last == "qqq"; asking != want {
+				t.Errorf("question shown = %v, want %v:\n%s", asking, want, m.View())
+			}
+		})
+	}
+}
+
 func TestQuitDuringARunStopsGracefullyThenForces(t *testing.T) {
 	run := newFakeRunner(runningSnapshot())
 	m, ended := runningModel(t, run)
 
-	if _, cmd := m.Update(keyPress("q")); cmd != nil {
-		t.Fatalf("first q returned a command (%T): it must only stop the engine", cmd())
+	m.Update(keyPress("q"))
+	if _, cmd := m.Update(keyPress("y")); cmd != nil {
+		t.Fatalf("q y returned a command (%T): it must only stop the engine", cmd())
 	}
 	if _, _, stops := run.calls(); !slices.Equal(stops, []string{reasonUserQuit}) {
-		t.Fatalf("first q: stops %q", stops)
+		t.Fatalf("q y: stops %q", stops)
 	}
 	if !strings.Contains(flat(m.View()), "q again quits at once") {
 		t.Errorf("the stop does not show:\n%s", m.View())
@@ -161,6 +215,7 @@ func TestQuitDuringARunWaitsForTheResultsThenQuits(t *testing.T) {
 	run := newFakeRunner(runningSnapshot())
 	m, ended := runningModel(t, run)
 	m.Update(keyPress("q"))
+	m.Update(keyPress("y"))
 	final := run.Snapshot()
 	final.State = status.Stopped
 	run.release <- final

@@ -13,8 +13,9 @@ import (
 	"herald/ui/common"
 )
 
-// dashboardHead is the lines above the failures and events: title, bar, counts, pace, banner, spacing.
-const dashboardHead = 6
+// dashboardHead is the lines above the failures and events: title, bar, counts, pace, sparkline, banner,
+// spacing.
+const dashboardHead = 7
 
 // sideBySide is the width from which the failures and the events sit side by side.
 const sideBySide = 120
@@ -26,43 +27,61 @@ const paneChrome = 3
 func (d *dashboardPane) SetSize(width, height int) {
 	d.Common.SetSize(width, height)
 	d.bar.Width = max(width-2-len(" 100%  of ")-2*len("1,000,000"), 10)
-	// A framed list adds 4 columns (border and padding) and paneChrome lines to its viewport.
+	// A framed list adds 4 columns (border and padding) and paneChrome lines to its lines.
 	room := max(d.Height-dashboardHead, 2*paneChrome+2)
 	if d.Width >= sideBySide { // failures get three fifths of the width: their lines are longer
 		failWidth := d.Width * 3 / 5
-		d.failures.Width, d.failures.Height = failWidth-4, room-paneChrome
+		d.failures.setSize(failWidth-4, room-paneChrome)
 		d.events.Width, d.events.Height = d.Width-failWidth-1-4, room-paneChrome
 	} else {
-		d.failures.Width, d.failures.Height = d.Width-4, max((room-2*paneChrome)/2, 1)
-		d.events.Width, d.events.Height = d.Width-4, max(room-2*paneChrome-d.failures.Height, 1)
+		d.failures.setSize(d.Width-4, max((room-2*paneChrome)/2, 1))
+		d.events.Width, d.events.Height = d.Width-4, max(room-2*paneChrome-d.failures.height, 1)
 	}
 	d.refresh(d.snap)
 }
 
 // View implements tea.Model.
 func (d *dashboardPane) View() string {
-	st := d.Styles
-	s := d.snap
-	state := st.StatusStyle(s.State).Render(strings.ToUpper(s.State))
-	title := common.Fit(" "+d.title, d.Width-lipgloss.Width(state)-2)
-	head := []string{
-		title + strings.Repeat(" ", max(d.Width-lipgloss.Width(title)-lipgloss.Width(state)-1, 1)) + state,
-		" " + d.bar.ViewAs(progressOf(s)) + st.Muted.Render(fmt.Sprintf("  %s of %s", human.Thousands(s.Done()), human.Thousands(s.Total))),
-		" " + common.Fit(countsText(s), d.Width-2),
-		" " + common.Fit(paceText(s), d.Width-2),
-		" " + d.banner(),
-		"",
-	}
-	failures := d.list(focusFailures, fmt.Sprintf("Failures · %s, newest first", human.Thousands(s.Failed+s.Unknown)), d.failures.View())
+	failures := d.list(focusFailures, d.failuresTitle(), d.failures.view(d.focus == focusFailures))
 	events := d.list(focusEvents, "Events · newest first", d.events.View())
 	lists := lipgloss.JoinVertical(lipgloss.Left, failures, events)
 	if d.Width >= sideBySide {
 		lists = lipgloss.JoinHorizontal(lipgloss.Top, failures, " ", events)
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, strings.Join(head, "\n"), lists)
+	return lipgloss.JoinVertical(lipgloss.Left, strings.Join(d.headLines(), "\n"), lists)
 }
 
-// list frames one scrollable list with its title; the focused one is marked.
+// headLines are the lines above the lists, each fitted to the width by shortening, never by cutting a word.
+// The funnel (when listening for receipts) and the deferred rows (with when they go) belong after the counts,
+// once the snapshot carries them.
+func (d *dashboardPane) headLines() []string {
+	st := d.Styles
+	s := d.snap
+	width := d.Width - 2
+	state := st.StatusStyle(s.State).Render(strings.ToUpper(s.State))
+	title := common.Fit(" "+d.title, d.Width-lipgloss.Width(state)-2)
+	return []string{
+		title + strings.Repeat(" ", max(d.Width-lipgloss.Width(title)-lipgloss.Width(state)-1, 1)) + state,
+		" " + d.bar.ViewAs(progressOf(s)) + st.Muted.Render(fmt.Sprintf("  %s of %s", human.Thousands(s.Done()), human.Thousands(s.Total))),
+		" " + countsText(s, width),
+		" " + paceText(s, width),
+		" " + sparkline(s, width, st),
+		" " + d.banner(),
+		"",
+	}
+}
+
+// failuresTitle is the failures pane's title: how many, in how many groups.
+func (d *dashboardPane) failuresTitle() string {
+	s := d.snap
+	title := "Failures · " + human.Thousands(s.Failed+s.Unknown)
+	if n := len(s.FailureGroups); n > 1 {
+		title += fmt.Sprintf(" in %d groups", n)
+	}
+	return common.FitWords(title+" · by code, newest rows first", d.failures.width-2)
+}
+
+// list frames one list with its title; the focused one is marked.
 func (d *dashboardPane) list(which dashFocus, title, body string) string {
 	st := d.Styles
 	frame, marker := st.Pane, "  "
@@ -80,63 +99,64 @@ func progressOf(s engine.Snapshot) float64 {
 	return float64(s.Done()) / float64(s.Total)
 }
 
-// countsText is the run's outcomes so far.
-func countsText(s engine.Snapshot) string {
-	return fmt.Sprintf("sent %s · failed %s · unknown %s · in flight %s · remaining %s", human.Thousands(s.Sent),
-		human.Thousands(s.Failed), human.Thousands(s.Unknown), human.Thousands(s.InFlight), human.Thousands(s.Remaining))
+// countsText is the run's outcomes so far, fitted to width.
+func countsText(s engine.Snapshot, width int) string {
+	n := human.Thousands[int64]
+	return common.JoinParts(width, " · ",
+		common.Part{Full: "sent " + n(s.Sent)}, common.Part{Full: "failed " + n(s.Failed)},
+		common.Part{Full: "unknown " + n(s.Unknown), Short: "unknown " + n(s.Unknown)},
+		common.Part{Full: "in flight " + n(s.InFlight), Short: n(s.InFlight) + " in flight"},
+		common.Part{Full: "remaining " + n(s.Remaining), Short: n(s.Remaining) + " left"})
 }
 
-// paceText is the rate against the target, the time spent and the time left.
-func paceText(s engine.Snapshot) string {
+// paceText is the rate against the target, the time spent and the time left (paused time left out), fitted
+// to width.
+func paceText(s engine.Snapshot, width int) string {
 	rate := "…"
 	if s.Rate > 0 {
 		rate = human.Rate(s.Rate)
 	}
-	pace := fmt.Sprintf("rate %s of %s", rate, human.Rate(s.ConfiguredRate))
+	parts := []common.Part{{Full: fmt.Sprintf("rate %s of %s", rate, human.Rate(s.ConfiguredRate)),
+		Short: fmt.Sprintf("%s of %s", rate, human.Rate(s.ConfiguredRate))}}
 	if s.TargetRate > 0 && s.TargetRate < s.ConfiguredRate {
-		pace += fmt.Sprintf(" (slowed to %s after rate limits)", human.Rate(s.TargetRate))
+		parts = append(parts, common.Part{Full: fmt.Sprintf("slowed to %s after rate limits", human.Rate(s.TargetRate)),
+			Short: "slowed to " + human.Rate(s.TargetRate)})
 	}
-	pace += " · elapsed " + human.Duration(s.Elapsed)
 	if s.ETA > 0 {
-		pace += " · about " + human.Duration(s.ETA) + " left"
+		parts = append(parts, common.Part{Full: "about " + human.Duration(s.ETA) + " left", Short: human.Duration(s.ETA) + " left"})
 	}
+	elapsed := human.Duration(s.Elapsed)
+	if s.Paused >= time.Second {
+		elapsed += " (paused " + human.Duration(s.Paused) + ")"
+	}
+	parts = append(parts, common.Part{Full: "elapsed " + elapsed, Short: human.Duration(s.Elapsed)})
 	if s.Retries > 0 {
-		pace += " · retries " + human.Thousands(s.Retries)
+		parts = append(parts, common.Part{Full: "retries " + human.Thousands(s.Retries), Short: human.Thousands(s.Retries) + " retries"})
 	}
-	return pace
+	return common.JoinParts(width, " · ", parts...)
 }
 
-// banner is the line that says what needs the user: the cancel question, a pause, a stop under way.
+// banner is the line that says what needs the user: a question, a pause, a stop under way.
 func (d *dashboardPane) banner() string {
 	st := d.Styles
 	s := d.snap
+	width := d.Width - 2
+	var text string
 	switch {
-	case d.asking:
-		return st.Banner.Render("Cancel the run? Requests in flight finish; unsent rows stay for later. y cancels, n keeps sending.")
+	case d.asking == askQuit:
+		text = "Stop sending and quit? Requests in flight finish; unsent rows stay for later. y stops and quits, n keeps sending."
+	case d.asking == askCancel:
+		text = "Cancel the run? Requests in flight finish; unsent rows stay for later. y cancels, n keeps sending."
 	case s.State == status.Paused:
-		return st.Banner.Render("Paused: " + s.Reason + ". p resumes, c cancels.")
+		text = "Paused: " + s.Reason + ". p resumes, c cancels."
 	case s.State == status.Stopping && d.quitting:
-		return st.Banner.Render(fmt.Sprintf("Stopping: waiting for %s in flight, then quitting. q again quits at once.", human.Thousands(s.InFlight)))
+		text = fmt.Sprintf("Stopping: waiting for %s in flight, then quitting. q again quits at once.", human.Thousands(s.InFlight))
 	case s.State == status.Stopping:
-		return st.Banner.Render(fmt.Sprintf("Stopping (%s): waiting for %s in flight.", s.Reason, human.Thousands(s.InFlight)))
+		text = fmt.Sprintf("Stopping (%s): waiting for %s in flight.", s.Reason, human.Thousands(s.InFlight))
+	default:
+		return ""
 	}
-	return ""
-}
-
-// failureLines are the recent failures, newest first: row, number, code, reason.
-func failureLines(s engine.Snapshot, width int) string {
-	if len(s.Failures) == 0 {
-		return "none"
-	}
-	lines := make([]string, len(s.Failures))
-	for i, f := range s.Failures {
-		code := f.Code
-		if code == "" || f.Status != status.Failed {
-			code = f.Status
-		}
-		lines[i] = common.Fit(fmt.Sprintf("row %-6d +%-15s %-12s %s", f.Row, f.Number, code, common.OneLine(f.Reason)), width)
-	}
-	return strings.Join(lines, "\n")
+	return st.Banner.Render(common.FitWords(text, width))
 }
 
 // eventLines are the run's events, newest first, timed from the start of the run.
@@ -146,7 +166,7 @@ func eventLines(s engine.Snapshot, width int) string {
 	}
 	lines := make([]string, len(s.Events))
 	for i, e := range s.Events {
-		lines[i] = common.Fit(fmt.Sprintf("%s  %-9s %s", clock(e.At.Sub(s.Started)), e.Kind, common.OneLine(e.Detail)), width)
+		lines[i] = common.FitWords(fmt.Sprintf("%s  %-9s %s", clock(e.At.Sub(s.Started)), e.Kind, common.OneLine(e.Detail)), width)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -21,7 +21,7 @@ func (m *model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		m.show(screenPreview)
 	case dryRunRequestMsg:
 		ctx, rows, tick := m.startBusy("Dry run: checking every row and writing the results CSV")
-		return tea.Batch(dryRunCmd(ctx, m.plan, rows), tick), true
+		return tea.Batch(dryRunCmd(ctx, m.plan, m.preview.result.stored, rows, m.abs), tick), true
 	case dryRunDoneMsg:
 		m.stopBusy()
 		m.dryRunDone(msg)
@@ -29,7 +29,11 @@ func (m *model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		return m.prepare(m.plan), true
 	case retryRequestMsg:
 		plan := m.plan
-		plan.RetryFailed = true
+		plan.RetryFailed, plan.ResendUnknown = true, false
+		return m.prepare(plan), true
+	case resendUnknownRequestMsg:
+		plan := m.plan
+		plan.RetryFailed, plan.ResendUnknown = false, true
 		return m.prepare(plan), true
 	case preparedMsg:
 		m.stopBusy()
@@ -46,7 +50,7 @@ func (m *model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		m.dashboard.finish(msg.snap)
 		m.lastSnap, m.runErr = &msg.snap, msg.err
 		_, _, tick := m.startBusy("Writing the results CSV")
-		finish := finishCmd(m.sess, m.closer)
+		finish := finishCmd(m.sess, m.closer, m.abs)
 		m.closer = nil
 		return tea.Batch(finish, tick), true
 	case finishedMsg:
@@ -59,10 +63,10 @@ func (m *model) flow(msg tea.Msg) (tea.Cmd, bool) {
 	case newCampaignMsg:
 		closing := m.closeSession()
 		m.show(screenSetup)
-		return tea.Batch(closing, m.setup.load()), true
+		return tea.Batch(closing, m.setup.newCampaign()), true
 	case sessionClosedMsg:
 		if msg.err != nil {
-			m.status, m.statusErr = msg.err.Error(), true
+			m.setStatus(msg.err.Error(), true)
 		}
 	default:
 		return nil, false
@@ -73,12 +77,14 @@ func (m *model) flow(msg tea.Msg) (tea.Cmd, bool) {
 // dryRunDone shows where the dry run wrote the results and what it found.
 func (m *model) dryRunDone(msg dryRunDoneMsg) {
 	if msg.err != nil {
-		m.status, m.statusErr = "Dry run failed: "+msg.err.Error(), true
+		m.setStatus("Dry run failed: "+msg.err.Error(), true)
 		return
 	}
-	r := msg.result
-	m.status, m.statusErr = fmt.Sprintf("Dry run: %s written (%s); nothing was sent.", r.OutPath,
-		common.CountsLine(r.Summary.Counts)), false
+	what := "Dry run: results CSV written"
+	if msg.fromRecord {
+		what = "Results CSV written from the campaign's record"
+	}
+	m.setStatus(fmt.Sprintf("%s (%s); nothing was sent: %s", what, common.CountsLine(msg.counts), msg.outAbs), false)
 }
 
 // prepare plans the campaign into the state store (or finds it there), replacing the current session.
@@ -86,22 +92,24 @@ func (m *model) prepare(plan campaign.Plan) tea.Cmd {
 	ctx, rows, tick := m.startBusy("Preparing the campaign: checking and recording every row")
 	previous := m.sess
 	m.sess = nil
-	return tea.Batch(prepareCmd(ctx, plan, previous, rows), tick)
+	return tea.Batch(prepareCmd(ctx, plan, previous, rows, m.abs), tick)
 }
 
-// prepared asks to confirm the prepared run, or, with nothing left to send, shows the summary.
+// prepared asks to confirm the prepared run, or says that nothing is left to send.
 func (m *model) prepared(msg preparedMsg) tea.Cmd {
 	if msg.err != nil {
-		m.status, m.statusErr = msg.err.Error(), true
+		m.setStatus(msg.err.Error(), true)
 		return nil
 	}
 	m.sess = msg.sess
 	if m.sess.ToSend() == 0 {
-		m.lastSnap, m.runErr = nil, nil
-		_, _, tick := m.startBusy("Writing the results CSV")
-		return tea.Batch(finishCmd(m.sess, nil), tick)
+		name := m.sess.Info.Name
+		closing := m.closeSession()
+		m.setStatus(fmt.Sprintf("Nothing is left to send in %s: every row has an outcome. Rename the campaign on the "+
+			"setup to send these files again.", name), true)
+		return closing
 	}
-	m.confirm.setSession(m.sess)
+	m.confirm.setSession(m.sess, msg.outAbs)
 	m.show(screenConfirm)
 	return nil
 }
@@ -132,7 +140,7 @@ func (m *model) closeSession() tea.Cmd {
 // runStarted shows the dashboard and runs the engine.
 func (m *model) runStarted(msg runStartedMsg) tea.Cmd {
 	if msg.err != nil {
-		m.status, m.statusErr = msg.err.Error(), true
+		m.setStatus(msg.err.Error(), true)
 		return nil
 	}
 	ctx, cancel := context.WithCancel(m.ctx)
@@ -140,7 +148,7 @@ func (m *model) runStarted(msg runStartedMsg) tea.Cmd {
 	m.show(screenRun)
 	in := m.sess.Input
 	title := fmt.Sprintf("%s · %s via %s", m.sess.Info.Name, in.Template.Name, in.Plan.Profile.Name)
-	return tea.Batch(m.dashboard.start(msg.run, title), runCmd(ctx, msg.run, m.runDone))
+	return tea.Batch(m.dashboard.start(msg.run, title, in.Plan.StatePath, m.sess.Info.Name), runCmd(ctx, msg.run, m.runDone))
 }
 
 // finished shows the summary, or quits when the user asked to during the run.
@@ -149,7 +157,7 @@ func (m *model) finished(msg finishedMsg) tea.Cmd {
 		m.runCancel()
 	}
 	m.running, m.ran = false, true
-	m.summary.set(m.sess, m.lastSnap, msg.counts, errors.Join(m.runErr, msg.err))
+	m.summary.set(m.sess, m.lastSnap, msg, errors.Join(m.runErr, msg.err))
 	if m.dashboard.quitting {
 		return tea.Quit
 	}

@@ -34,7 +34,7 @@ func TestSetupOpensOnTheGivenFilesAndEnterPreviews(t *testing.T) {
 	}
 	view := m.View()
 	for _, want := range []string{"column phone", "{{first_name}}", "← column discount, \"10%\" when empty · body",
-		"26 rows: ready 22 · invalid 3 · duplicate 1", "sample-spring_sale: new campaign"} {
+		"26 rows: ready 22 · invalid 3 · duplicate 1", "Campaign sample-spring_sale · new campaign"} {
 		if !strings.Contains(flat(view), want) {
 			t.Errorf("setup view lacks %q:\n%s", want, view)
 		}
@@ -99,7 +99,7 @@ func TestPreviewFiltersByStatus(t *testing.T) {
 	}
 	for _, w := range wants {
 		drive(t, m, keyPress("f"))
-		if got := previewFilters[m.preview.filter]; got != w.filter {
+		if got := m.preview.filters[m.preview.filter]; got != w.filter {
 			t.Fatalf("filter %q, want %q", got, w.filter)
 		}
 		var nums []int
@@ -134,8 +134,9 @@ func TestDryRunWritesTheResultsCSV(t *testing.T) {
 	if n := strings.Count(string(data), ",ready,"); n != 22 {
 		t.Errorf("results CSV has %d ready rows, want 22", n)
 	}
-	if !strings.Contains(flat(m.View()), "Dry run: "+out+" written") {
-		t.Errorf("status line does not report the dry run:\n%s", m.View())
+	if want := "Dry run: results CSV written (ready 22 · invalid 3 · duplicate 1); nothing was sent: " + out; m.status != want ||
+		!strings.Contains(flat(m.View()), "Dry run: results CSV written") {
+		t.Errorf("status %q, want %q:\n%s", m.status, want, m.View())
 	}
 }
 
@@ -203,7 +204,7 @@ func TestResumeIsOfferedForACampaignInTheStore(t *testing.T) {
 	m := newModel(context.Background(), Config{Plan: plan}, nil)
 	t.Cleanup(func() { m.shutdown() })
 	drive(t, m, m.Init()())
-	if want := "sample-spring_sale was run before (planned): ready 22 · invalid 3 · duplicate 1"; !strings.Contains(flat(m.View()), want) {
+	if want := "Last run planned: ready 22 · invalid 3 · duplicate 1. Sending continues it; nobody is messaged twice."; !strings.Contains(flat(m.View()), want) {
 		t.Errorf("setup does not offer the resume (%q):\n%s", want, m.View())
 	}
 	drive(t, m, keyPress("enter"))

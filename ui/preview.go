@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"herald/campaign"
 	"herald/campaign/status"
 	"herald/ui/common"
 	"strconv"
@@ -9,9 +11,6 @@ import (
 	"github.com/charmbracelet/bubbles/table"
 	tea "github.com/charmbracelet/bubbletea"
 )
-
-// previewFilters are the preview's status filters, in the order f cycles through them.
-var previewFilters = []string{"all", status.Ready, status.Invalid, status.Duplicate}
 
 // Requests the preview makes of the root.
 type (
@@ -32,7 +31,9 @@ type previewPane struct {
 	common.Common
 	info   inputInfo
 	result checkResult
-	filter int
+	// filters are "all", then the statuses the file has, in the usual order; filter is the one shown.
+	filters []string
+	filter  int
 	// shown are the indices in result.rows of the rows the filter lets through, in table order.
 	shown []int
 	table table.Model
@@ -50,6 +51,10 @@ func newPreviewPane(c common.Common) *previewPane {
 // setData shows a checked file, all rows, the first selected.
 func (p *previewPane) setData(info inputInfo, result checkResult) {
 	p.info, p.result, p.filter = info, result, 0
+	p.filters = []string{"all"}
+	for _, c := range campaign.OrderedCounts(result.statusCounts()) {
+		p.filters = append(p.filters, c.Status)
+	}
 	p.SetSize(p.Width, p.Height)
 	p.applyFilter()
 }
@@ -66,14 +71,14 @@ func (p *previewPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	k := p.Keys
 	switch {
 	case key.Matches(km, k.Filter):
-		p.filter = (p.filter + 1) % len(previewFilters)
+		p.filter = (p.filter + 1) % len(p.filters)
 		p.applyFilter()
 		return p, nil
 	case key.Matches(km, k.DryRun):
 		return p, common.Emit(dryRunRequestMsg{})
 	case key.Matches(km, k.Send):
-		if p.result.summary.Counts[status.Ready] == 0 {
-			return p, common.Emit(common.StatusMsg{Text: "No row is ready to send: fix the CSV or the template first.", IsErr: true})
+		if why := p.nothingToSend(); why != "" {
+			return p, common.Emit(common.StatusMsg{Text: why, IsErr: true})
 		}
 		return p, common.Emit(sendRequestMsg{})
 	case key.Matches(km, k.Back):
@@ -85,9 +90,25 @@ func (p *previewPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return p, cmd
 }
 
-// applyFilter fills the table with the rows of the current filter.
+// nothingToSend says why s cannot send, "" when some row is ready or chosen to resend.
+func (p *previewPane) nothingToSend() string {
+	counts := p.result.statusCounts()
+	plan := p.info.plan
+	resend := plan.RetryFailed && p.info.prior != nil && p.info.prior.Retryable > 0 ||
+		plan.ResendUnknown && counts[status.Unknown] > 0
+	switch {
+	case counts[status.Ready] > 0 || resend:
+		return ""
+	case p.result.stored:
+		return fmt.Sprintf("Nothing is left to send in %s: every row has an outcome. esc goes back to the setup: "+
+			"choose what to resend, or rename the campaign to send these files again.", plan.Campaign)
+	}
+	return "No row is ready to send: fix the CSV or the template first."
+}
+
+// applyFilter fills the table with the rows of the current filter, the first selected and shown.
 func (p *previewPane) applyFilter() {
-	want := previewFilters[p.filter]
+	want := p.filters[p.filter]
 	p.shown = p.shown[:0]
 	rows := make([]table.Row, 0, len(p.result.rows))
 	for i, r := range p.result.rows {
@@ -100,6 +121,7 @@ func (p *previewPane) applyFilter() {
 	}
 	p.table.SetRows(rows)
 	p.table.SetCursor(0)
+	p.table.GotoTop() // also scrolls the table back to its first row, which SetCursor alone does not
 	p.marked = -1
 	p.mark()
 }

@@ -82,12 +82,12 @@ func (p *previewPane) View() string {
 // filterLine lists the filters with the count of each status in the whole file; the active one is bracketed.
 func (p *previewPane) filterLine() string {
 	st := p.Styles
-	sum := p.result.summary
-	parts := make([]string, len(previewFilters))
-	for i, f := range previewFilters {
-		n := sum.Counts[f]
+	counts := p.result.statusCounts()
+	parts := make([]string, len(p.filters))
+	for i, f := range p.filters {
+		n := counts[f]
 		if f == "all" {
-			n = sum.Rows
+			n = p.result.summary.Rows
 		}
 		label := fmt.Sprintf("%s %s", f, human.Thousands(n))
 		if i == p.filter {
@@ -105,12 +105,21 @@ func (p *previewPane) note() string {
 	if p.wide() {
 		width, _ = p.tableSize()
 	}
-	kept, all := len(p.result.rows), p.result.summary.Rows
-	held := fmt.Sprintf(" %s in the table.", human.Plural(kept, "row"))
-	if kept < all {
-		held = fmt.Sprintf(" First %s of %s rows shown; the dry run and the send cover all.", human.Thousands(kept), human.Thousands(all))
+	kept, all, shown := len(p.result.rows), p.result.summary.Rows, len(p.shown)
+	var held string
+	switch {
+	case kept < all:
+		held = fmt.Sprintf(" First %s of %s rows kept, %s of them shown; the dry run and the send cover all.",
+			human.Thousands(kept), human.Thousands(all), human.Thousands(shown))
+	case shown < all:
+		held = fmt.Sprintf(" %s of %s rows shown (%s).", human.Thousands(shown), human.Thousands(all), p.filters[p.filter])
+	default:
+		held = fmt.Sprintf(" %s in the table.", human.Plural(all, "row"))
 	}
-	return p.Styles.Muted.Render(common.Fit(held, width))
+	if p.result.stored {
+		held += " Statuses from the campaign's record."
+	}
+	return p.Styles.Muted.Render(common.FitWords(held, width))
 }
 
 // sentAsText is what the provider receives for a row: the template and its parameters in order.
@@ -154,14 +163,20 @@ func (p *previewPane) messageView(width, height int) string {
 	var body string
 	switch {
 	case r == nil:
-		body = st.Muted.Render(fmt.Sprintf("No %s rows among the first %s.", previewFilters[p.filter],
+		body = st.Muted.Render(fmt.Sprintf("No %s rows among the first %s.", p.filters[p.filter],
 			human.Thousands(len(p.result.rows))))
-	case r.status == status.Ready:
+	case r.status == status.Ready || r.message.Body != "":
 		heading := st.Heading.Render(fmt.Sprintf("Row %d", r.num)) + st.Muted.Render(" · to +"+r.number)
+		if r.status != status.Ready { // a campaign sent before: what became of the row
+			heading += " · " + st.StatusStyle(r.status).Render(r.status)
+		}
 		text := strings.TrimRight(campaign.RenderText(r.message), "\n")
+		note := sentAsText(r.message.Message)
+		if r.problem != "" && r.status != status.Ready {
+			note = r.problem
+		}
 		body = lipgloss.JoinVertical(lipgloss.Left, common.Fit(heading, width),
-			st.Bubble.Width(max(width-2, 10)).Render(text),
-			st.Muted.Width(width).Render(sentAsText(r.message.Message)))
+			st.Bubble.Width(max(width-2, 10)).Render(text), st.Muted.Width(width).Render(note))
 	default:
 		heading := st.Heading.Render(fmt.Sprintf("Row %d", r.num)) + " · " +
 			st.StatusStyle(r.status).Render(r.status+": not sent")

@@ -1,12 +1,14 @@
 // Package ui is herald's terminal interface: a Bubble Tea program that walks through a campaign from the
-// files to the summary. Setup (CSV, template, profile, a streaming check), Preview (every row and its message,
-// a dry run), Confirm (type the number of messages), the run dashboard (progress, failures, events; pause,
-// cancel, quit) and the Summary (counts, the results CSV, send the rest again).
+// files to the summary. Setup (CSV, template, profile, phone column, region, name, what to resend; a streaming
+// check), Preview (every row and its message, a dry run), Confirm (type the number of messages), the run
+// dashboard (progress, pace, failures by code, events; pause, cancel, quit) and the Summary (counts, the
+// results CSV, retry and resend); beside them the campaigns screen (ui/history) and a row's detail
+// (ui/rowdetail).
 //
-// Each screen is a pane (a tea.Model with its key help and a SetSize) that shares one common struct of
-// styles, keys and size; the root model routes window sizes to every pane and keys to the active one. No I/O
-// happens in Update: files, the state store and the engine are reached through tea.Cmds, and the dashboard
-// reads the engine's snapshot on a 100 ms tick.
+// Each screen is a pane (a tea.Model with its key help and a SetSize) that shares one common.Common of
+// styles, keys and size (ui/common); the root model routes window sizes to every pane and keys to the active
+// one. No I/O happens in Update: files, the state store, the engine and the clipboard are reached through
+// tea.Cmds, and the dashboard reads the engine's snapshot on a 100 ms tick.
 package ui
 
 import (
@@ -44,6 +46,7 @@ func Run(ctx context.Context, cfg Config) int {
 	// for keys.
 	lipgloss.HasDarkBackground()
 	m := newModel(ctx, cfg, startEngine)
+	m.clipboard = os.Stdout
 	final, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx)).Run()
 	if fm, ok := final.(*model); ok {
 		m = fm

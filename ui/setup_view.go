@@ -2,16 +2,18 @@ package ui
 
 import (
 	"fmt"
-	"herald/campaign/config"
-	"herald/campaign/human"
-	"herald/campaign/status"
-	"herald/campaign/template"
-	"herald/ui/common"
 	"slices"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"herald/campaign/config"
+	"herald/campaign/human"
+	"herald/campaign/phone"
+	"herald/campaign/status"
+	"herald/campaign/template"
+	"herald/ui/common"
 )
 
 // maxVariableLines bounds the variables listed on the setup screen.
@@ -28,6 +30,12 @@ func (s *setupPane) View() string {
 		s.fieldRow(fieldTemplate, "Template", s.templateText()),
 		s.fieldRow(fieldProfile, "Profile", s.profileText()),
 		s.fieldRow(fieldPhone, "Phone", s.phoneText()),
+		s.fieldRow(fieldRegion, "Region", s.regionText()),
+		s.fieldRow(fieldCampaign, "Campaign", s.campaignFieldText()),
+		s.fieldRow(fieldResend, "Resend", s.resendText()),
+	}
+	if s.inputErr != "" {
+		lines = append(lines, s.FormRow("", st.Error.Render(s.inputErr)))
 	}
 	if s.profileErr != nil {
 		lines = append(lines, s.FormRow("", st.Error.Render(s.profileErr.Error())))
@@ -40,18 +48,60 @@ func (s *setupPane) View() string {
 	case s.opening:
 		lines = append(lines, s.FormRow("Files", s.spinner.View()+" opening…"))
 	case s.info != nil:
-		info := s.info
-		lines = append(lines,
-			s.FormRow("Variables", strings.Join(variableLines(info.variables), "\n")),
-			"",
-			s.FormRow("Check", s.checkText()),
-			s.FormRow("Campaign", s.campaignText()),
-			s.FormRow("Results", common.FitPath(info.plan.OutPath, s.ValueWidth())))
-		if s.ready() {
-			lines = append(lines, "", s.Paragraph(st.Muted, "Enter shows each message as the recipient will see it."))
-		}
+		lines = append(lines, s.infoLines(s.Height-len(lines))...)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// infoLines are what herald found in the files, fitted to room lines: the variables and the problems give
+// way first.
+func (s *setupPane) infoLines(room int) []string {
+	st := s.Styles
+	info := s.info
+	vars := variableLines(info.variables)
+	problems := s.problemLines(true)
+	if lipgloss.Height(strings.Join(problems, "\n")) > len(problems) && len(vars)+len(problems)+8 > room {
+		problems = s.problemLines(false) // no room to wrap them: one line each
+	}
+	var tail []string
+	if last := s.lastRunText(); last != "" {
+		tail = append(tail, s.FormRow("Last run", last))
+	}
+	tail = append(tail, s.FormRow("Results", common.FitPath(info.outAbs, s.ValueWidth())))
+	if s.ready() {
+		tail = append(tail, "", s.Paragraph(st.Muted, "Enter shows each message as the recipient will see it."))
+	}
+	fixed := 1 + 1 + lipgloss.Height(strings.Join(tail, "\n")) // the blank line, the check's head, the tail
+	problemHeight := func(n int) int { return lipgloss.Height(strings.Join(problems[:n], "\n")) - 1 + min(n, 1) }
+	nv, np := len(vars), len(problems)
+	for nv+problemHeight(np)+fixed > room && (nv > 1 || np > 0) {
+		if np > 0 && np >= nv-1 {
+			np--
+		} else {
+			nv--
+		}
+	}
+	if nv < len(vars) {
+		vars = append(vars[:max(nv-1, 0)], fmt.Sprintf("… and %d more (? for all in the preview)", len(vars)-max(nv-1, 0)))
+	}
+	if np < len(problems) {
+		problems = problems[:np]
+	}
+	check := append([]string{s.checkHead()}, problems...)
+	lines := []string{s.FormRow("Variables", strings.Join(vars, "\n")), "", s.FormRow("Check", strings.Join(check, "\n"))}
+	return append(lines, tail...)
+}
+
+// fieldRow is one field of the form, marked when it has the focus; the field being edited shows its input.
+func (s *setupPane) fieldRow(f setupField, label, value string) string {
+	marker, style := "  ", s.Styles.Label
+	if f == s.focus {
+		marker, style = s.Styles.Focused.Render("›")+" ", s.Styles.Focused
+	}
+	if s.input != nil && s.editing == f {
+		value = s.Styles.Input.Render("[") + s.input.View() + s.Styles.Input.Render("]")
+	}
+	return marker + style.Width(common.LabelWidth).Render(label) + common.Fit(value, s.ValueWidth())
 }
 
 // phoneText is the phone column: the one found or chosen, or how to choose one when none was found.
@@ -67,13 +117,34 @@ func (s *setupPane) phoneText() string {
 	return s.Styles.Muted.Render("-")
 }
 
-// fieldRow is one field of the form, marked when it has the focus.
-func (s *setupPane) fieldRow(f setupField, label, value string) string {
-	marker, style := "  ", s.Styles.Label
-	if f == s.focus {
-		marker, style = s.Styles.Focused.Render("›")+" ", s.Styles.Focused
+// regionText is the default country for numbers without a country code, or the one the file suggests.
+func (s *setupPane) regionText() string {
+	muted := s.Styles.Muted
+	if r := s.plan.Region; r != "" {
+		return r + " (+" + phone.CallingCode(r) + ")" + muted.Render(" · numbers without a country code are read as "+r+" numbers")
 	}
-	return marker + style.Width(common.LabelWidth).Render(label) + common.Fit(value, s.ValueWidth())
+	switch suggested := s.suggestedRegion(); {
+	case s.result != nil && s.result.national == 0:
+		return "none" + muted.Render(" · every number has its country code")
+	case suggested == "":
+		return "none" + muted.Render(" · every number must start with its country code")
+	case len(s.result.regions) > 0:
+		return "none" + muted.Render(fmt.Sprintf(" · c sets %s (+%s), the country of most numbers", suggested, phone.CallingCode(suggested)))
+	default:
+		return "none" + muted.Render(fmt.Sprintf(" · c sets %s, your computer's region", suggested))
+	}
+}
+
+// campaignFieldText is the campaign's name and whether it is new.
+func (s *setupPane) campaignFieldText() string {
+	if s.info == nil {
+		return common.OrText(s.plan.Campaign, s.Styles.Muted.Render("named after the files once they are read"))
+	}
+	state := "new campaign"
+	if p := s.info.prior; p != nil {
+		state = p.Info.Status + " " + human.Ago(p.Info.Updated, s.info.opened) + " (below)"
+	}
+	return s.info.plan.Campaign + s.Styles.Muted.Render(" · "+state)
 }
 
 // templateText is the template path and, once read, its name and language.
@@ -155,9 +226,8 @@ func variableLines(vars []template.Variable) []string {
 	return lines
 }
 
-// checkText is the check's summary: streaming counts while it runs, then the counts and the most common
-// problems.
-func (s *setupPane) checkText() string {
+// checkHead is the check's summary: streaming counts while it runs, then the counts.
+func (s *setupPane) checkHead() string {
 	st := s.Styles
 	if s.checking {
 		p := s.progress
@@ -173,54 +243,71 @@ func (s *setupPane) checkText() string {
 	if sum.Counts[status.Ready] == 0 {
 		head += "\n" + st.Warn.Render("No row can be sent: fix the CSV or the template.")
 	}
-	lines := []string{head}
-	width := s.ValueWidth()
-	// The rest of the form takes about 20 lines: list as many kinds of problem as the room allows.
-	shown := min(max(s.Height-20, 2), 8)
-	for i, p := range sum.Problems {
-		if i == shown && len(sum.Problems) > shown {
-			lines = append(lines, st.Muted.Render(fmt.Sprintf("… and %s: see the preview", human.Plural(len(sum.Problems)-i, "more kind"))))
-			break
-		}
-		lines = append(lines, st.Muted.Render(common.Fit(fmt.Sprintf("%s ×%s: %s", p.Code, human.Thousands(p.Count), common.OneLine(p.Reason)), width)))
-	}
-	return strings.Join(lines, "\n")
+	return head
 }
 
-// campaignText says whether the campaign is new or already in the store, and what was done.
-func (s *setupPane) campaignText() string {
-	info := s.info
-	prior := info.prior
-	switch {
-	case prior == nil:
-		return info.plan.Campaign + ": new campaign"
-	case prior.SameInput && prior.Info.Counts[status.Ready] == 0:
-		return fmt.Sprintf("%s was run before (%s): %s. Nothing is left to send; its summary can send the failures again.",
-			info.plan.Campaign, prior.Info.Status, common.CountsLine(prior.Info.Counts))
-	case prior.SameInput:
-		return fmt.Sprintf("%s was run before (%s): %s. Sending continues it; nobody is messaged twice.",
-			info.plan.Campaign, prior.Info.Status, common.CountsLine(prior.Info.Counts))
-	default:
-		return fmt.Sprintf("%s was run before with another CSV or template (%s): sending checks the rows again and skips numbers already messaged.",
-			info.plan.Campaign, common.CountsLine(prior.Info.Counts))
+// problemLines are the kinds of problem the check found, wrapped (or, without wrap, one line each, shortened
+// by words); first, when numbers lack their country code and no region is set, how to set it.
+func (s *setupPane) problemLines(wrap bool) []string {
+	st := s.Styles
+	if s.result == nil || s.checking {
+		return nil
 	}
+	width := s.ValueWidth()
+	fit := func(text string) string {
+		if wrap {
+			return lipgloss.NewStyle().Width(width).Render(text)
+		}
+		return common.FitWords(text, width)
+	}
+	var lines []string
+	if n := s.result.national; n > 0 && s.plan.Region == "" {
+		fix := "set Region (c on the Region field) to their country"
+		if r := s.suggestedRegion(); r != "" {
+			fix = "set Region to " + r + " (c on the Region field) to read them as " + r + " numbers"
+		}
+		lines = append(lines, st.Warn.Render(fit(fmt.Sprintf("%s without a country code: %s.",
+			human.Plural(n, "number"), fix))))
+	}
+	for _, p := range s.result.summary.Problems {
+		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("%s ×%s: %s", p.Code, human.Thousands(p.Count),
+			common.OneLine(p.Reason)))))
+	}
+	return lines
+}
+
+// lastRunText says what happened to the campaign before, if it is in the store, and what sending does now.
+func (s *setupPane) lastRunText() string {
+	prior := s.info.prior
+	if prior == nil {
+		return ""
+	}
+	counts := common.CountsLine(prior.Info.Counts)
+	resend := s.plan.RetryFailed || s.plan.ResendUnknown
+	switch {
+	case !prior.SameInput:
+		return fmt.Sprintf("run before with another CSV or template (%s): sending checks the rows again and skips numbers already messaged.", counts)
+	case prior.Info.Status == status.Interrupted:
+		return fmt.Sprintf("interrupted: herald stopped before it finished (%s). Sending continues it; nobody is messaged twice.", counts)
+	case prior.Info.Counts[status.Ready] == 0 && !resend:
+		return fmt.Sprintf("%s: %s. Nothing is left to send: choose what to resend, or rename the campaign to send these files again.",
+			prior.Info.Status, counts)
+	}
+	return fmt.Sprintf("%s: %s. Sending continues it; nobody is messaged twice.", prior.Info.Status, counts)
 }
 
 // pickerView is the file picker with what it is choosing.
 func (s *setupPane) pickerView() string {
 	st := s.Styles
-	what := "the recipients CSV (.csv)"
+	what := "Choose the recipients CSV · .csv files (herald's results files are left out)"
 	if s.pickFor == fieldTemplate {
-		what = "the template (.yaml or .yml)"
+		what = "Choose the template · .yaml and .yml files"
 	}
 	lines := []string{
-		"  " + st.Heading.Render("Choose "+what),
-		"  " + st.Muted.Render(common.Fit("in "+s.picker.CurrentDirectory, s.Width-4)),
+		"  " + st.Heading.Render(common.FitWords(what, s.Width-2)),
+		"  " + st.Muted.Render(common.FitPath(s.picker.Dir(), s.Width-4)),
+		"",
+		s.picker.View(),
 	}
-	if s.pickErr != "" {
-		lines = append(lines, "  "+st.Error.Render(s.pickErr))
-	} else {
-		lines = append(lines, "")
-	}
-	return strings.Join(append(lines, s.picker.View()), "\n")
+	return strings.Join(lines, "\n")
 }

@@ -16,20 +16,27 @@ import (
 
 // Requests the summary makes of the root.
 type (
-	// retryRequestMsg asks to prepare the campaign again with the retryable failures put back in the queue.
+	// retryRequestMsg asks to prepare the campaign again with its retryable failures put back in the queue
+	// (the rows not sent yet go too).
 	retryRequestMsg struct{}
+	// resendUnknownRequestMsg asks to prepare the campaign again with its unknown rows put back in the queue.
+	resendUnknownRequestMsg struct{}
 	// newCampaignMsg asks for the setup, to start another campaign.
 	newCampaignMsg struct{}
 )
 
-// summaryPane closes a run: what happened in it, the rows per status in the store, the results CSV, and what
-// can be done next (send the rest again, start another campaign, quit).
+// summaryPane closes a run: what happened in it, the rows per status in the store, the results CSV (its path
+// can be copied), and what can be done next (send the rest, retry the failures that may pass now, resend the
+// unknown rows, start another campaign). The funnel and the cost, once the run's record has them, go under
+// "All rows".
 type summaryPane struct {
 	common.Common
 	campaign, outPath string
 	// snap is the run's last snapshot; nil when there was nothing to send.
 	snap   *engine.Snapshot
 	counts map[string]int
+	// retryable counts the failures that may pass if sent again.
+	retryable int
 	// notes are the session's notes: rows recovered as unknown, rows put back in the queue.
 	notes []string
 	err   error
@@ -39,9 +46,9 @@ type summaryPane struct {
 func newSummaryPane(c common.Common) *summaryPane { return &summaryPane{Common: c} }
 
 // set shows the outcome of the session's run (snap nil when nothing was left to send).
-func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, counts map[string]int, err error) {
-	*p = summaryPane{Common: p.Common, campaign: sess.Info.Name, outPath: sess.Input.Plan.OutPath, snap: snap,
-		counts: counts, notes: sess.Notes, err: err}
+func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, done finishedMsg, err error) {
+	*p = summaryPane{Common: p.Common, campaign: sess.Info.Name, outPath: done.outAbs, snap: snap,
+		counts: done.counts, retryable: done.retryable, notes: sess.Notes, err: err}
 }
 
 // exitCode is the campaign's exit code as SPEC.md defines it for send.
@@ -61,10 +68,15 @@ func (p *summaryPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if !ok {
 		return p, nil
 	}
+	k := p.Keys
 	switch {
-	case key.Matches(km, p.Keys.Retry) && p.canRetry():
+	case key.Matches(km, k.Retry) && p.canRetry():
 		return p, common.Emit(retryRequestMsg{})
-	case key.Matches(km, p.Keys.NewCampaign):
+	case key.Matches(km, k.ResendUnknown) && p.counts[status.Unknown] > 0:
+		return p, common.Emit(resendUnknownRequestMsg{})
+	case key.Matches(km, k.Copy):
+		return p, common.Emit(common.CopyMsg{Text: p.outPath})
+	case key.Matches(km, k.NewCampaign):
 		return p, common.Emit(newCampaignMsg{})
 	}
 	return p, nil
@@ -82,7 +94,7 @@ func (p *summaryPane) View() string {
 			human.Thousands(s.Sent), human.Thousands(s.Failed), human.Thousands(s.Unknown), human.Thousands(s.Retries))))
 	}
 	lines = append(lines, "", p.FormRow("All rows", common.CountsBlock(p.counts)), "",
-		p.FormRow("Results CSV", p.outPath))
+		p.FormRow("Results CSV", p.outPath+"\n"+st.Muted.Render("c copies the path to the clipboard")))
 	for _, n := range p.notes {
 		lines = append(lines, p.FormRow("Note", st.Warn.Render(n)))
 	}
@@ -111,7 +123,7 @@ func (p *summaryPane) headline() string {
 		return fmt.Sprintf("Campaign %s: nothing left to send.", p.campaign)
 	}
 	line := fmt.Sprintf("Campaign %s %s in %s", p.campaign, s.State, human.Duration(s.Elapsed))
-	if secs := s.Elapsed.Seconds(); secs > 0 && s.Sent > 0 {
+	if secs := (s.Elapsed - s.Paused).Seconds(); secs > 0 && s.Sent > 0 {
 		line += " · " + human.Rate(float64(s.Sent)/secs) + " on average"
 	}
 	return line
@@ -119,34 +131,41 @@ func (p *summaryPane) headline() string {
 
 // canRetry reports whether r has anything to send: rows left, or failures that may pass now.
 func (p *summaryPane) canRetry() bool {
-	return p.counts[status.Ready]+p.counts[status.Failed] > 0
+	return p.counts[status.Ready]+p.retryable > 0
 }
 
-// nextSteps says what r would send and what to do about unknown outcomes; "" when everything was sent.
+// nextSteps says what r and u would send; "" when everything was sent.
 func (p *summaryPane) nextSteps() string {
-	var steps string
+	var steps []string
 	switch left := p.counts[status.Ready]; {
 	case left > 0:
-		steps = fmt.Sprintf("%s not sent yet: r sends them, with the failures that may pass now; nobody is messaged twice", human.Plural(left, "row"))
-	case p.counts[status.Failed] > 0:
-		steps = "r sends again the failures that may pass now (rate limits, time-outs); the others need the CSV fixed"
+		steps = append(steps, fmt.Sprintf("%s not sent yet: r sends them (with the failures that may pass now); nobody is messaged twice.",
+			human.Plural(left, "row")))
+	case p.retryable > 0:
+		steps = append(steps, fmt.Sprintf("%s may pass if sent again (rate limits, time-outs): r retries them.",
+			human.Plural(p.retryable, "failure")))
 	}
-	if p.counts[status.Unknown] > 0 {
-		steps += fmt.Sprintf(". %s unknown (no answer came): herald --resend-unknown sends them again",
-			human.Plural(p.counts[status.Unknown], "row"))
+	if other := p.counts[status.Failed] - p.retryable; other > 0 {
+		steps = append(steps, fmt.Sprintf("%s will not pass as they are: the results CSV says why.", human.Plural(other, "failure")))
 	}
-	if steps == "" {
-		return ""
+	if n := p.counts[status.Unknown]; n > 0 {
+		steps = append(steps, fmt.Sprintf("%s unknown (the request left, no answer came; they may have been sent): u sends them again.",
+			human.Plural(n, "row")))
 	}
-	return strings.TrimPrefix(steps, ". ") + "."
+	return strings.Join(steps, " ")
 }
 
 // ShortHelp implements help.KeyMap.
 func (p *summaryPane) ShortHelp() []key.Binding {
-	if !p.canRetry() {
-		return []key.Binding{p.Keys.NewCampaign}
+	k := p.Keys
+	var keys []key.Binding
+	if p.canRetry() {
+		keys = append(keys, k.Retry)
 	}
-	return []key.Binding{p.Keys.Retry, p.Keys.NewCampaign}
+	if p.counts[status.Unknown] > 0 {
+		keys = append(keys, k.ResendUnknown)
+	}
+	return append(keys, k.Copy, k.NewCampaign)
 }
 
 // FullHelp implements help.KeyMap.

@@ -56,6 +56,10 @@ type StatusMsg struct {
 	IsErr bool
 }
 
+// CopyMsg asks the root to put Text on the terminal's clipboard (OSC 52), for a path the user wants to paste
+// elsewhere.
+type CopyMsg struct{ Text string }
+
 // Paragraph is text wrapped to the pane's width, indented like the forms.
 func (c Common) Paragraph(style lipgloss.Style, text string) string {
 	return style.Width(max(c.Width-4, 10)).MarginLeft(2).Render(text)

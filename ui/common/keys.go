@@ -37,9 +37,18 @@ type KeyMap struct {
 	No     key.Binding
 	// Focus moves the keyboard between the dashboard's panes.
 	Focus key.Binding
-	// Retry sends again the rows left and the failures that may pass now; NewCampaign returns to the setup.
-	Retry       key.Binding
-	NewCampaign key.Binding
+	// Retry sends again the rows left and the failures that may pass now; ResendUnknown sends the rows whose
+	// outcome is unknown; NewCampaign returns to the setup for another campaign.
+	Retry         key.Binding
+	ResendUnknown key.Binding
+	NewCampaign   key.Binding
+	// Campaigns shows the past campaigns; Export writes a campaign's results CSV; Resume runs a past campaign
+	// again; RetryFailures retries a past campaign's failures; Copy puts the results CSV's path on the clipboard.
+	Campaigns     key.Binding
+	Export        key.Binding
+	Resume        key.Binding
+	RetryFailures key.Binding
+	Copy          key.Binding
 	// Erase deletes the last character typed in the confirmation.
 	Erase key.Binding
 	// Table moves in the preview table; Picker in the file picker.
@@ -50,28 +59,34 @@ type KeyMap struct {
 // DefaultKeyMap returns herald's key bindings.
 func DefaultKeyMap() *KeyMap {
 	km := &KeyMap{
-		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Continue:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
-		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Left:        key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "previous")),
-		Right:       key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "next")),
-		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDown:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
-		Change:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "change")),
-		Filter:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
-		DryRun:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "dry run")),
-		Send:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "send…")),
-		Pause:       key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume")),
-		Cancel:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel")),
-		Yes:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
-		No:          key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
-		Focus:       key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "focus")),
-		Retry:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "send the rest")),
-		NewCampaign: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new campaign")),
-		Erase:       key.NewBinding(key.WithKeys("backspace"), key.WithHelp("⌫", "erase")),
+		Quit:          key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Help:          key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Continue:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		Back:          key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Up:            key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:          key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Left:          key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "previous")),
+		Right:         key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "next")),
+		PageUp:        key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown:      key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Change:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "change")),
+		Filter:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
+		DryRun:        key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "dry run")),
+		Send:          key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "send…")),
+		Pause:         key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume")),
+		Cancel:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel")),
+		Yes:           key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		No:            key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
+		Focus:         key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "focus")),
+		Retry:         key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry failures")),
+		ResendUnknown: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "resend unknown")),
+		NewCampaign:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new campaign")),
+		Campaigns:     key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "campaigns")),
+		Export:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export results")),
+		Resume:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume")),
+		RetryFailures: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "retry failures")),
+		Copy:          key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy path")),
+		Erase:         key.NewBinding(key.WithKeys("backspace"), key.WithHelp("⌫", "erase")),
 	}
 	// The table's own defaults use f, d, b and u for paging, which herald gives other meanings.
 	km.Table = table.KeyMap{
