@@ -32,8 +32,10 @@ type failureList struct {
 	rows, heads []int
 	cursor      int
 	offset      int
-	// selectedRow is the selected row's number, kept across refreshes while new failures arrive.
+	// selectedRow is the selected row's number, kept across refreshes while new failures arrive once the user
+	// has moved the selection (pinned); until then the selection follows the newest failure.
 	selectedRow int
+	pinned      bool
 	styles      *common.Styles
 }
 
@@ -77,9 +79,12 @@ func (f *failureList) set(s engine.Snapshot, st *common.Styles) {
 	}
 	f.cursor = min(f.cursor, max(len(f.rows)-1, 0))
 	for i, li := range f.rows {
-		if f.lines[li].row == f.selectedRow {
+		if f.pinned && f.lines[li].row == f.selectedRow {
 			f.cursor = i
 		}
+	}
+	if !f.pinned {
+		f.cursor, f.offset = 0, 0
 	}
 	if len(f.rows) > 0 {
 		f.selectedRow = f.lines[f.rows[f.cursor]].row
@@ -92,7 +97,7 @@ func (f *failureList) key(msg tea.KeyMsg, k *common.KeyMap) {
 	var c common.Cursor
 	c.Index = f.cursor
 	if c.Key(msg, k, len(f.rows), f.height) && len(f.rows) > 0 {
-		f.cursor = c.Index
+		f.cursor, f.pinned = c.Index, true
 		f.selectedRow = f.lines[f.rows[f.cursor]].row
 		f.scroll()
 	}
@@ -127,8 +132,9 @@ func (f *failureList) scroll() {
 
 // view draws the lines in the room, the selected row marked.
 func (f *failureList) view(focused bool) string {
+	box := lipgloss.NewStyle().Width(f.width).Height(f.height)
 	if len(f.lines) == 0 {
-		return lipgloss.NewStyle().Height(f.height).Render("none")
+		return box.Render("none")
 	}
 	var out []string
 	for i := f.offset; i < len(f.lines) && i < f.offset+f.height; i++ {
@@ -142,5 +148,5 @@ func (f *failureList) view(focused bool) string {
 			out = append(out, common.Fit("  "+l.text, f.width))
 		}
 	}
-	return lipgloss.NewStyle().Height(f.height).Render(strings.Join(out, "\n"))
+	return box.Render(strings.Join(out, "\n"))
 }

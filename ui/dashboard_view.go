@@ -141,12 +141,16 @@ func (d *dashboardPane) banner() string {
 	st := d.Styles
 	s := d.snap
 	width := d.Width - 2
+	later := common.Part{Full: "Requests in flight finish; the rows not sent stay for later.",
+		Short: "The rows not sent stay for later."}
 	var text string
 	switch {
 	case d.asking == askQuit:
-		text = "Stop sending and quit? Requests in flight finish; unsent rows stay for later. y stops and quits, n keeps sending."
+		return st.Banner.Render(common.JoinParts(width, " ", common.Part{Full: "Stop sending and quit?"},
+			common.Part{Full: "y stops and quits, n keeps sending."}, later))
 	case d.asking == askCancel:
-		text = "Cancel the run? Requests in flight finish; unsent rows stay for later. y cancels, n keeps sending."
+		return st.Banner.Render(common.JoinParts(width, " ", common.Part{Full: "Cancel the run?"},
+			common.Part{Full: "y cancels, n keeps sending."}, later))
 	case s.State == status.Paused:
 		text = "Paused: " + s.Reason + ". p resumes, c cancels."
 	case s.State == status.Stopping && d.quitting:

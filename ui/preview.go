@@ -100,8 +100,8 @@ func (p *previewPane) nothingToSend() string {
 	case counts[status.Ready] > 0 || resend:
 		return ""
 	case p.result.stored:
-		return fmt.Sprintf("Nothing is left to send in %s: every row has an outcome. esc goes back to the setup: "+
-			"choose what to resend, or rename the campaign to send these files again.", plan.Campaign)
+		return fmt.Sprintf("Nothing is left to send in %s: every row has an outcome. esc goes back to the setup, "+
+			"where Resend and the campaign's name are.", plan.Campaign)
 	}
 	return "No row is ready to send: fix the CSV or the template first."
 }

@@ -115,7 +115,7 @@ func (s *setupPane) cycleProfile(delta int) {
 // edit opens the text field for the region or the campaign's name, holding value.
 func (s *setupPane) edit(field setupField, value string, limit int) tea.Cmd {
 	in := textinput.New()
-	in.Prompt, in.CharLimit, in.Width = "", limit, max(s.ValueWidth()-2, 10)
+	in.Prompt, in.CharLimit, in.Width = "", limit, min(limit, max(s.ValueWidth()-30, 10))
 	in.SetValue(value)
 	in.CursorEnd()
 	in.Cursor.SetMode(cursor.CursorStatic)

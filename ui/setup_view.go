@@ -53,16 +53,11 @@ func (s *setupPane) View() string {
 	return strings.Join(lines, "\n")
 }
 
-// infoLines are what herald found in the files, fitted to room lines: the variables and the problems give
-// way first.
+// infoLines are what herald found in the files, fitted to room lines: the problems wrap when there is room,
+// else take one line each; then the variables and the problems give way.
 func (s *setupPane) infoLines(room int) []string {
 	st := s.Styles
 	info := s.info
-	vars := variableLines(info.variables)
-	problems := s.problemLines(true)
-	if lipgloss.Height(strings.Join(problems, "\n")) > len(problems) && len(vars)+len(problems)+8 > room {
-		problems = s.problemLines(false) // no room to wrap them: one line each
-	}
 	var tail []string
 	if last := s.lastRunText(); last != "" {
 		tail = append(tail, s.FormRow("Last run", last))
@@ -72,20 +67,29 @@ func (s *setupPane) infoLines(room int) []string {
 		tail = append(tail, "", s.Paragraph(st.Muted, "Enter shows each message as the recipient will see it."))
 	}
 	fixed := 1 + 1 + lipgloss.Height(strings.Join(tail, "\n")) // the blank line, the check's head, the tail
-	problemHeight := func(n int) int { return lipgloss.Height(strings.Join(problems[:n], "\n")) - 1 + min(n, 1) }
-	nv, np := len(vars), len(problems)
-	for nv+problemHeight(np)+fixed > room && (nv > 1 || np > 0) {
-		if np > 0 && np >= nv-1 {
-			np--
-		} else {
-			nv--
+	vars, problems := variableLines(info.variables), s.problemLines(false)
+	// Each problem, in order, wraps in full while the rest still fit on one line each.
+	used := len(vars) + len(problems) + fixed
+	for i, p := range s.problemLines(true) {
+		if extra := lipgloss.Height(p) - 1; used+extra <= room {
+			problems[i], used = p, used+extra
 		}
 	}
-	if nv < len(vars) {
-		vars = append(vars[:max(nv-1, 0)], fmt.Sprintf("… and %d more (? for all in the preview)", len(vars)-max(nv-1, 0)))
+	height := func() int {
+		if len(problems) == 0 {
+			return 0
+		}
+		return lipgloss.Height(strings.Join(problems, "\n"))
 	}
-	if np < len(problems) {
-		problems = problems[:np]
+	for len(vars)+height()+fixed > room && (len(vars) > 1 || len(problems) > 0) {
+		if len(problems) > 0 && len(problems) >= len(vars)-1 {
+			problems = problems[:len(problems)-1]
+		} else {
+			vars = vars[:len(vars)-1]
+		}
+	}
+	if all := variableLines(info.variables); len(vars) < len(all) {
+		vars = append(vars[:max(len(vars)-1, 0)], fmt.Sprintf("… and %d more (the preview shows them filled)", len(all)-max(len(vars)-1, 0)))
 	}
 	check := append([]string{s.checkHead()}, problems...)
 	lines := []string{s.FormRow("Variables", strings.Join(vars, "\n")), "", s.FormRow("Check", strings.Join(check, "\n"))}
@@ -99,7 +103,11 @@ func (s *setupPane) fieldRow(f setupField, label, value string) string {
 		marker, style = s.Styles.Focused.Render("›")+" ", s.Styles.Focused
 	}
 	if s.input != nil && s.editing == f {
-		value = s.Styles.Input.Render("[") + s.input.View() + s.Styles.Input.Render("]")
+		hint := " enter applies, esc cancels"
+		if f == fieldRegion {
+			hint = " two letters, e.g. GB · enter applies, esc cancels"
+		}
+		value = s.Styles.Input.Render("[") + s.input.View() + s.Styles.Input.Render("]") + s.Styles.Muted.Render(hint)
 	}
 	return marker + style.Width(common.LabelWidth).Render(label) + common.Fit(value, s.ValueWidth())
 }
@@ -240,6 +248,9 @@ func (s *setupPane) checkHead() string {
 	}
 	sum := s.result.summary
 	head := human.Plural(sum.Rows, "row") + ": " + common.CountsLine(sum.Counts)
+	if p := s.info.prior; p != nil && p.SameInput {
+		head += st.Muted.Render(" (the file as it is; Last run says what was sent)")
+	}
 	if sum.Counts[status.Ready] == 0 {
 		head += "\n" + st.Warn.Render("No row can be sent: fix the CSV or the template.")
 	}
@@ -262,12 +273,15 @@ func (s *setupPane) problemLines(wrap bool) []string {
 	}
 	var lines []string
 	if n := s.result.national; n > 0 && s.plan.Region == "" {
-		fix := "set Region (c on the Region field) to their country"
+		fix := "set their country: c on the Region field"
 		if r := s.suggestedRegion(); r != "" {
-			fix = "set Region to " + r + " (c on the Region field) to read them as " + r + " numbers"
+			fix = "c on the Region field reads them as " + r + " numbers"
 		}
-		lines = append(lines, st.Warn.Render(fit(fmt.Sprintf("%s without a country code: %s.",
-			human.Plural(n, "number"), fix))))
+		have := " numbers have"
+		if n == 1 {
+			have = " number has"
+		}
+		lines = append(lines, st.Warn.Render(fit(human.Thousands(n)+have+" no country code: "+fix+".")))
 	}
 	for _, p := range s.result.summary.Problems {
 		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("%s ×%s: %s", p.Code, human.Thousands(p.Count),
@@ -289,8 +303,11 @@ func (s *setupPane) lastRunText() string {
 		return fmt.Sprintf("run before with another CSV or template (%s): sending checks the rows again and skips numbers already messaged.", counts)
 	case prior.Info.Status == status.Interrupted:
 		return fmt.Sprintf("interrupted: herald stopped before it finished (%s). Sending continues it; nobody is messaged twice.", counts)
-	case prior.Info.Counts[status.Ready] == 0 && !resend:
+	case prior.Info.Counts[status.Ready] == 0 && !resend && len(s.resendChoices()) > 1:
 		return fmt.Sprintf("%s: %s. Nothing is left to send: choose what to resend, or rename the campaign to send these files again.",
+			prior.Info.Status, counts)
+	case prior.Info.Counts[status.Ready] == 0 && !resend:
+		return fmt.Sprintf("%s: %s. Nothing is left to send: rename the campaign to send these files again.",
 			prior.Info.Status, counts)
 	}
 	return fmt.Sprintf("%s: %s. Sending continues it; nobody is messaged twice.", prior.Info.Status, counts)

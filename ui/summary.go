@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -37,9 +38,7 @@ type summaryPane struct {
 	counts map[string]int
 	// retryable counts the failures that may pass if sent again.
 	retryable int
-	// notes are the session's notes: rows recovered as unknown, rows put back in the queue.
-	notes []string
-	err   error
+	err error
 }
 
 // newSummaryPane returns an empty summary; set fills it.
@@ -48,7 +47,7 @@ func newSummaryPane(c common.Common) *summaryPane { return &summaryPane{Common: 
 // set shows the outcome of the session's run (snap nil when nothing was left to send).
 func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, done finishedMsg, err error) {
 	*p = summaryPane{Common: p.Common, campaign: sess.Info.Name, outPath: done.outAbs, snap: snap,
-		counts: done.counts, retryable: done.retryable, notes: sess.Notes, err: err}
+		counts: done.counts, retryable: done.retryable, err: err}
 }
 
 // exitCode is the campaign's exit code as SPEC.md defines it for send.
@@ -95,9 +94,6 @@ func (p *summaryPane) View() string {
 	}
 	lines = append(lines, "", p.FormRow("All rows", common.CountsBlock(p.counts)), "",
 		p.FormRow("Results CSV", p.outPath+"\n"+st.Muted.Render("c copies the path to the clipboard")))
-	for _, n := range p.notes {
-		lines = append(lines, p.FormRow("Note", st.Warn.Render(n)))
-	}
 	if p.err != nil {
 		lines = append(lines, p.FormRow("Problem", st.Error.Render(p.err.Error())))
 	}
@@ -123,6 +119,9 @@ func (p *summaryPane) headline() string {
 		return fmt.Sprintf("Campaign %s: nothing left to send.", p.campaign)
 	}
 	line := fmt.Sprintf("Campaign %s %s in %s", p.campaign, s.State, human.Duration(s.Elapsed))
+	if s.Paused >= time.Second {
+		line += " (paused " + human.Duration(s.Paused) + ")"
+	}
 	if secs := (s.Elapsed - s.Paused).Seconds(); secs > 0 && s.Sent > 0 {
 		line += " · " + human.Rate(float64(s.Sent)/secs) + " on average"
 	}

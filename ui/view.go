@@ -97,6 +97,8 @@ func (m *model) FullHelp() [][]key.Binding {
 func (m *model) globalKeys() []key.Binding {
 	k := m.Keys
 	switch {
+	case m.active == screenRun && m.dashboard.live && (m.dashboard.asking != askNothing || m.dashboard.quitting):
+		return []key.Binding{k.Help}
 	case m.active == screenRun && m.dashboard.live:
 		return []key.Binding{k.Help, common.WithHelp(k.Quit, "stop and quit")}
 	case m.active == screenConfirm || m.setup.Typing() && m.active == screenSetup:

@@ -40,7 +40,8 @@ func FitWords(s string, width int) string {
 	return strings.TrimRight(out, ",;:·-") + "…"
 }
 
-// Part is one piece of a line that shortens to fit: Full when there is room, else Short ("" drops it).
+// Part is one piece of a line that shortens to fit: Full when there is room, else Short (when it has one),
+// else nothing.
 type Part struct {
 	Full, Short string
 }
@@ -63,7 +64,9 @@ func JoinParts(width int, sep string, parts ...Part) string {
 		return strings.Join(kept, sep)
 	}
 	for i := len(parts) - 1; i >= 1 && ansi.StringWidth(join()) > width; i-- {
-		texts[i] = parts[i].Short
+		if parts[i].Short != "" {
+			texts[i] = parts[i].Short
+		}
 	}
 	for i := len(parts) - 1; i >= 1 && ansi.StringWidth(join()) > width; i-- {
 		texts[i] = ""

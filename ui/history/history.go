@@ -244,8 +244,8 @@ func (m *Model) details() []string {
 	if !ok {
 		return nil
 	}
-	lines := []string{"", " " + common.FitWords(fmt.Sprintf("%s · template %s · profile %s · %s", c.Name, c.Template, c.Profile,
-		c.CSVPath), m.Width-1)}
+	lines := []string{" " + common.FitWords(fmt.Sprintf("%s · template %s · profile %s", c.Name, c.Template, c.Profile), m.Width-1),
+		" " + st.Muted.Render(common.FitPath(c.CSVPath, m.Width-1))}
 	switch {
 	case c.Status == status.Interrupted:
 		lines = append(lines, " "+st.Warn.Render(common.FitWords("herald stopped without finishing it (a crash or a closed terminal): r resumes it; nobody is messaged twice.", m.Width-1)))

@@ -127,10 +127,14 @@ func (r *rowsModel) View() string {
 func (r *rowsModel) filterLine() string {
 	st := r.Styles
 	parts := make([]string, len(r.filters))
+	total := 0
+	for _, n := range r.info.Counts {
+		total += n
+	}
 	for i, f := range r.filters {
-		label := f
+		label := f + " " + human.Thousands(r.info.Counts[f])
 		if f == "" {
-			label = "all"
+			label = "all " + human.Thousands(total)
 		}
 		if i == r.filter {
 			parts[i] = st.Focused.Render("[" + label + "]")
