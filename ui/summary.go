@@ -38,7 +38,7 @@ type summaryPane struct {
 	counts map[string]int
 	// retryable counts the failures that may pass if sent again.
 	retryable int
-	err error
+	err       error
 }
 
 // newSummaryPane returns an empty summary; set fills it.

@@ -126,7 +126,7 @@ func (m *Model) content() string {
 	lines = append(lines, "")
 	switch {
 	case r.Message != "":
-		bubble := st.Bubble.Width(max(m.ValueWidth()-2, 10)).Render(r.Message)
+		bubble := st.Bubble.Width(max(min(m.ValueWidth()-2, lipgloss.Width(r.Message)+4), 10)).Render(r.Message)
 		lines = append(lines, m.FormRow("Message", bubble))
 	case r.MessageProblem != "":
 		add("Message", st.Warn.Render(r.MessageProblem))
