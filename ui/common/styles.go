@@ -90,7 +90,7 @@ func DefaultStyles() *Styles {
 // StatusStyle is the style of a row or campaign status.
 func (s *Styles) StatusStyle(st string) lipgloss.Style {
 	switch st {
-	case status.Ready, status.Sent, status.Finished:
+	case status.Ready, status.Sent, status.Finished, status.Running:
 		return s.OK
 	case status.Invalid, status.Failed, status.Stopped, status.Interrupted:
 		return s.Error
