@@ -5,32 +5,20 @@ import (
 	"errors"
 	"io"
 	"sync/atomic"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"herald/campaign"
 	"herald/campaign/engine"
+	"herald/ui/dashboard"
 )
-
-// snapshotEvery is how often the dashboard reads the engine's progress.
-const snapshotEvery = 100 * time.Millisecond
-
-// runner is the send engine as the dashboard drives it; *engine.Engine is one.
-type runner interface {
-	Run(ctx context.Context) (engine.Snapshot, error)
-	Snapshot() engine.Snapshot
-	Pause(reason string)
-	Resume()
-	Stop(reason string)
-}
 
 // engineStarter opens the provider of a prepared session and returns the engine that will send its rows,
 // and what to close once the run is over. startEngine is the real one; tests give their own.
-type engineStarter func(sess *campaign.Session) (runner, io.Closer, error)
+type engineStarter func(sess *campaign.Session) (dashboard.Runner, io.Closer, error)
 
 // startEngine starts the session's run (campaign.Session.Start) with an auto-pause that waits for the user.
-func startEngine(sess *campaign.Session) (runner, io.Closer, error) {
+func startEngine(sess *campaign.Session) (dashboard.Runner, io.Closer, error) {
 	return sess.Start(campaign.RunOptions{})
 }
 
@@ -115,7 +103,7 @@ func closeSession(sess *campaign.Session) error {
 
 // runStartedMsg reports the engine ready to run, or why the provider could not be opened.
 type runStartedMsg struct {
-	run    runner
+	run    dashboard.Runner
 	closer io.Closer
 	err    error
 }
@@ -136,20 +124,12 @@ type runDoneMsg struct {
 
 // runCmd runs the engine until every row is done or the run is stopped; done is closed when it returns, so
 // that a forced quit can wait for the store to be consistent.
-func runCmd(ctx context.Context, r runner, done chan<- struct{}) tea.Cmd {
+func runCmd(ctx context.Context, r dashboard.Runner, done chan<- struct{}) tea.Cmd {
 	return func() tea.Msg {
 		defer close(done)
 		snap, err := r.Run(ctx)
 		return runDoneMsg{snap: snap, err: err}
 	}
-}
-
-// snapshotTickMsg asks the dashboard to read the engine's progress.
-type snapshotTickMsg struct{}
-
-// snapshotTick fires once after snapshotEvery; the dashboard re-arms it while the run is live.
-func snapshotTick() tea.Cmd {
-	return tea.Tick(snapshotEvery, func(time.Time) tea.Msg { return snapshotTickMsg{} })
 }
 
 // finishedMsg reports a run's results written: rows per status in the store now, the failures that may pass

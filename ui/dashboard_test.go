@@ -7,12 +7,12 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"herald/campaign"
 	"herald/campaign/engine"
 	"herald/campaign/status"
 	"herald/ui/common"
+	"herald/ui/dashboard"
 )
 
 // runningSnapshot is a run part-way through, with fixed times.
@@ -59,11 +59,11 @@ func sparkHistory() []engine.RatePoint {
 }
 
 // newRunningDashboard is a dashboard at 100x26 driving a fake engine.
-func newRunningDashboard(s engine.Snapshot) (*dashboardPane, *fakeRunner) {
+func newRunningDashboard(s engine.Snapshot) (*dashboard.Model, *fakeRunner) {
 	run := newFakeRunner(s)
-	d := newDashboardPane(common.New())
+	d := dashboard.New(common.New())
 	d.SetSize(100, 26)
-	d.start(run, "sample-spring_sale · spring_sale via sandbox", "", "sample-spring_sale")
+	d.Start(run, "sample-spring_sale · spring_sale via sandbox", "", "sample-spring_sale")
 	return d, run
 }
 
@@ -82,10 +82,10 @@ func TestPauseAndResumeDriveTheEngine(t *testing.T) {
 	d, run := newRunningDashboard(runningSnapshot())
 	press(d, "p")
 	pauses, resumes, _ := run.calls()
-	if !slices.Equal(pauses, []string{reasonUserPause}) || resumes != 0 {
+	if !slices.Equal(pauses, []string{dashboard.ReasonUserPause}) || resumes != 0 {
 		t.Fatalf("p: pauses %q, resumes %d", pauses, resumes)
 	}
-	if !strings.Contains(flat(d.View()), "Paused: "+reasonUserPause+". p resumes, c cancels.") {
+	if !strings.Contains(flat(d.View()), "Paused: "+dashboard.ReasonUserPause+". p resumes, c cancels.") {
 		t.Errorf("the pause does not show:\n%s", d.View())
 	}
 	press(d, "p")
@@ -117,8 +117,8 @@ func TestCancelAsksFirst(t *testing.T) {
 		{[]string{"c", "n"}, nil},
 		{[]string{"c", "esc"}, nil},
 		{[]string{"c", "x", "p"}, nil}, // other keys do nothing while the question shows
-		{[]string{"c", "y"}, []string{reasonUserCancel}},
-		{[]string{"c", "n", "c", "y"}, []string{reasonUserCancel}},
+		{[]string{"c", "y"}, []string{dashboard.ReasonUserCancel}},
+		{[]string{"c", "n", "c", "y"}, []string{dashboard.ReasonUserCancel}},
 	}
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.keys, " "), func(t *testing.T) {
@@ -141,14 +141,14 @@ func TestTicksReadTheSnapshotWhileLive(t *testing.T) {
 	run.mu.Lock()
 	run.snap.Sent, run.snap.Remaining = 15, 1
 	run.mu.Unlock()
-	if _, cmd := d.Update(snapshotTickMsg{}); cmd == nil {
+	if _, cmd := d.Update(dashboard.TickMsg{}); cmd == nil {
 		t.Fatal("a tick while live did not re-arm")
 	}
 	if !strings.Contains(flat(d.View()), "sent 15 ·") {
 		t.Errorf("tick did not refresh:\n%s", d.View())
 	}
-	d.finish(run.Snapshot())
-	if _, cmd := d.Update(snapshotTickMsg{}); cmd != nil {
+	d.Finish(run.Snapshot())
+	if _, cmd := d.Update(dashboard.TickMsg{}); cmd != nil {
 		t.Error("a tick after the run re-armed")
 	}
 }
@@ -162,8 +162,8 @@ func TestQuitDuringARunAsksFirst(t *testing.T) {
 		{[]string{"q", "n"}, nil},
 		{[]string{"q", "esc"}, nil},
 		{[]string{"qqq"}, nil}, // three q typed quickly arrive as one key message
-		{[]string{"q", "y"}, []string{reasonUserQuit}},
-		{[]string{"ctrl+c"}, []string{reasonUserQuit}}, // ctrl+c is deliberate: it stops at once
+		{[]string{"q", "y"}, []string{dashboard.ReasonUserQuit}},
+		{[]string{"ctrl+c"}, []string{dashboard.ReasonUserQuit}}, // ctrl+c is deliberate: it stops at once
 	}
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.keys, " "), func(t *testing.T) {
@@ -192,7 +192,7 @@ func TestQuitDuringARunStopsGracefullyThenForces(t *testing.T) {
 	if _, cmd := m.Update(keyPress("y")); cmd != nil {
 		t.Fatalf("q y returned a command (%T): it must only stop the engine", cmd())
 	}
-	if _, _, stops := run.calls(); !slices.Equal(stops, []string{reasonUserQuit}) {
+	if _, _, stops := run.calls(); !slices.Equal(stops, []string{dashboard.ReasonUserQuit}) {
 		t.Fatalf("q y: stops %q", stops)
 	}
 	if !strings.Contains(flat(m.View()), "q again quits at once") {
@@ -247,27 +247,5 @@ func waitRunDone(t *testing.T, ended <-chan tea.Msg) bool {
 		case <-deadline:
 			return false
 		}
-	}
-}
-
-// TestSparklineShowsThePaceAgainstTheRate: a full block is the configured rate, paused seconds are dots, and
-// a long history is folded into the room there is.
-func TestSparklineShowsThePaceAgainstTheRate(t *testing.T) {
-	st := common.New().Styles
-	s := engine.Snapshot{ConfiguredRate: 20, History: []engine.RatePoint{{Sent: 20, Target: 20}, {Sent: 10, Target: 20},
-		{Sent: 0, Target: 20, Paused: true}, {Sent: 0, Target: 20}}}
-	if got, want := sparkline(s, 60, st), "pace █▅·▁ last 4s · █ = 20/s"; got != want {
-		t.Errorf("sparkline = %q, want %q", got, want)
-	}
-	s.History = make([]engine.RatePoint, 300)
-	for i := range s.History {
-		s.History[i] = engine.RatePoint{Sent: 20, Target: 20}
-	}
-	got := sparkline(s, 60, st)
-	if w := lipgloss.Width(got); w > 60 || !strings.Contains(got, "last 5m00s") {
-		t.Errorf("300 seconds in 60 columns: %q (%d wide)", got, w)
-	}
-	if got := sparkline(engine.Snapshot{ConfiguredRate: 20}, 60, st); got != "pace …" {
-		t.Errorf("no history yet: %q", got)
 	}
 }

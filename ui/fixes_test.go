@@ -17,6 +17,7 @@ import (
 	"herald/campaign/engine"
 	"herald/campaign/status"
 	"herald/campaign/store"
+	"herald/ui/dashboard"
 	"herald/ui/history"
 	"herald/ui/rowdetail"
 )
@@ -335,7 +336,7 @@ func TestFailuresOpenTheirDetail(t *testing.T) {
 		Reason: "Message undeliverable"}}, run.snap.Failures...)
 	run.snap.FailureGroups[0].Count++
 	run.mu.Unlock()
-	d.Update(snapshotTickMsg{})
+	d.Update(dashboard.TickMsg{})
 	if msgs := press(d, "enter"); len(msgs) != 1 || msgs[0].(rowdetail.OpenMsg).Row != 7 {
 		t.Fatalf("after j and a new failure, enter asks for %v, want row 7", msgs)
 	}
@@ -344,7 +345,7 @@ func TestFailuresOpenTheirDetail(t *testing.T) {
 // TestCopyPutsThePathOnTheClipboard: c on the summary writes the OSC 52 sequence holding the results path.
 func TestCopyPutsThePathOnTheClipboard(t *testing.T) {
 	var clip bytes.Buffer
-	m, _ := newSampleModel(t, func(s *campaign.Session) (runner, io.Closer, error) { return startEngine(s) })
+	m, _ := newSampleModel(t, func(s *campaign.Session) (dashboard.Runner, io.Closer, error) { return startEngine(s) })
 	m.clipboard = &clip
 	drive(t, m, keyPress("enter"))
 	drive(t, m, keyPress("s"))

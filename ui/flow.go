@@ -9,6 +9,7 @@ import (
 
 	"herald/campaign"
 	"herald/ui/common"
+	"herald/ui/dashboard"
 )
 
 // flow moves the campaign along: it answers the panes' requests with commands and the commands' answers
@@ -47,7 +48,7 @@ func (m *model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		m.stopBusy()
 		return m.runStarted(msg), true
 	case runDoneMsg:
-		m.dashboard.finish(msg.snap)
+		m.dashboard.Finish(msg.snap)
 		m.lastSnap, m.runErr = &msg.snap, msg.err
 		_, _, tick := m.startBusy("Writing the results CSV")
 		finish := finishCmd(m.sess, m.closer, m.abs)
@@ -56,7 +57,7 @@ func (m *model) flow(msg tea.Msg) (tea.Cmd, bool) {
 	case finishedMsg:
 		m.stopBusy()
 		return m.finished(msg), true
-	case forceQuitMsg:
+	case dashboard.ForceQuitMsg:
 		m.forced = true
 		m.runCancel()
 		return tea.Quit, true
@@ -148,7 +149,7 @@ func (m *model) runStarted(msg runStartedMsg) tea.Cmd {
 	m.show(screenRun)
 	in := m.sess.Input
 	title := fmt.Sprintf("%s · %s via %s", m.sess.Info.Name, in.Template.Name, in.Plan.Profile.Name)
-	return tea.Batch(m.dashboard.start(msg.run, title, in.Plan.StatePath, m.sess.Info.Name), runCmd(ctx, msg.run, m.runDone))
+	return tea.Batch(m.dashboard.Start(msg.run, title, in.Plan.StatePath, m.sess.Info.Name), runCmd(ctx, msg.run, m.runDone))
 }
 
 // finished shows the summary, or quits when the user asked to during the run.
@@ -158,7 +159,7 @@ func (m *model) finished(msg finishedMsg) tea.Cmd {
 	}
 	m.running, m.ran = false, true
 	m.summary.set(m.sess, m.lastSnap, msg, errors.Join(m.runErr, msg.err))
-	if m.dashboard.quitting {
+	if m.dashboard.Quitting() {
 		return tea.Quit
 	}
 	m.show(screenSummary)

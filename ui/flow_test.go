@@ -14,6 +14,7 @@ import (
 	"herald/campaign"
 	"herald/campaign/status"
 	"herald/ui/common"
+	"herald/ui/dashboard"
 )
 
 // newSampleModel returns a root model on the sample files in a temporary folder, opened and checked.
@@ -220,7 +221,7 @@ func TestResumeIsOfferedForACampaignInTheStore(t *testing.T) {
 // runningModel returns the sample model on the dashboard, driving run, and the channel of the run's end.
 func runningModel(t *testing.T, run *fakeRunner) (*model, <-chan tea.Msg) {
 	t.Helper()
-	m, _ := newSampleModel(t, func(*campaign.Session) (runner, io.Closer, error) { return run, nil, nil })
+	m, _ := newSampleModel(t, func(*campaign.Session) (dashboard.Runner, io.Closer, error) { return run, nil, nil })
 	drive(t, m, keyPress("enter"))
 	drive(t, m, keyPress("s"))
 	drive(t, m, keyPress("22"))

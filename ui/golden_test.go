@@ -17,6 +17,7 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/engine"
+	"herald/ui/dashboard"
 )
 
 // waitTimeout bounds each wait for a screen in the golden tests.
@@ -24,12 +25,12 @@ const waitTimeout = 15 * time.Second
 
 // fixedTimes wraps an engine so its snapshots carry fixed times and rates: golden files stay the same from
 // run to run.
-type fixedTimes struct{ runner }
+type fixedTimes struct{ dashboard.Runner }
 
-func (f fixedTimes) Snapshot() engine.Snapshot { return withFixedTimes(f.runner.Snapshot()) }
+func (f fixedTimes) Snapshot() engine.Snapshot { return withFixedTimes(f.Runner.Snapshot()) }
 
 func (f fixedTimes) Run(ctx context.Context) (engine.Snapshot, error) {
-	s, err := f.runner.Run(ctx)
+	s, err := f.Runner.Run(ctx)
 	return withFixedTimes(s), err
 }
 
@@ -123,12 +124,14 @@ func walkScreens(t *testing.T, csv string, fake bool, walk []goldenStep, width, 
 	}
 	defer os.Chdir(wd)
 
-	start := func(s *campaign.Session) (runner, io.Closer, error) {
+	start := func(s *campaign.Session) (dashboard.Runner, io.Closer, error) {
 		r, c, err := startEngine(s)
 		return fixedTimes{r}, c, err
 	}
 	if fake {
-		start = func(*campaign.Session) (runner, io.Closer, error) { return newFakeRunner(runningSnapshot()), nil, nil }
+		start = func(*campaign.Session) (dashboard.Runner, io.Closer, error) {
+			return newFakeRunner(runningSnapshot()), nil, nil
+		}
 	}
 	plan := campaign.Plan{CSVPath: cmp.Or(csv, "sample.csv"), TemplatePath: filepath.Join("templates", "spring_sale.yaml"),
 		StatePath: filepath.Join("state", "herald.db"), Profile: sandboxProfile, Rate: 20}

@@ -20,6 +20,7 @@ import (
 	"herald/campaign/engine"
 	"herald/campaign/status"
 	"herald/providers"
+	"herald/ui/dashboard"
 )
 
 func TestMain(m *testing.M) {
@@ -164,7 +165,7 @@ func drive(t *testing.T, m tea.Model, msg tea.Msg) (quit bool) {
 	for len(queue) > 0 {
 		msg, queue = queue[0], queue[1:]
 		switch msg.(type) {
-		case nil, spinner.TickMsg, snapshotTickMsg:
+		case nil, spinner.TickMsg, dashboard.TickMsg:
 			continue
 		case tea.QuitMsg:
 			quit = true

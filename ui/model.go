@@ -14,6 +14,7 @@ import (
 	"herald/campaign"
 	"herald/campaign/engine"
 	"herald/ui/common"
+	"herald/ui/dashboard"
 	"herald/ui/history"
 	"herald/ui/rowdetail"
 )
@@ -51,7 +52,7 @@ type model struct {
 	setup     *setupPane
 	preview   *previewPane
 	confirm   *confirmPane
-	dashboard *dashboardPane
+	dashboard *dashboard.Model
 	summary   *summaryPane
 	history   *history.Model
 	// detail is a row shown over the active screen; nil when none is. historyFrom is the screen the campaigns
@@ -89,7 +90,7 @@ func newModel(ctx context.Context, cfg Config, start engineStarter) *model {
 	c := common.New()
 	m := &model{Common: c, ctx: ctx, start: start, help: help.New(), abs: absPath, clipboard: io.Discard,
 		setup: newSetupPane(c, ctx, cfg), preview: newPreviewPane(c), confirm: newConfirmPane(c),
-		dashboard: newDashboardPane(c), summary: newSummaryPane(c), history: history.New(c),
+		dashboard: dashboard.New(c), summary: newSummaryPane(c), history: history.New(c),
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Spinner))}
 	m.setup.abs = func(p string) string { return m.abs(p) }
 	m.help.Styles = c.Styles.Help
@@ -150,7 +151,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmd, m.forward(m.setup, msg))
 	case openedMsg, checkedMsg:
 		return m, m.forward(m.setup, msg)
-	case snapshotTickMsg:
+	case dashboard.TickMsg:
 		return m, m.forward(m.dashboard, msg)
 	case common.StatusMsg:
 		m.setStatus(msg.Text, msg.IsErr)
@@ -183,7 +184,7 @@ func (m *model) keys(msg tea.KeyMsg) tea.Cmd {
 // typed text gets every key but ctrl+c; while background work runs, only help and quit work.
 func (m *model) key(msg tea.KeyMsg) tea.Cmd {
 	k := m.Keys
-	live := m.active == screenRun && m.dashboard.live
+	live := m.active == screenRun && m.dashboard.Live()
 	typing := false
 	if t, ok := m.activePane().(common.Typist); ok {
 		typing = t.Typing()

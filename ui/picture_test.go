@@ -15,8 +15,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
 	"herald/campaign/engine"
@@ -76,7 +76,7 @@ func TestDashboardPicture(t *testing.T) {
 	}()
 	m := newModel(context.Background(), Config{Plan: samplePlan(t.TempDir())}, nil)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	m.dashboard.start(newFakeRunner(pictureSnapshot()), "spring-uk-april · spring_sale via cloud", "", "spring-uk-april")
+	m.dashboard.Start(newFakeRunner(pictureSnapshot()), "spring-uk-april · spring_sale via cloud", "", "spring-uk-april")
 	m.running = true
 	m.show(screenRun)
 	view := m.View()

@@ -10,6 +10,7 @@ import (
 	"herald/campaign/engine"
 	"herald/campaign/status"
 	"herald/ui/common"
+	"herald/ui/dashboard"
 )
 
 func TestSummaryExitCodeAndRetry(t *testing.T) {
@@ -79,7 +80,7 @@ func TestSummaryContinuesAStoppedRun(t *testing.T) {
 		t.Fatalf("after the run: screen %d", m.active)
 	}
 	view := flat(m.View())
-	for _, want := range []string{"Campaign sample-spring_sale stopped", "Reason: " + reasonUserCancel,
+	for _, want := range []string{"Campaign sample-spring_sale stopped", "Reason: " + dashboard.ReasonUserCancel,
 		"22 rows not sent yet: r sends them"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("summary lacks %q:\n%s", want, m.View())

@@ -97,9 +97,9 @@ func (m *model) FullHelp() [][]key.Binding {
 func (m *model) globalKeys() []key.Binding {
 	k := m.Keys
 	switch {
-	case m.active == screenRun && m.dashboard.live && (m.dashboard.asking != askNothing || m.dashboard.quitting):
+	case m.active == screenRun && m.dashboard.Live() && m.dashboard.Asking():
 		return []key.Binding{k.Help}
-	case m.active == screenRun && m.dashboard.live:
+	case m.active == screenRun && m.dashboard.Live():
 		return []key.Binding{k.Help, common.WithHelp(k.Quit, "stop and quit")}
 	case m.active == screenConfirm || m.setup.Typing() && m.active == screenSetup:
 		return []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))}

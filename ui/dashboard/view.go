@@ -1,4 +1,4 @@
-package ui
+package dashboard
 
 import (
 	"fmt"
@@ -24,7 +24,7 @@ const sideBySide = 120
 const paneChrome = 3
 
 // SetSize implements common.Component.
-func (d *dashboardPane) SetSize(width, height int) {
+func (d *Model) SetSize(width, height int) {
 	d.Common.SetSize(width, height)
 	d.bar.Width = max(width-2-len(" 100%  of ")-2*len("1,000,000"), 10)
 	// A framed list adds 4 columns (border and padding) and paneChrome lines to its lines.
@@ -41,7 +41,7 @@ func (d *dashboardPane) SetSize(width, height int) {
 }
 
 // View implements tea.Model.
-func (d *dashboardPane) View() string {
+func (d *Model) View() string {
 	failures := d.list(focusFailures, d.failuresTitle(), d.failures.view(d.focus == focusFailures))
 	events := d.list(focusEvents, "Events · newest first", d.events.View())
 	lists := lipgloss.JoinVertical(lipgloss.Left, failures, events)
@@ -54,7 +54,7 @@ func (d *dashboardPane) View() string {
 // headLines are the lines above the lists, each fitted to the width by shortening, never by cutting a word.
 // The funnel (when listening for receipts) and the deferred rows (with when they go) belong after the counts,
 // once the snapshot carries them.
-func (d *dashboardPane) headLines() []string {
+func (d *Model) headLines() []string {
 	st := d.Styles
 	s := d.snap
 	width := d.Width - 2
@@ -72,7 +72,7 @@ func (d *dashboardPane) headLines() []string {
 }
 
 // failuresTitle is the failures pane's title: how many, in how many groups.
-func (d *dashboardPane) failuresTitle() string {
+func (d *Model) failuresTitle() string {
 	s := d.snap
 	title := "Failures · " + human.Thousands(s.Failed+s.Unknown)
 	if n := len(s.FailureGroups); n > 1 {
@@ -82,7 +82,7 @@ func (d *dashboardPane) failuresTitle() string {
 }
 
 // list frames one list with its title; the focused one is marked.
-func (d *dashboardPane) list(which dashFocus, title, body string) string {
+func (d *Model) list(which dashFocus, title, body string) string {
 	st := d.Styles
 	frame, marker := st.Pane, "  "
 	if which == d.focus {
@@ -137,7 +137,7 @@ func paceText(s engine.Snapshot, width int) string {
 }
 
 // banner is the line that says what needs the user: a question, a pause, a stop under way.
-func (d *dashboardPane) banner() string {
+func (d *Model) banner() string {
 	st := d.Styles
 	s := d.snap
 	width := d.Width - 2

@@ -1,6 +1,15 @@
-package ui
+// Package dashboard is the run's screen: progress, counts, the pace and its sparkline, the failures grouped by
+// code (enter opens a row) and the events. It reads the engine's Snapshot on a ~100 ms tick and drives the
+// engine: pause, resume, cancel, quit.
+//
+// Slots for what other parts add: the funnel (when listening for receipts) and the deferred rows (with when
+// they go) are lines of headLines, after the counts, once the Snapshot carries them.
+package dashboard
 
 import (
+	"context"
+	"time"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/bubbles/viewport"
@@ -13,14 +22,34 @@ import (
 	"herald/ui/rowdetail"
 )
 
-// forceQuitMsg asks the root to quit at once: q (or ctrl+c) again while a run stops.
-type forceQuitMsg struct{}
+// Runner is the send engine as the dashboard drives it; *engine.Engine is one.
+type Runner interface {
+	Run(ctx context.Context) (engine.Snapshot, error)
+	Snapshot() engine.Snapshot
+	Pause(reason string)
+	Resume()
+	Stop(reason string)
+}
+
+// snapshotEvery is how often the dashboard reads the engine's progress.
+const snapshotEvery = 100 * time.Millisecond
+
+// TickMsg asks the dashboard to read the engine's progress.
+type TickMsg struct{}
+
+// tick fires once after snapshotEvery; the dashboard re-arms it while the run is live.
+func tick() tea.Cmd {
+	return tea.Tick(snapshotEvery, func(time.Time) tea.Msg { return TickMsg{} })
+}
+
+// ForceQuitMsg asks the root to quit at once: q (or ctrl+c) again while a run stops.
+type ForceQuitMsg struct{}
 
 // Stop and pause reasons the dashboard gives the engine; they show in the events and the summary.
 const (
-	reasonUserPause  = "paused by the user (p)"
-	reasonUserCancel = "cancelled by the user (c)"
-	reasonUserQuit   = "quit by the user (q)"
+	ReasonUserPause  = "paused by the user (p)"
+	ReasonUserCancel = "cancelled by the user (c)"
+	ReasonUserQuit   = "quit by the user (q)"
 )
 
 // dashFocus is the dashboard pane that has the keyboard.
@@ -40,13 +69,13 @@ const (
 	askQuit
 )
 
-// dashboardPane shows a run: progress, counts, pace and its sparkline, the failures grouped by code and the
+// Model shows a run: progress, counts, pace and its sparkline, the failures grouped by code and the
 // events. It reads the engine's snapshot on a tick while the run is live (never one message per sent
 // message) and drives the engine: pause, resume, cancel and quit (each stop asked first; ctrl+c stops at
 // once, gracefully; a second q or ctrl+c while stopping quits at once).
-type dashboardPane struct {
+type Model struct {
 	common.Common
-	run   runner
+	run   Runner
 	title string
 	// statePath and campaign locate the run's rows, for a failure's detail.
 	statePath, campaign string
@@ -61,44 +90,54 @@ type dashboardPane struct {
 	bar      progress.Model
 }
 
-// newDashboardPane returns an idle dashboard; start gives it a run.
-func newDashboardPane(c common.Common) *dashboardPane {
+// New returns an idle dashboard; Start gives it a run.
+func New(c common.Common) *Model {
 	fill := c.Styles.ProgressFill.Dark
 	if !lipgloss.HasDarkBackground() {
 		fill = c.Styles.ProgressFill.Light
 	}
-	return &dashboardPane{Common: c,
+	return &Model{Common: c,
 		bar: progress.New(progress.WithSolidFill(fill), progress.WithColorProfile(lipgloss.ColorProfile()))}
 }
 
-// start shows a new run of the campaign called campaign (in the store at statePath) and starts reading its
+// Start shows a new run of the campaign called campaign (in the store at statePath) and starts reading its
 // progress.
-func (d *dashboardPane) start(r runner, title, statePath, campaign string) tea.Cmd {
-	*d = dashboardPane{Common: d.Common, bar: d.bar, run: r, title: title, statePath: statePath, campaign: campaign,
+func (d *Model) Start(r Runner, title, statePath, campaign string) tea.Cmd {
+	*d = Model{Common: d.Common, bar: d.bar, run: r, title: title, statePath: statePath, campaign: campaign,
 		live: true, events: viewport.New(0, 0)}
 	d.SetSize(d.Width, d.Height)
 	d.refresh(r.Snapshot())
-	return snapshotTick()
+	return tick()
 }
 
-// finish shows the run's last snapshot; the ticks stop.
-func (d *dashboardPane) finish(s engine.Snapshot) {
+// Finish shows the run's last snapshot; the ticks stop.
+func (d *Model) Finish(s engine.Snapshot) {
 	d.live, d.asking = false, askNothing
 	d.refresh(s)
 }
 
+// Live reports whether a run is going: from Start until Finish.
+func (d *Model) Live() bool { return d.live }
+
+// Quitting reports whether the user asked to quit once the run has stopped.
+func (d *Model) Quitting() bool { return d.quitting }
+
+// Asking reports whether the dashboard waits for an answer (y or n), or for the run to stop before quitting:
+// then only its own keys apply.
+func (d *Model) Asking() bool { return d.asking != askNothing || d.quitting }
+
 // Init implements tea.Model.
-func (d *dashboardPane) Init() tea.Cmd { return nil }
+func (d *Model) Init() tea.Cmd { return nil }
 
 // Update implements tea.Model.
-func (d *dashboardPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (d *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
-	case snapshotTickMsg:
+	case TickMsg:
 		if !d.live {
 			return d, nil
 		}
 		d.refresh(d.run.Snapshot())
-		return d, snapshotTick()
+		return d, tick()
 	case tea.KeyMsg:
 		if d.live {
 			return d, d.key(msg)
@@ -108,7 +147,7 @@ func (d *dashboardPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // key handles a key during a run.
-func (d *dashboardPane) key(msg tea.KeyMsg) tea.Cmd {
+func (d *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := d.Keys
 	if d.asking != askNothing {
 		return d.answer(msg)
@@ -116,9 +155,9 @@ func (d *dashboardPane) key(msg tea.KeyMsg) tea.Cmd {
 	stoppable := d.snap.State == status.Running || d.snap.State == status.Paused
 	switch {
 	case (msg.Type == tea.KeyCtrlC || key.Matches(msg, k.Quit)) && d.quitting:
-		return common.Emit(forceQuitMsg{})
+		return common.Emit(ForceQuitMsg{})
 	case msg.Type == tea.KeyCtrlC: // deliberate: stop gracefully at once, then quit
-		d.stop(reasonUserQuit, true)
+		d.stop(ReasonUserQuit, true)
 	case key.Matches(msg, k.Quit):
 		d.asking = askQuit
 	case key.Matches(msg, k.Cancel) && stoppable:
@@ -128,7 +167,7 @@ func (d *dashboardPane) key(msg tea.KeyMsg) tea.Cmd {
 		case status.Paused:
 			d.run.Resume()
 		case status.Running:
-			d.run.Pause(reasonUserPause)
+			d.run.Pause(ReasonUserPause)
 		}
 		d.refresh(d.run.Snapshot())
 	case key.Matches(msg, k.Focus):
@@ -146,16 +185,16 @@ func (d *dashboardPane) key(msg tea.KeyMsg) tea.Cmd {
 }
 
 // answer takes y or n for the question asked.
-func (d *dashboardPane) answer(msg tea.KeyMsg) tea.Cmd {
+func (d *Model) answer(msg tea.KeyMsg) tea.Cmd {
 	k := d.Keys
 	switch {
 	case key.Matches(msg, k.Yes) && d.asking == askQuit:
-		d.stop(reasonUserQuit, true)
+		d.stop(ReasonUserQuit, true)
 	case key.Matches(msg, k.Yes):
-		d.stop(reasonUserCancel, false)
+		d.stop(ReasonUserCancel, false)
 	case key.Matches(msg, k.No):
 	case msg.Type == tea.KeyCtrlC:
-		d.stop(reasonUserQuit, true)
+		d.stop(ReasonUserQuit, true)
 	default:
 		return nil
 	}
@@ -164,14 +203,14 @@ func (d *dashboardPane) answer(msg tea.KeyMsg) tea.Cmd {
 }
 
 // stop asks the engine to stop gracefully; quit says the TUI ends once the results are written.
-func (d *dashboardPane) stop(reason string, quit bool) {
+func (d *Model) stop(reason string, quit bool) {
 	d.asking, d.quitting = askNothing, quit
 	d.run.Stop(reason)
 	d.refresh(d.run.Snapshot())
 }
 
 // scrollEvents scrolls the events.
-func (d *dashboardPane) scrollEvents(msg tea.KeyMsg) {
+func (d *Model) scrollEvents(msg tea.KeyMsg) {
 	k := d.Keys
 	switch {
 	case key.Matches(msg, k.Up):
@@ -186,14 +225,14 @@ func (d *dashboardPane) scrollEvents(msg tea.KeyMsg) {
 }
 
 // refresh shows snapshot s.
-func (d *dashboardPane) refresh(s engine.Snapshot) {
+func (d *Model) refresh(s engine.Snapshot) {
 	d.snap = s
 	d.failures.set(s, d.Styles)
 	d.events.SetContent(eventLines(s, d.events.Width))
 }
 
 // ShortHelp implements help.KeyMap.
-func (d *dashboardPane) ShortHelp() []key.Binding {
+func (d *Model) ShortHelp() []key.Binding {
 	k := d.Keys
 	switch {
 	case d.asking == askQuit:
@@ -211,7 +250,7 @@ func (d *dashboardPane) ShortHelp() []key.Binding {
 }
 
 // FullHelp implements help.KeyMap.
-func (d *dashboardPane) FullHelp() [][]key.Binding {
+func (d *Model) FullHelp() [][]key.Binding {
 	k := d.Keys
 	return [][]key.Binding{{k.Pause, k.Cancel, common.WithHelp(k.Quit, "stop, then quit (asks first)")},
 		{k.Focus, common.WithHelp(k.Continue, "a failure's detail"), common.WithHelp(k.Up, "up"),
