@@ -310,6 +310,9 @@ func (s *setupPane) lastRunText() string {
 		return fmt.Sprintf("%s: %s. Nothing is left to send: rename the campaign to send these files again.",
 			prior.Info.Status, counts)
 	}
+	if prior.Info.Counts[status.Ready] == 0 {
+		return fmt.Sprintf("%s: %s. Sending sends what Resend says.", prior.Info.Status, counts)
+	}
 	return fmt.Sprintf("%s: %s. Sending continues it; nobody is messaged twice.", prior.Info.Status, counts)
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"herald/campaign"
@@ -38,6 +39,20 @@ func FitWords(s string, width int) string {
 		return Fit(s, width)
 	}
 	return strings.TrimRight(out, ",;:·-") + "…"
+}
+
+// WrapWords wraps text to width cells on at most maxLines lines; past them, the last line ends with … at a
+// word boundary.
+func WrapWords(text string, width, maxLines int) []string {
+	lines := strings.Split(lipgloss.NewStyle().Width(width).Render(text), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimRight(lines[i], " ")
+	}
+	if len(lines) <= maxLines {
+		return lines
+	}
+	rest := strings.Join(lines[maxLines-1:], " ")
+	return append(lines[:maxLines-1], FitWords(rest, width))
 }
 
 // Part is one piece of a line that shortens to fit: Full when there is room, else Short (when it has one),

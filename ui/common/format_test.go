@@ -66,3 +66,19 @@ func TestCursorKeepsTheSelectionOnScreen(t *testing.T) {
 		t.Errorf("FitPath = %q", FitPath("/a/b/"+s, 6))
 	}
 }
+
+func TestWrapWordsKeepsAtMostSomeLines(t *testing.T) {
+	text := "WhatsApp cannot deliver to this number (not on WhatsApp, or unable to receive it); Meta says: (#131026) Message Undeliverable."
+	got := WrapWords(text, 40, 2)
+	if len(got) != 2 || !strings.HasSuffix(got[1], "…") || strings.Join(got, " ") == text {
+		t.Fatalf("WrapWords = %q", got)
+	}
+	for _, l := range got {
+		if ansi.StringWidth(l) > 40 {
+			t.Errorf("line %q is wider than 40", l)
+		}
+	}
+	if got := WrapWords(text, 200, 2); len(got) != 1 || got[0] != text {
+		t.Errorf("a sentence that fits: %q", got)
+	}
+}

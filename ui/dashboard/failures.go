@@ -55,9 +55,13 @@ func (f *failureList) set(s engine.Snapshot, st *common.Styles) {
 		if code == "" {
 			code = g.Status
 		}
-		head := st.Heading.Render(fmt.Sprintf("%s · %s %s", code, human.Thousands(g.Count), g.Status))
-		reason := lipgloss.NewStyle().Width(f.width).Render(head + st.Muted.Render(": "+common.OneLine(g.Reason)))
-		for _, l := range strings.Split(reason, "\n") {
+		head := fmt.Sprintf("%s · %s %s", code, human.Thousands(g.Count), g.Status)
+		for i, l := range common.WrapWords(head+": "+common.OneLine(g.Reason), f.width, f.reasonLines()) {
+			if i == 0 { // the code and the count stand out; the sentence is muted
+				l = st.Heading.Render(head) + st.Muted.Render(strings.TrimPrefix(l, head))
+			} else {
+				l = st.Muted.Render(l)
+			}
 			f.lines = append(f.lines, failureLine{text: l})
 		}
 		shown := 0
@@ -90,6 +94,14 @@ func (f *failureList) set(s engine.Snapshot, st *common.Styles) {
 		f.selectedRow = f.lines[f.rows[f.cursor]].row
 	}
 	f.scroll()
+}
+
+// reasonLines is how many lines a group's sentence may take: more when the list is tall (enter shows it all).
+func (f *failureList) reasonLines() int {
+	if f.height >= 12 {
+		return 4
+	}
+	return 2
 }
 
 // key moves the selection.

@@ -74,6 +74,9 @@ func (d *Model) headLines() []string {
 // failuresTitle is the failures pane's title: how many, in how many groups.
 func (d *Model) failuresTitle() string {
 	s := d.snap
+	if s.Failed+s.Unknown == 0 {
+		return "Failures · none"
+	}
 	title := "Failures · " + human.Thousands(s.Failed+s.Unknown)
 	if n := len(s.FailureGroups); n > 1 {
 		title += fmt.Sprintf(" in %d groups", n)
