@@ -91,10 +91,7 @@ func TestRegionFromAUKExport(t *testing.T) {
 	writeUKExport(t, filepath.Join(dir, "uk_export.csv"), 20)
 	plan := samplePlan(dir)
 	plan.CSVPath = filepath.Join(dir, "uk_export.csv")
-	m := newModel(context.Background(), Config{Plan: plan}, nil)
-	t.Cleanup(func() { m.shutdown() })
-	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	drive(t, m, m.Init()())
+	m := openModel(t, plan, nil, 80, 24)
 	view := flat(m.View())
 	for _, want := range []string{"20 rows: ready 10 · invalid 10", "Region none · c sets GB (+44), the country of most numbers",
 		"10 numbers have no country code: c on the Region field reads them as GB numbers."} {
@@ -177,6 +174,18 @@ func sentSample(t *testing.T, plan campaign.Plan) {
 	sess := prepareSample(t, plan)
 	recordOutcomes(t, sess, map[int][2]string{2: {status.Sent, ""}, 3: {status.Sent, ""},
 		4: {status.Failed, "retryable"}, 5: {status.Failed, "permanent"}, 6: {status.Unknown, "unknown"}})
+	leaveCampaign(t, sess, "")
+}
+
+// leaveCampaign records state as the campaign's status (unless "") and closes its session, as herald leaves
+// it when it ends (or crashes, with state running).
+func leaveCampaign(t *testing.T, sess *campaign.Session, state string) {
+	t.Helper()
+	if state != "" {
+		if err := sess.Store.SetCampaignStatus(sess.Info.ID, state, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := closeSession(sess); err != nil {
 		t.Fatal(err)
 	}
@@ -187,10 +196,7 @@ func sentSample(t *testing.T, plan campaign.Plan) {
 func TestResendChoicesOnTheSetup(t *testing.T) {
 	plan := samplePlan(sampleDir(t))
 	sentSample(t, plan)
-	m := newModel(context.Background(), Config{Plan: plan}, nil)
-	t.Cleanup(func() { m.shutdown() })
-	m.Update(tea.WindowSizeMsg{Width: 160, Height: 45})
-	drive(t, m, m.Init()())
+	m := openModel(t, plan, nil, 160, 45)
 	if want := "Resend nothing · 1 failure may pass now, 1 row unknown: c chooses"; !strings.Contains(flat(m.View()), want) {
 		t.Errorf("setup lacks %q:\n%s", want, m.View())
 	}
@@ -225,16 +231,8 @@ func TestFinishedCampaignPreviewsItsRecord(t *testing.T) {
 		outcomes[row] = [2]string{status.Sent, ""}
 	}
 	recordOutcomes(t, sess, outcomes)
-	if err := sess.Store.SetCampaignStatus(sess.Info.ID, status.Finished, ""); err != nil {
-		t.Fatal(err)
-	}
-	if err := closeSession(sess); err != nil {
-		t.Fatal(err)
-	}
-	m := newModel(context.Background(), Config{Plan: plan}, nil)
-	t.Cleanup(func() { m.shutdown() })
-	m.Update(tea.WindowSizeMsg{Width: 160, Height: 45})
-	drive(t, m, m.Init()())
+	leaveCampaign(t, sess, status.Finished)
+	m := openModel(t, plan, nil, 160, 45)
 	if want := "Nothing is left to send: rename the campaign to send these files again."; !strings.Contains(flat(m.View()), want) {
 		t.Errorf("setup lacks %q:\n%s", want, m.View())
 	}
@@ -254,17 +252,8 @@ func TestFinishedCampaignPreviewsItsRecord(t *testing.T) {
 // shown as running.
 func TestInterruptedCampaignIsShownAsSuch(t *testing.T) {
 	plan := samplePlan(sampleDir(t))
-	sess := prepareSample(t, plan)
-	if err := sess.Store.SetCampaignStatus(sess.Info.ID, status.Running, ""); err != nil {
-		t.Fatal(err)
-	}
-	if err := closeSession(sess); err != nil {
-		t.Fatal(err)
-	}
-	m := newModel(context.Background(), Config{Plan: plan}, nil)
-	t.Cleanup(func() { m.shutdown() })
-	m.Update(tea.WindowSizeMsg{Width: 160, Height: 45})
-	drive(t, m, m.Init()())
+	leaveCampaign(t, prepareSample(t, plan), status.Running)
+	m := openModel(t, plan, nil, 160, 45)
 	view := flat(m.View())
 	if strings.Contains(view, "running") || !strings.Contains(view, "Last run interrupted: herald stopped before it finished") {
 		t.Errorf("an interrupted campaign shows as:\n%s", m.View())
@@ -276,10 +265,7 @@ func TestInterruptedCampaignIsShownAsSuch(t *testing.T) {
 func TestCampaignsScreen(t *testing.T) {
 	plan := samplePlan(sampleDir(t))
 	sentSample(t, plan)
-	m := newModel(context.Background(), Config{Plan: plan}, nil)
-	t.Cleanup(func() { m.shutdown() })
-	m.Update(tea.WindowSizeMsg{Width: 160, Height: 45})
-	drive(t, m, m.Init()())
+	m := openModel(t, plan, nil, 160, 45)
 	drive(t, m, keyPress("H"))
 	view := flat(m.View())
 	if m.active != screenHistory || !strings.Contains(view, "sample-spring_sale planned") ||
@@ -369,13 +355,8 @@ func TestResumeFromTheCampaignsScreen(t *testing.T) {
 	writeUKExport(t, filepath.Join(dir, "uk_export.csv"), 20)
 	plan := samplePlan(dir)
 	plan.CSVPath, plan.Region, plan.Campaign = filepath.Join(dir, "uk_export.csv"), "GB", "uk-april"
-	sess := prepareSample(t, plan)
-	if err := closeSession(sess); err != nil {
-		t.Fatal(err)
-	}
-	m := newModel(context.Background(), Config{Plan: samplePlan(dir)}, nil) // opens on sample.csv
-	t.Cleanup(func() { m.shutdown() })
-	drive(t, m, m.Init()())
+	leaveCampaign(t, prepareSample(t, plan), "")
+	m := openModel(t, samplePlan(dir), nil, 160, 45) // opens on sample.csv
 	drive(t, m, keyPress("H"))
 	drive(t, m, keyPress("r"))
 	s := m.setup

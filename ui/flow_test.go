@@ -21,11 +21,18 @@ import (
 func newSampleModel(t *testing.T, start engineStarter) (*model, campaign.Plan) {
 	t.Helper()
 	plan := samplePlan(sampleDir(t))
+	return openModel(t, plan, start, 160, 45), plan
+}
+
+// openModel returns a root model on plan at width x height, its files opened and checked; the test shuts it
+// down.
+func openModel(t *testing.T, plan campaign.Plan, start engineStarter, width, height int) *model {
+	t.Helper()
 	m := newModel(context.Background(), Config{Plan: plan}, start)
 	t.Cleanup(func() { m.shutdown() })
-	m.Update(tea.WindowSizeMsg{Width: 160, Height: 45})
+	m.Update(tea.WindowSizeMsg{Width: width, Height: height})
 	drive(t, m, m.Init()())
-	return m, plan
+	return m
 }
 
 func TestSetupOpensOnTheGivenFilesAndEnterPreviews(t *testing.T) {

@@ -2,6 +2,7 @@ package common
 
 import (
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 )
 
@@ -48,4 +49,22 @@ func (c *Cursor) Key(msg tea.KeyMsg, k *KeyMap, n, rows int) bool {
 // Visible is the range of indices shown: [from, to).
 func (c *Cursor) Visible(n, rows int) (from, to int) {
 	return c.Offset, min(c.Offset+max(rows, 1), n)
+}
+
+// ScrollKey scrolls vp for the keys that scroll (up, down, page up, page down) and reports whether msg was one
+// of them.
+func ScrollKey(vp *viewport.Model, msg tea.KeyMsg, k *KeyMap) bool {
+	switch {
+	case key.Matches(msg, k.Up):
+		vp.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		vp.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		vp.PageUp()
+	case key.Matches(msg, k.PageDown):
+		vp.PageDown()
+	default:
+		return false
+	}
+	return true
 }

@@ -179,7 +179,7 @@ func (d *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case d.focus == focusFailures:
 		d.failures.key(msg, k)
 	default:
-		d.scrollEvents(msg)
+		common.ScrollKey(&d.events, msg, k)
 	}
 	return nil
 }
@@ -207,21 +207,6 @@ func (d *Model) stop(reason string, quit bool) {
 	d.asking, d.quitting = askNothing, quit
 	d.run.Stop(reason)
 	d.refresh(d.run.Snapshot())
-}
-
-// scrollEvents scrolls the events.
-func (d *Model) scrollEvents(msg tea.KeyMsg) {
-	k := d.Keys
-	switch {
-	case key.Matches(msg, k.Up):
-		d.events.ScrollUp(1)
-	case key.Matches(msg, k.Down):
-		d.events.ScrollDown(1)
-	case key.Matches(msg, k.PageUp):
-		d.events.PageUp()
-	case key.Matches(msg, k.PageDown):
-		d.events.PageDown()
-	}
 }
 
 // refresh shows snapshot s.

@@ -74,19 +74,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if !ok {
 		return m, nil
 	}
-	k := m.Keys
-	switch {
-	case key.Matches(km, k.Back, k.Continue):
+	if key.Matches(km, m.Keys.Back, m.Keys.Continue) {
 		return m, common.Emit(ClosedMsg{})
-	case key.Matches(km, k.Up):
-		m.view.ScrollUp(1)
-	case key.Matches(km, k.Down):
-		m.view.ScrollDown(1)
-	case key.Matches(km, k.PageUp):
-		m.view.PageUp()
-	case key.Matches(km, k.PageDown):
-		m.view.PageDown()
 	}
+	common.ScrollKey(&m.view, km, m.Keys)
 	return m, nil
 }
 
