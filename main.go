@@ -25,6 +25,7 @@ import (
 	"herald/campaign"
 	"herald/campaign/config"
 	"herald/campaign/console"
+	"herald/campaign/human"
 	"herald/providers"
 	"herald/ui"
 )
@@ -57,7 +58,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer stop()
 	switch cmd {
 	case "":
-		return runTUI(ctx, args, stderr)
+		return runTUI(ctx, args, stdout, stderr)
 	case "preview":
 		return runPreview(ctx, args, stdout, stderr)
 	case "send":
@@ -80,20 +81,31 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "version":
 		fmt.Fprintln(stdout, "herald", version)
 		return 0
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	case "help":
+		printUsage(stdout)
 		return 0
 	}
-	fmt.Fprintf(stderr, "herald: unknown command %q\n\n%s", cmd, usage)
+	hint := `herald help lists the commands`
+	if near, ok := human.Closest(cmd, commands); ok {
+		hint = fmt.Sprintf("did you mean herald %s? (%s)", near, hint)
+	}
+	fmt.Fprintf(stderr, "herald: unknown command %q: %s\n", cmd, hint)
 	return 2
 }
 
-const usage = `Usage:
+// commands are herald's subcommands, for suggestions when one is mistyped.
+var commands = []string{"preview", "send", "sandbox", "export", "campaigns", "listen", "optouts", "receipts",
+	"templates", "version", "help"}
+
+// usage lists the commands; printUsage adds the flags they share.
+const usage = `herald runs WhatsApp Business template campaigns from a terminal.
+
+Usage:
   herald [flags]             the TUI (opens on sample.csv and the sandbox when no flags are given)
   herald preview [flags]     check and render every row, write the results CSV; never sends
   herald send [flags]        send without the TUI (asks for confirmation unless --yes)
   herald sandbox [flags]     serve the provider simulator on loopback
-  herald export --campaign NAME [--out FILE]
+  herald export --campaign NAME [--out FILE]   the results CSV of a campaign, from the state store
   herald campaigns           past campaigns, their counts and what happened after the send
   herald listen [--addr 127.0.0.1:8080]
                              receive the providers' callbacks (delivery receipts, replies, opt-outs)
@@ -102,9 +114,96 @@ const usage = `Usage:
                              merge a delivery report downloaded from the provider's console
   herald templates list|status NAME|create FILE [--yes] --profile NAME
                              templates at the provider: create one for review, see its status
-  herald version
-Run "herald COMMAND -h" for a command's flags. README.md documents every file format.
+  herald version             the version
+  herald help                this text
 `
+
+// printUsage prints the commands and the flags the TUI, preview and send share.
+func printUsage(w io.Writer) {
+	fs, _ := newCampaignFlags("", w)
+	fmt.Fprint(w, usage+"\nFlags of the TUI, preview and send:\n")
+	printFlags(w, fs)
+	fmt.Fprintln(w, "\nRun \"herald COMMAND -h\" for a command's flags. README.md documents every file format.")
+}
+
+// printFlags lists a command's flags as --name VALUE  what it is (default).
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, text := flag.UnquoteUsage(f)
+		name := "--" + f.Name
+		if v, ok := flagValueNames[f.Name]; ok {
+			kind = v
+		}
+		if kind != "" {
+			name += " " + strings.ToUpper(kind)
+		}
+		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "0s" && f.DefValue != "false" {
+			text += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(w, "  %-26s %s\n", name, text)
+	})
+}
+
+// flagValueNames name the value a flag takes in the usage, where its type alone would not say it.
+var flagValueNames = map[string]string{"csv": "FILE", "template": "FILE", "config": "FILE", "state": "FILE",
+	"out": "FILE", "log": "FILE", "profile": "NAME", "campaign": "NAME", "phone-column": "NAME", "region": "CC",
+	"rate": "N", "concurrency": "N", "addr": "HOST:PORT", "reject-prefix": "PREFIXES"}
+
+// parseFlags parses a command's flags, which take no other argument. -h prints the command's usage on stdout
+// (flag.ErrHelp is returned, exit 0); a mistyped flag is an input error naming the closest flag, instead of the
+// whole usage.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, about string) error {
+	rest, err := parseInterleaved(fs, args, stdout, about)
+	if err == nil && len(rest) > 0 {
+		return campaign.InputError(fmt.Errorf("unexpected argument %q: flags start with -- (%s -h lists them)", rest[0], fs.Name()))
+	}
+	return err
+}
+
+// parseInterleaved parses flags given before, between or after the positional arguments, and returns those.
+// Errors are handled as parseFlags handles them.
+func parseInterleaved(fs *flag.FlagSet, args []string, stdout io.Writer, about string) ([]string, error) {
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	defer fs.SetOutput(out)
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, flagError(fs, err, stdout, about)
+		}
+		if args = fs.Args(); len(args) == 0 {
+			return rest, nil
+		}
+		rest, args = append(rest, args[0]), args[1:]
+	}
+}
+
+// flagError turns a flag parsing error into what the user reads: the usage for -h, else an input error that
+// names the closest flag to a mistyped one.
+func flagError(fs *flag.FlagSet, err error, stdout io.Writer, about string) error {
+	if errors.Is(err, flag.ErrHelp) {
+		if fs.Name() == "herald" {
+			printUsage(stdout)
+			return err
+		}
+		fmt.Fprintf(stdout, "Usage: %s [flags]\n  %s\n\nFlags:\n", fs.Name(), about)
+		printFlags(stdout, fs)
+		return err
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		hint := fs.Name() + " -h lists them"
+		if near, ok := human.Closest(name, names); ok {
+			hint = fmt.Sprintf("did you mean --%s? (%s)", near, hint)
+		}
+		return campaign.InputError(fmt.Errorf("%s has no flag --%s: %s", fs.Name(), name, hint))
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "flag needs an argument: -"); ok {
+		return campaign.InputError(fmt.Errorf("--%s needs a value (%s -h lists the flags)", name, fs.Name()))
+	}
+	return campaign.InputError(fmt.Errorf("%w (%s -h lists the flags)", err, fs.Name()))
+}
 
 // campaignFlags are the flags preview, send and the TUI share.
 type campaignFlags struct {
@@ -119,7 +218,7 @@ type campaignFlags struct {
 }
 
 func newCampaignFlags(name string, stderr io.Writer) (*flag.FlagSet, *campaignFlags) {
-	fs := flag.NewFlagSet("herald "+name, flag.ContinueOnError)
+	fs := flag.NewFlagSet(strings.TrimSpace("herald "+name), flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	f := &campaignFlags{}
 	fs.StringVar(&f.plan.CSVPath, "csv", "", "recipients CSV")
@@ -143,13 +242,10 @@ func newCampaignFlags(name string, stderr io.Writer) (*flag.FlagSet, *campaignFl
 // parse reads the flags, applies the sample defaults, loads the config file (which must exist only when --config
 // is given) and resolves the profile and the rate. A command that never sends (preview, sends false) needs the
 // profile's provider, to know what it can carry, but not its credentials: a profile whose secrets are not set
-// is taken with a note. Errors are input errors.
-func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, sends bool) error {
-	if err := fs.Parse(args); err != nil {
-		return campaign.InputError(err)
-	}
-	if fs.NArg() > 0 {
-		return campaign.InputError(fmt.Errorf("unexpected argument %q: flags start with --", fs.Arg(0)))
+// is taken with a note. Errors are input errors; -h prints the usage on stdout and returns flag.ErrHelp.
+func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, sends bool, stdout io.Writer, about string) error {
+	if err := parseFlags(fs, args, stdout, about); err != nil {
+		return err
 	}
 	fs.Visit(func(fl *flag.Flag) {
 		if fl.Name == "config" {
@@ -258,9 +354,9 @@ func exitFor(err error, stderr io.Writer) int {
 	return campaign.ExitFor(err)
 }
 
-func runTUI(ctx context.Context, args []string, stderr io.Writer) int {
+func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, f := newCampaignFlags("", stderr)
-	if err := f.parse(fs, args, true); err != nil {
+	if err := f.parse(fs, args, true, stdout, ""); err != nil {
 		return exitFor(err, stderr)
 	}
 	if !term.IsTerminal(int(os.Stdin.Fd())) || !term.IsTerminal(int(os.Stdout.Fd())) {
@@ -272,7 +368,7 @@ func runTUI(ctx context.Context, args []string, stderr io.Writer) int {
 
 func runPreview(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, f := newCampaignFlags("preview", stderr)
-	if err := f.parse(fs, args, false); err != nil {
+	if err := f.parse(fs, args, false, stdout, "check and render every row, write the results CSV; never sends"); err != nil {
 		return exitFor(err, stderr)
 	}
 	return console.Preview(ctx, f.plan, stdout, stderr)
@@ -280,7 +376,7 @@ func runPreview(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs, f := newCampaignFlags("send", stderr)
-	if err := f.parse(fs, args, true); err != nil {
+	if err := f.parse(fs, args, true, stdout, "send without the TUI (asks for confirmation unless --yes)"); err != nil {
 		return exitFor(err, stderr)
 	}
 	interactive := isTerminal(stdin)
@@ -313,8 +409,8 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.Float64Var(&o.Callbacks.Duplicates, "duplicates", 0.05, "share of callbacks posted twice")
 	fs.BoolVar(&o.Callbacks.Shuffle, "shuffle", false, "post callbacks in random order (read before delivered, ...)")
 	fs.Float64Var(&o.Forged, "forged", 0, "share of messages that also get a forged callback (bad signature)")
-	if err := fs.Parse(args); err != nil {
-		return exitFor(campaign.InputError(err), stderr)
+	if err := parseFlags(fs, args, stdout, "serve the provider simulator on loopback"); err != nil {
+		return exitFor(err, stderr)
 	}
 	return console.Sandbox(ctx, o, stdout, stderr)
 }
@@ -326,8 +422,8 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&name, "campaign", "", "campaign name (see herald campaigns)")
 	fs.StringVar(&out, "out", "", "results CSV to write (default: the campaign's usual results path)")
 	fs.StringVar(&state, "state", campaign.DefaultStatePath(), "state store")
-	if err := fs.Parse(args); err != nil {
-		return exitFor(campaign.InputError(err), stderr)
+	if err := parseFlags(fs, args, stdout, "write the results CSV of a campaign from the state store"); err != nil {
+		return exitFor(err, stderr)
 	}
 	return console.Export(state, name, out, stdout, stderr)
 }
@@ -337,8 +433,8 @@ func runCampaigns(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var state string
 	fs.StringVar(&state, "state", campaign.DefaultStatePath(), "state store")
-	if err := fs.Parse(args); err != nil {
-		return exitFor(campaign.InputError(err), stderr)
+	if err := parseFlags(fs, args, stdout, "list past campaigns with their rows per status"); err != nil {
+		return exitFor(err, stderr)
 	}
 	return console.Campaigns(state, stdout, stderr)
 }
@@ -355,7 +451,7 @@ func runTemplates(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	fs.StringVar(&o.PhoneColumn, "phone-column", "", "create: the CSV's phone column (default: phone, mobile, msisdn, ...)")
 	fs.StringVar(&o.Region, "region", "", "create: default country for the CSV's numbers without a country code")
 	fs.BoolVar(&o.Yes, "yes", false, "create: submit without asking")
-	words, err := parseInterleaved(fs, args)
+	words, err := parseInterleaved(fs, args, stdout, "templates at the provider: list, status NAME, create FILE")
 	if err != nil {
 		return exitFor(err, stderr)
 	}
@@ -406,20 +502,6 @@ func listenProfiles(cfg *config.Config, skipped io.Writer) []providers.Profile {
 	return out
 }
 
-// parseInterleaved parses flags given before, between or after the positional arguments, and returns those.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, campaign.InputError(err)
-		}
-		if args = fs.Args(); len(args) == 0 {
-			return rest, nil
-		}
-		rest, args = append(rest, args[0]), args[1:]
-	}
-}
-
 // storeFlags adds --state and --config to fs.
 func storeFlags(fs *flag.FlagSet) (state, cfg *string) {
 	return fs.String("state", campaign.DefaultStatePath(), "state store"),
@@ -438,7 +520,7 @@ func runListen(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to receive callbacks on (a tunnel exposes it)")
 	state, cfgPath := storeFlags(fs)
-	if _, err := parseInterleaved(fs, args); err != nil {
+	if _, err := parseInterleaved(fs, args, stdout, "receive the providers' callbacks until Ctrl-C"); err != nil {
 		return exitFor(err, stderr)
 	}
 	cfg, err := loadConfigOf(fs, *cfgPath)
@@ -456,7 +538,7 @@ func runOptOuts(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Region, "region", "", "default country (ISO 3166 alpha-2) for numbers written without a country code")
 	fs.StringVar(&o.Note, "note", "", "a note kept with the numbers added")
 	state, _ := storeFlags(fs)
-	rest, err := parseInterleaved(fs, args)
+	rest, err := parseInterleaved(fs, args, stdout, "the opt-out list: list, add NUMBER..., remove NUMBER..., import FILE, export FILE")
 	if err != nil {
 		return exitFor(err, stderr)
 	}
@@ -472,7 +554,7 @@ func runReceipts(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	profile := fs.String("profile", "", "the profile whose messages the report is about")
 	state, cfgPath := storeFlags(fs)
-	rest, err := parseInterleaved(fs, args)
+	rest, err := parseInterleaved(fs, args, stdout, "merge a delivery report: import FILE --profile NAME")
 	if err != nil {
 		return exitFor(err, stderr)
 	}

@@ -137,10 +137,14 @@ func OpenExistingStore(path string) (*store.Store, error) {
 
 // Prior is a campaign already in the state store under a plan's name.
 type Prior struct {
+	// Info is the campaign with its rows per status; its Status is status.Interrupted when a run was cut short
+	// without recording its end.
 	Info store.CampaignInfo
 	// SameInput is set when the CSV, the template and the reading options are unchanged since it was checked:
 	// a run resumes it as it is.
 	SameInput bool
+	// Retryable counts the failed rows that Plan.RetryFailed would send again (failed for a passing reason).
+	Retryable int
 }
 
 // FindPrior looks the opened plan's campaign up in the state store, without creating the store when it is not
@@ -162,7 +166,14 @@ func FindPrior(plan Plan) (*Prior, error) {
 	if err != nil {
 		return nil, InputError(err)
 	}
-	return &Prior{Info: info, SameInput: fp == info.Fingerprint}, nil
+	if err := markInterrupted(st, &info); err != nil {
+		return nil, err
+	}
+	retryable, err := st.CountRetryable(info.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Prior{Info: info, SameInput: fp == info.Fingerprint, Retryable: retryable}, nil
 }
 
 // Export writes the results CSV of the campaign called name in the store at statePath to out (default: the
@@ -171,25 +182,19 @@ func Export(statePath, name, out string) (string, error) {
 	if name == "" {
 		return "", InputError(errors.New("pass --campaign NAME (herald campaigns lists them)"))
 	}
-	st, err := OpenExistingStore(statePath)
+	st, info, err := openCampaign(statePath, name)
 	if err != nil {
 		return "", err
 	}
 	defer st.Close()
-	info, ok, err := st.Campaign(name)
-	if err != nil {
-		return "", err
-	}
-	if !ok {
-		return "", InputError(fmt.Errorf("no campaign %q in %s: herald campaigns lists the campaigns there", name, statePath))
-	}
 	if out == "" {
 		out = DefaultResultsPath(info.CSVPath, info.Name)
 	}
 	return out, ExportResults(st, info, out)
 }
 
-// Campaigns lists the campaigns in the store at statePath, newest first, with their rows per status.
+// Campaigns lists the campaigns in the store at statePath, newest first, with their rows per status. A
+// campaign whose run was cut short without recording its end has the status status.Interrupted.
 func Campaigns(statePath string) ([]store.CampaignInfo, error) {
 	st, err := OpenExistingStore(statePath)
 	if err != nil {
@@ -199,5 +204,14 @@ func Campaigns(statePath string) ([]store.CampaignInfo, error) {
 	if err := st.Reconcile(time.Time{}); err != nil { // callbacks that came before their send was recorded
 		return nil, err
 	}
-	return st.Campaigns()
+	list, err := st.Campaigns()
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if err := markInterrupted(st, &list[i]); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"herald/campaign/check"
 	"herald/campaign/engine"
+	"herald/campaign/human"
 	"herald/campaign/status"
 	"herald/campaign/store"
 	"herald/providers"
@@ -34,8 +35,10 @@ type Session struct {
 	// Resumed is set when the campaign was already in the store with the same input.
 	Resumed bool
 	// Notes are things to tell the user: the input changed since the last run, rows recovered as unknown,
-	// rows requeued.
+	// rows requeued. They name no flag: each front end says how to act on them in its own terms.
 	Notes []string
+	// Recovered counts the rows that were in flight when herald last stopped and are unknown now.
+	Recovered int
 	// Listening says where the run receives callbacks, once Start has started a listener (nil: none).
 	Listening *RunListening
 	live      liveFunnel
@@ -97,7 +100,9 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 	if n, err := st.RecoverInFlight(id); err != nil {
 		return nil, err
 	} else if n > 0 {
-		s.Notes = append(s.Notes, fmt.Sprintf("%d rows were in flight when herald last stopped: they are unknown now (--resend-unknown sends them again)", n))
+		s.Recovered = n
+		s.Notes = append(s.Notes, fmt.Sprintf("%s in flight when herald last stopped: unknown now, as the "+
+			"message may have left", human.Plural(n, "row")))
 	}
 	if s.Counts, err = st.Counts(id); err != nil {
 		return nil, err
@@ -105,7 +110,8 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 	if in.Plan.ResendUnknown {
 		n := s.Counts[status.Unknown]
 		s.resend += n
-		s.Notes = append(s.Notes, fmt.Sprintf("--resend-unknown: %d unknown rows will be sent again", n))
+		s.Notes = append(s.Notes, fmt.Sprintf("%s will be sent again: those people may get the message twice",
+			human.Plural(n, "unknown row")))
 	}
 	if in.Plan.RetryFailed {
 		n, err := st.CountRetryable(id)
@@ -113,7 +119,8 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 			return nil, err
 		}
 		s.resend += n
-		s.Notes = append(s.Notes, fmt.Sprintf("--retry-failed: %d rows that failed for a passing reason will be sent again", n))
+		s.Notes = append(s.Notes, fmt.Sprintf("%s that failed for a passing reason will be sent again",
+			human.Plural(n, "row")))
 	}
 	ok = true
 	return s, nil
@@ -157,7 +164,8 @@ func (s *Session) load(ctx context.Context, rows *atomic.Int64) error {
 		return err
 	}
 	info := store.CampaignInfo{Name: in.Plan.Campaign, Template: in.Template.Name, TemplatePath: in.Plan.TemplatePath,
-		Profile: in.Plan.Profile.Name, CSVPath: in.Plan.CSVPath, Fingerprint: fp, Header: in.Recipients.Header(),
+		Profile: in.Plan.Profile.Name, CSVPath: in.Plan.CSVPath, Region: in.Plan.Region,
+		PhoneColumn: in.Plan.PhoneColumn, Fingerprint: fp, Header: in.Recipients.Header(),
 		Separator: in.Recipients.Separator(), Status: "planned"}
 	planner, err := s.Store.LoadRows(info)
 	if errors.Is(err, store.ErrSameInput) {

@@ -3,15 +3,19 @@ package ui
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"herald/campaign"
 	"herald/campaign/check"
+	"herald/campaign/phone"
 	"herald/campaign/status"
 	"herald/campaign/template"
+	"herald/ui/common"
 )
 
 // previewRowLimit bounds the rows kept for the preview table: files can have millions of rows, so only the
@@ -37,6 +41,9 @@ type inputInfo struct {
 	cells   []int
 	// prior is the campaign already in the store under this name, nil when there is none.
 	prior *campaign.Prior
+	// outAbs is the results CSV's path, absolute; opened is when the files were opened.
+	outAbs string
+	opened time.Time
 }
 
 // previewRow is one checked row as the preview shows it.
@@ -74,6 +81,25 @@ func (p *checkProgress) add(st string) {
 type checkResult struct {
 	rows    []previewRow
 	summary check.Summary
+	// regions are the countries of the ready numbers, the most common first; national counts the invalid
+	// numbers written without a country code (a leading 0); localRegion is the computer's region (from its
+	// language setting), offered when no number has a country code.
+	regions     []phone.RegionCount
+	national    int
+	localRegion string
+	// stored is set when the rows' statuses come from the campaign's record (a campaign sent before from the
+	// same files): then counts are the record's rows per status.
+	stored bool
+	counts map[string]int
+}
+
+// statusCounts are the rows per status the preview shows: the record's for a campaign sent before, else the
+// check's.
+func (r checkResult) statusCounts() map[string]int {
+	if r.stored {
+		return r.counts
+	}
+	return r.summary.Counts
 }
 
 // openedMsg reports the plan's files opened (or why they could not be).
@@ -91,14 +117,16 @@ type checkedMsg struct {
 	err    error
 }
 
-// openCmd opens the plan's CSV and template and looks the campaign up in the state store.
-func openCmd(gen int, plan campaign.Plan) tea.Cmd {
+// openCmd opens the plan's CSV and template and looks the campaign up in the state store; abs makes the
+// results path absolute for display.
+func openCmd(gen int, plan campaign.Plan, abs func(string) string) tea.Cmd {
 	return func() tea.Msg {
 		in, err := campaign.Open(plan)
 		if err != nil {
 			return openedMsg{gen: gen, err: err}
 		}
 		info := describeInput(in)
+		info.outAbs, info.opened = abs(in.Plan.OutPath), time.Now()
 		if info.prior, err = campaign.FindPrior(in.Plan); err != nil {
 			in.Close()
 			return openedMsg{gen: gen, err: err}
@@ -124,24 +152,92 @@ func describeInput(in *campaign.Input) inputInfo {
 	return info
 }
 
-// checkCmd checks every row of in, counting them into progress, keeps the first previewRowLimit rows and
-// closes in.
+// checkCmd checks every row of in, counting them into progress, keeps the first previewRowLimit rows, tallies
+// the numbers' countries and closes in. For a campaign sent before from the same files, the kept rows take
+// their statuses from its record.
 func checkCmd(ctx context.Context, gen int, in *campaign.Input, info inputInfo, progress *checkProgress) tea.Cmd {
 	return func() tea.Msg {
 		defer in.Close()
 		var rows []previewRow
+		var regions phone.RegionTally
+		res := checkResult{}
+		phoneIndex := in.Recipients.PhoneIndex()
 		sum, err := in.Checker().Run(ctx, func(r *check.Row) error {
 			progress.add(r.Status)
+			switch {
+			case r.Number != "":
+				regions.Add(r.Number)
+			case r.Problem != nil && r.Problem.Code == status.CodeBadNumber && phoneIndex < len(r.Fields) &&
+				national(r.Fields[phoneIndex]):
+				res.national++
+			}
 			if len(rows) < previewRowLimit {
-				rows = append(rows, newPreviewRow(r, in.Recipients.PhoneIndex(), info.cells))
+				rows = append(rows, newPreviewRow(r, phoneIndex, info.cells))
 			}
 			return nil
 		})
 		if err != nil {
 			return checkedMsg{gen: gen, err: fmt.Errorf("check %s: %w", in.Plan.CSVPath, err)}
 		}
-		return checkedMsg{gen: gen, result: checkResult{rows: rows, summary: sum}}
+		res.rows, res.summary, res.regions, res.localRegion = rows, sum, regions.Top(), localRegion(os.Getenv)
+		if p := info.prior; p != nil && p.SameInput {
+			if err := overlayRecord(&res, info); err != nil {
+				return checkedMsg{gen: gen, err: err}
+			}
+		}
+		return checkedMsg{gen: gen, result: res}
 	}
+}
+
+// overlayRecord gives the kept rows the statuses the campaign's record has for them (sent, failed, ...).
+func overlayRecord(res *checkResult, info inputInfo) error {
+	stored, err := campaign.CampaignRows(info.plan.StatePath, info.plan.Campaign, 0, previewRowLimit)
+	if err != nil {
+		return err
+	}
+	byRow := make(map[int]int, len(stored))
+	for i, r := range stored {
+		byRow[r.Row] = i
+	}
+	for i := range res.rows {
+		pr := &res.rows[i]
+		j, ok := byRow[pr.num]
+		if !ok {
+			continue
+		}
+		r := stored[j]
+		pr.status, pr.problem = r.Status, r.Error
+		if r.Status == status.InFlight {
+			pr.status = status.Unknown
+		}
+	}
+	res.stored, res.counts = true, info.prior.Info.Counts
+	return nil
+}
+
+// national reports whether a phone cell is written without a country code: a leading 0 (the trunk prefix of
+// most countries) that is not 00 (the international prefix).
+func national(cell string) bool {
+	s := strings.TrimLeft(strings.TrimSpace(cell), "(")
+	return strings.HasPrefix(s, "0") && !strings.HasPrefix(s, "00")
+}
+
+// localRegion is the country of the computer's language setting (LC_ALL, LC_MESSAGES, LANG: en_GB.UTF-8 is
+// GB), "" when none names a known one.
+func localRegion(getenv func(string) string) string {
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := getenv(name)
+		if v == "" {
+			continue
+		}
+		v, _, _ = strings.Cut(v, ".")
+		_, region, ok := strings.Cut(v, "_")
+		if region = strings.ToUpper(region); ok && phone.CallingCode(region) != "" {
+			return region
+		}
+		return ""
+	}
+	return ""
 }
 
 // newPreviewRow copies what the preview needs from a checked row (the checker reuses the row afterwards).
@@ -156,7 +252,7 @@ func newPreviewRow(r *check.Row, phone int, cells []int) previewRow {
 	pr.values = make([]string, len(cells))
 	for i, c := range cells {
 		if c < len(r.Fields) {
-			pr.values[i] = oneLine(r.Fields[c])
+			pr.values[i] = common.OneLine(r.Fields[c])
 		}
 	}
 	return pr

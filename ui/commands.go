@@ -5,62 +5,68 @@ import (
 	"errors"
 	"io"
 	"sync/atomic"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"herald/campaign"
 	"herald/campaign/engine"
+	"herald/ui/dashboard"
 )
-
-// snapshotEvery is how often the dashboard reads the engine's progress.
-const snapshotEvery = 100 * time.Millisecond
-
-// runner is the send engine as the dashboard drives it; *engine.Engine is one.
-type runner interface {
-	Run(ctx context.Context) (engine.Snapshot, error)
-	Snapshot() engine.Snapshot
-	Pause(reason string)
-	Resume()
-	Stop(reason string)
-}
 
 // engineStarter opens the provider of a prepared session and returns the engine that will send its rows,
 // and what to close once the run is over. startEngine is the real one; tests give their own.
-type engineStarter func(sess *campaign.Session) (runner, io.Closer, error)
+type engineStarter func(sess *campaign.Session) (dashboard.Runner, io.Closer, error)
 
 // startEngine starts the session's run (campaign.Session.Start) with an auto-pause that waits for the user.
-func startEngine(sess *campaign.Session) (runner, io.Closer, error) {
+func startEngine(sess *campaign.Session) (dashboard.Runner, io.Closer, error) {
 	return sess.Start(campaign.RunOptions{})
 }
 
-// dryRunDoneMsg reports a dry run: every row checked and the results CSV written.
+// dryRunDoneMsg reports a dry run: every row checked and the results CSV written (outAbs, absolute).
 type dryRunDoneMsg struct {
-	result campaign.PreviewResult
-	err    error
+	counts map[string]int
+	outAbs string
+	// fromRecord is set when the results came from the campaign's record (it was sent before).
+	fromRecord bool
+	err        error
 }
 
-// dryRunCmd checks every row again and writes the results CSV, without sending.
-func dryRunCmd(ctx context.Context, plan campaign.Plan, rows *atomic.Int64) tea.Cmd {
+// dryRunCmd checks every row again and writes the results CSV, without sending. For a campaign sent before
+// from the same files, the results CSV is written from its record instead: a check alone would call every row
+// ready again.
+func dryRunCmd(ctx context.Context, plan campaign.Plan, fromRecord bool, rows *atomic.Int64, abs func(string) string) tea.Cmd {
 	return func() tea.Msg {
+		if fromRecord {
+			path, err := campaign.Export(plan.StatePath, plan.Campaign, plan.OutPath)
+			if err != nil {
+				return dryRunDoneMsg{err: err}
+			}
+			prior, err := campaign.FindPrior(plan)
+			if err != nil || prior == nil {
+				return dryRunDoneMsg{outAbs: abs(path), fromRecord: true, err: err}
+			}
+			return dryRunDoneMsg{counts: prior.Info.Counts, outAbs: abs(path), fromRecord: true}
+		}
 		in, err := campaign.Open(plan)
 		if err != nil {
 			return dryRunDoneMsg{err: err}
 		}
 		defer in.Close()
 		res, err := campaign.Preview(ctx, in, 0, rows)
-		return dryRunDoneMsg{result: res, err: err}
+		return dryRunDoneMsg{counts: res.Summary.Counts, outAbs: abs(res.OutPath), err: err}
 	}
 }
 
-// preparedMsg reports a campaign planned (or found) in the state store and locked for this process.
+// preparedMsg reports a campaign planned (or found) in the state store and locked for this process, with its
+// results CSV's path, absolute.
 type preparedMsg struct {
-	sess *campaign.Session
-	err  error
+	sess   *campaign.Session
+	outAbs string
+	err    error
 }
 
 // prepareCmd closes the previous session, if any, then opens the plan and prepares its campaign.
-func prepareCmd(ctx context.Context, plan campaign.Plan, previous *campaign.Session, rows *atomic.Int64) tea.Cmd {
+func prepareCmd(ctx context.Context, plan campaign.Plan, previous *campaign.Session, rows *atomic.Int64, abs func(string) string) tea.Cmd {
 	return func() tea.Msg {
 		if previous != nil {
 			if err := previous.Close(); err != nil {
@@ -76,7 +82,7 @@ func prepareCmd(ctx context.Context, plan campaign.Plan, previous *campaign.Sess
 			in.Close()
 			return preparedMsg{err: err}
 		}
-		return preparedMsg{sess: sess}
+		return preparedMsg{sess: sess, outAbs: abs(sess.Input.Plan.OutPath)}
 	}
 }
 
@@ -97,7 +103,7 @@ func closeSession(sess *campaign.Session) error {
 
 // runStartedMsg reports the engine ready to run, or why the provider could not be opened.
 type runStartedMsg struct {
-	run    runner
+	run    dashboard.Runner
 	closer io.Closer
 	err    error
 }
@@ -118,7 +124,7 @@ type runDoneMsg struct {
 
 // runCmd runs the engine until every row is done or the run is stopped; done is closed when it returns, so
 // that a forced quit can wait for the store to be consistent.
-func runCmd(ctx context.Context, r runner, done chan<- struct{}) tea.Cmd {
+func runCmd(ctx context.Context, r dashboard.Runner, done chan<- struct{}) tea.Cmd {
 	return func() tea.Msg {
 		defer close(done)
 		snap, err := r.Run(ctx)
@@ -126,22 +132,21 @@ func runCmd(ctx context.Context, r runner, done chan<- struct{}) tea.Cmd {
 	}
 }
 
-// snapshotTickMsg asks the dashboard to read the engine's progress.
-type snapshotTickMsg struct{}
-
-// snapshotTick fires once after snapshotEvery; the dashboard re-arms it while the run is live.
-func snapshotTick() tea.Cmd {
-	return tea.Tick(snapshotEvery, func(time.Time) tea.Msg { return snapshotTickMsg{} })
-}
-
-// finishedMsg reports a run's results written: rows per status in the store now.
+// finishedMsg reports a run's results written: rows per status in the store now, the failures that may pass
+// if sent again, and the results CSV's path, absolute.
 type finishedMsg struct {
-	counts map[string]int
+	counts    map[string]int
+	retryable int
+	outAbs    string
+	// funnel is what the providers' callbacks said, read once the results were written; note says what earlier
+	// versions of the CSV messaged ("" for nothing).
+	funnel campaign.Funnel
+	note   string
 	err    error
 }
 
 // finishCmd closes the provider, writes the results CSV from the store and counts the rows.
-func finishCmd(sess *campaign.Session, closer io.Closer) tea.Cmd {
+func finishCmd(sess *campaign.Session, closer io.Closer, abs func(string) string) tea.Cmd {
 	return func() tea.Msg {
 		var errs []error
 		if closer != nil {
@@ -149,11 +154,11 @@ func finishCmd(sess *campaign.Session, closer io.Closer) tea.Cmd {
 		}
 		errs = append(errs, sess.WriteResults())
 		tally, err := sess.Tally()
-		if note := tally.EarlierNote(); note != "" {
-			sess.Notes = append(sess.Notes, note)
-		}
-		counts := tally.Rows
 		errs = append(errs, err)
-		return finishedMsg{counts: counts, err: errors.Join(errs...)}
+		retryable, err := sess.Store.CountRetryable(sess.Info.ID)
+		errs = append(errs, err)
+		funnel, _ := sess.LiveFunnel()
+		return finishedMsg{counts: tally.Rows, retryable: retryable, outAbs: abs(sess.Input.Plan.OutPath),
+			funnel: funnel, note: tally.EarlierNote(), err: errors.Join(errs...)}
 	}
 }

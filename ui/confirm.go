@@ -11,6 +11,7 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/human"
+	"herald/ui/common"
 )
 
 // confirmedMsg reports that the user typed the number of messages: the run may start.
@@ -22,7 +23,7 @@ const maxTyped = 20
 // confirmPane asks the user to type the number of messages about to be sent (or the word send). No single key
 // confirms: a wrong number clears the field and says what to type.
 type confirmPane struct {
-	common
+	common.Common
 	campaign, template, profile, outPath string
 	rate                                 float64
 	// ready is the number to type: the rows the run will send.
@@ -35,21 +36,27 @@ type confirmPane struct {
 }
 
 // newConfirmPane returns an empty confirmation; setSession fills it.
-func newConfirmPane(c common) *confirmPane { return &confirmPane{common: c} }
+func newConfirmPane(c common.Common) *confirmPane { return &confirmPane{Common: c} }
 
-// setSession asks to confirm the session's run.
-func (p *confirmPane) setSession(sess *campaign.Session) {
+// setSession asks to confirm the session's run; outPath is its results CSV, absolute.
+func (p *confirmPane) setSession(sess *campaign.Session, outPath string) {
 	plan := sess.Input.Plan
-	*p = confirmPane{common: p.common, campaign: sess.Info.Name, template: sess.Input.Template.Name,
-		profile: plan.Profile.Name, outPath: plan.OutPath, rate: plan.SendRate(),
+	*p = confirmPane{Common: p.Common, campaign: sess.Info.Name, template: sess.Input.Template.Name,
+		profile: plan.Profile.Name, outPath: outPath, rate: plan.SendRate(),
 		ready: sess.ToSend(), resumed: sess.Resumed, counts: sess.Counts, notes: sess.Notes}
+	if sess.Recovered > 0 && !plan.ResendUnknown {
+		p.notes = append(p.notes, "To send the unknown rows again, go back (esc twice) and choose them under Resend.")
+	}
 }
+
+// Typing implements common.Typist: the confirmation takes every key, q included.
+func (p *confirmPane) Typing() bool { return true }
 
 // Init implements tea.Model.
 func (p *confirmPane) Init() tea.Cmd { return nil }
 
-// SetSize implements component.
-func (p *confirmPane) SetSize(width, height int) { p.setSize(width, height) }
+// SetSize implements common.Component.
+func (p *confirmPane) SetSize(width, height int) { p.Common.SetSize(width, height) }
 
 // Update implements tea.Model.
 func (p *confirmPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -57,10 +64,10 @@ func (p *confirmPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if !ok {
 		return p, nil
 	}
-	k := p.keys
+	k := p.Keys
 	switch {
 	case key.Matches(km, k.Back):
-		return p, emit(backMsg{})
+		return p, common.Emit(backMsg{})
 	case key.Matches(km, k.Continue):
 		return p, p.submit()
 	case key.Matches(km, k.Erase):
@@ -86,7 +93,7 @@ func (p *confirmPane) submit() tea.Cmd {
 	typed := strings.TrimSpace(p.typed)
 	switch {
 	case digitGroups.Replace(typed) == strconv.Itoa(p.ready) || strings.EqualFold(typed, "send"):
-		return emit(confirmedMsg{})
+		return common.Emit(confirmedMsg{})
 	case typed == "":
 		p.hint = fmt.Sprintf("Type %d first, then press enter.", p.ready)
 	default:
@@ -98,7 +105,7 @@ func (p *confirmPane) submit() tea.Cmd {
 
 // View implements tea.Model.
 func (p *confirmPane) View() string {
-	st := p.styles
+	st := p.Styles
 	about := "as fast as the provider answers"
 	if d := campaign.Estimate(p.ready, p.rate); d > 0 {
 		about = "about " + human.Duration(d)
@@ -110,27 +117,27 @@ func (p *confirmPane) View() string {
 		state = "started before, continuing: nobody is messaged twice"
 	}
 	lines := []string{
-		paragraph(p.common, st.Heading, question), "",
-		formRow(p.common, "Campaign", p.campaign+" ("+state+")"),
-		formRow(p.common, "Rows now", countsLine(p.counts)),
-		formRow(p.common, "Results", p.outPath),
+		p.Paragraph(st.Heading, question), "",
+		p.FormRow("Campaign", p.campaign+" ("+state+")"),
+		p.FormRow("Rows now", common.CountsLine(p.counts)),
+		p.FormRow("Results", p.outPath),
 	}
 	for _, n := range p.notes {
-		lines = append(lines, formRow(p.common, "Note", st.Warn.Render(n)))
+		lines = append(lines, p.FormRow("Note", st.Warn.Render(n)))
 	}
 	lines = append(lines, "",
-		paragraph(p.common, st.Value, fmt.Sprintf("Type %d (or send) and press enter to start; esc goes back.", p.ready)), "",
+		p.Paragraph(st.Value, fmt.Sprintf("Type %d (or send) and press enter to start; esc goes back.", p.ready)), "",
 		"  "+st.Focused.Render("›")+" "+st.Input.Render(p.typed)+"_")
 	if p.hint != "" {
-		lines = append(lines, "", paragraph(p.common, st.Error, p.hint))
+		lines = append(lines, "", p.Paragraph(st.Error, p.hint))
 	}
 	return strings.Join(lines, "\n")
 }
 
 // ShortHelp implements help.KeyMap.
 func (p *confirmPane) ShortHelp() []key.Binding {
-	k := p.keys
-	return []key.Binding{withHelp(k.Continue, "start"), k.Erase, k.Back}
+	k := p.Keys
+	return []key.Binding{common.WithHelp(k.Continue, "start"), k.Erase, k.Back}
 }
 
 // FullHelp implements help.KeyMap.

@@ -11,6 +11,8 @@ import (
 	"herald/campaign"
 	"herald/campaign/engine"
 	"herald/campaign/status"
+	"herald/ui/common"
+	"herald/ui/dashboard"
 )
 
 // runningSnapshot is a run part-way through, with fixed times.
@@ -27,6 +29,12 @@ func runningSnapshot() engine.Snapshot {
 			{At: start.Add(12 * time.Second), Row: 7, Number: "918123456926", Status: status.Failed,
 				Code: "131021", Reason: "Recipient cannot be sender"},
 		},
+		FailureGroups: []engine.FailureGroup{
+			{Code: "131026", Status: status.Failed, Count: 1, Reason: "Message undeliverable: the number is not on WhatsApp"},
+			{Code: "131021", Status: status.Failed, Count: 1, Reason: "Recipient cannot be sender"},
+			{Code: "interrupted", Status: status.Unknown, Count: 1, Reason: "no answer within 30s"},
+		},
+		History: sparkHistory(),
 		Events: []engine.Event{
 			{At: start.Add(30 * time.Second), Kind: engine.EventRecover, Detail: "back to 20/s"},
 			{At: start.Add(20 * time.Second), Kind: engine.EventSlowed, Detail: "rate limited by the provider: 10/s for 10s"},
@@ -34,12 +42,28 @@ func runningSnapshot() engine.Snapshot {
 		}}
 }
 
+// sparkHistory is 41 seconds of pace: a climb to 20/s, a slow-down to 10/s after rate limits, and back.
+func sparkHistory() []engine.RatePoint {
+	var h []engine.RatePoint
+	for i := range 41 {
+		p := engine.RatePoint{Sent: 20, Target: 20}
+		switch {
+		case i < 4:
+			p.Sent = float64(5 * (i + 1))
+		case i >= 20 && i < 30:
+			p.Sent, p.Target = 10, 10
+		}
+		h = append(h, p)
+	}
+	return h
+}
+
 // newRunningDashboard is a dashboard at 100x26 driving a fake engine.
-func newRunningDashboard(s engine.Snapshot) (*dashboardPane, *fakeRunner) {
+func newRunningDashboard(s engine.Snapshot) (*dashboard.Model, *fakeRunner) {
 	run := newFakeRunner(s)
-	d := newDashboardPane(newCommon())
+	d := dashboard.New(common.New())
 	d.SetSize(100, 26)
-	d.start(run, "sample-spring_sale · spring_sale via sandbox")
+	d.Start(run, "sample-spring_sale · spring_sale via sandbox", "", "sample-spring_sale")
 	return d, run
 }
 
@@ -58,10 +82,10 @@ func TestPauseAndResumeDriveTheEngine(t *testing.T) {
 	d, run := newRunningDashboard(runningSnapshot())
 	press(d, "p")
 	pauses, resumes, _ := run.calls()
-	if !slices.Equal(pauses, []string{reasonUserPause}) || resumes != 0 {
+	if !slices.Equal(pauses, []string{dashboard.ReasonUserPause}) || resumes != 0 {
 		t.Fatalf("p: pauses %q, resumes %d", pauses, resumes)
 	}
-	if !strings.Contains(flat(d.View()), "Paused: "+reasonUserPause+". p resumes, c cancels.") {
+	if !strings.Contains(flat(d.View()), "Paused: "+dashboard.ReasonUserPause+". p resumes, c cancels.") {
 		t.Errorf("the pause does not show:\n%s", d.View())
 	}
 	press(d, "p")
@@ -93,8 +117,8 @@ func TestCancelAsksFirst(t *testing.T) {
 		{[]string{"c", "n"}, nil},
 		{[]string{"c", "esc"}, nil},
 		{[]string{"c", "x", "p"}, nil}, // other keys do nothing while the question shows
-		{[]string{"c", "y"}, []string{reasonUserCancel}},
-		{[]string{"c", "n", "c", "y"}, []string{reasonUserCancel}},
+		{[]string{"c", "y"}, []string{dashboard.ReasonUserCancel}},
+		{[]string{"c", "n", "c", "y"}, []string{dashboard.ReasonUserCancel}},
 	}
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.keys, " "), func(t *testing.T) {
@@ -117,15 +141,46 @@ func TestTicksReadTheSnapshotWhileLive(t *testing.T) {
 	run.mu.Lock()
 	run.snap.Sent, run.snap.Remaining = 15, 1
 	run.mu.Unlock()
-	if _, cmd := d.Update(snapshotTickMsg{}); cmd == nil {
+	if _, cmd := d.Update(dashboard.TickMsg{}); cmd == nil {
 		t.Fatal("a tick while live did not re-arm")
 	}
 	if !strings.Contains(flat(d.View()), "sent 15 ·") {
 		t.Errorf("tick did not refresh:\n%s", d.View())
 	}
-	d.finish(run.Snapshot())
-	if _, cmd := d.Update(snapshotTickMsg{}); cmd != nil {
+	d.Finish(run.Snapshot())
+	if _, cmd := d.Update(dashboard.TickMsg{}); cmd != nil {
 		t.Error("a tick after the run re-armed")
+	}
+}
+
+func TestQuitDuringARunAsksFirst(t *testing.T) {
+	cases := []struct {
+		keys  []string
+		stops []string
+	}{
+		{[]string{"q"}, nil}, // a stray q never stops a send
+		{[]string{"q", "n"}, nil},
+		{[]string{"q", "esc"}, nil},
+		{[]string{"qqq"}, nil}, // three q typed quickly arrive as one key message
+		{[]string{"q", "y"}, []string{dashboard.ReasonUserQuit}},
+		{[]string{"ctrl+c"}, []string{dashboard.ReasonUserQuit}}, // ctrl+c is deliberate: it stops at once
+	}
+	for _, tc := range cases {
+		t.Run(strings.Join(tc.keys, " "), func(t *testing.T) {
+			run := newFakeRunner(runningSnapshot())
+			m, _ := runningModel(t, run)
+			for _, k := range tc.keys {
+				drive(t, m, keyPress(k))
+			}
+			if _, _, stops := run.calls(); !slices.Equal(stops, tc.stops) {
+				t.Fatalf("stops %q, want %q", stops, tc.stops)
+			}
+			asking := strings.Contains(flat(m.View()), "Stop sending and quit?")
+			last := tc.keys[len(tc.keys)-1]
+			if want := last == "q" || last == "qqq"; asking != want {
+				t.Errorf("question shown = %v, want %v:\n%s", asking, want, m.View())
+			}
+		})
 	}
 }
 
@@ -133,11 +188,12 @@ func TestQuitDuringARunStopsGracefullyThenForces(t *testing.T) {
 	run := newFakeRunner(runningSnapshot())
 	m, ended := runningModel(t, run)
 
-	if _, cmd := m.Update(keyPress("q")); cmd != nil {
-		t.Fatalf("first q returned a command (%T): it must only stop the engine", cmd())
+	m.Update(keyPress("q"))
+	if _, cmd := m.Update(keyPress("y")); cmd != nil {
+		t.Fatalf("q y returned a command (%T): it must only stop the engine", cmd())
 	}
-	if _, _, stops := run.calls(); !slices.Equal(stops, []string{reasonUserQuit}) {
-		t.Fatalf("first q: stops %q", stops)
+	if _, _, stops := run.calls(); !slices.Equal(stops, []string{dashboard.ReasonUserQuit}) {
+		t.Fatalf("q y: stops %q", stops)
 	}
 	if !strings.Contains(flat(m.View()), "q again quits at once") {
 		t.Errorf("the stop does not show:\n%s", m.View())
@@ -160,6 +216,7 @@ func TestQuitDuringARunWaitsForTheResultsThenQuits(t *testing.T) {
 	run := newFakeRunner(runningSnapshot())
 	m, ended := runningModel(t, run)
 	m.Update(keyPress("q"))
+	m.Update(keyPress("y"))
 	final := run.Snapshot()
 	final.State = status.Stopped
 	run.release <- final

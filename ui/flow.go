@@ -8,6 +8,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"herald/campaign"
+	"herald/ui/common"
+	"herald/ui/dashboard"
 )
 
 // flow moves the campaign along: it answers the panes' requests with commands and the commands' answers
@@ -20,7 +22,7 @@ func (m *model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		m.show(screenPreview)
 	case dryRunRequestMsg:
 		ctx, rows, tick := m.startBusy("Dry run: checking every row and writing the results CSV")
-		return tea.Batch(dryRunCmd(ctx, m.plan, rows), tick), true
+		return tea.Batch(dryRunCmd(ctx, m.plan, m.preview.result.stored, rows, m.abs), tick), true
 	case dryRunDoneMsg:
 		m.stopBusy()
 		m.dryRunDone(msg)
@@ -28,7 +30,11 @@ func (m *model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		return m.prepare(m.plan), true
 	case retryRequestMsg:
 		plan := m.plan
-		plan.RetryFailed = true
+		plan.RetryFailed, plan.ResendUnknown = true, false
+		return m.prepare(plan), true
+	case resendUnknownRequestMsg:
+		plan := m.plan
+		plan.RetryFailed, plan.ResendUnknown = false, true
 		return m.prepare(plan), true
 	case preparedMsg:
 		m.stopBusy()
@@ -42,26 +48,26 @@ func (m *model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		m.stopBusy()
 		return m.runStarted(msg), true
 	case runDoneMsg:
-		m.dashboard.finish(msg.snap)
+		m.dashboard.Finish(msg.snap)
 		m.lastSnap, m.runErr = &msg.snap, msg.err
 		_, _, tick := m.startBusy("Writing the results CSV")
-		finish := finishCmd(m.sess, m.closer)
+		finish := finishCmd(m.sess, m.closer, m.abs)
 		m.closer = nil
 		return tea.Batch(finish, tick), true
 	case finishedMsg:
 		m.stopBusy()
 		return m.finished(msg), true
-	case forceQuitMsg:
+	case dashboard.ForceQuitMsg:
 		m.forced = true
 		m.runCancel()
 		return tea.Quit, true
 	case newCampaignMsg:
 		closing := m.closeSession()
 		m.show(screenSetup)
-		return tea.Batch(closing, m.setup.load()), true
+		return tea.Batch(closing, m.setup.newCampaign()), true
 	case sessionClosedMsg:
 		if msg.err != nil {
-			m.status, m.statusErr = msg.err.Error(), true
+			m.setStatus(msg.err.Error(), true)
 		}
 	default:
 		return nil, false
@@ -72,12 +78,14 @@ func (m *model) flow(msg tea.Msg) (tea.Cmd, bool) {
 // dryRunDone shows where the dry run wrote the results and what it found.
 func (m *model) dryRunDone(msg dryRunDoneMsg) {
 	if msg.err != nil {
-		m.status, m.statusErr = "Dry run failed: "+msg.err.Error(), true
+		m.setStatus("Dry run failed: "+msg.err.Error(), true)
 		return
 	}
-	r := msg.result
-	m.status, m.statusErr = fmt.Sprintf("Dry run: %s written (%s); nothing was sent.", r.OutPath,
-		countsLine(r.Summary.Counts)), false
+	what := "Dry run: results CSV written"
+	if msg.fromRecord {
+		what = "Results CSV written from the campaign's record"
+	}
+	m.setStatus(fmt.Sprintf("%s (%s); nothing was sent: %s", what, common.CountsLine(msg.counts), msg.outAbs), false)
 }
 
 // prepare plans the campaign into the state store (or finds it there), replacing the current session.
@@ -85,22 +93,24 @@ func (m *model) prepare(plan campaign.Plan) tea.Cmd {
 	ctx, rows, tick := m.startBusy("Preparing the campaign: checking and recording every row")
 	previous := m.sess
 	m.sess = nil
-	return tea.Batch(prepareCmd(ctx, plan, previous, rows), tick)
+	return tea.Batch(prepareCmd(ctx, plan, previous, rows, m.abs), tick)
 }
 
-// prepared asks to confirm the prepared run, or, with nothing left to send, shows the summary.
+// prepared asks to confirm the prepared run, or says that nothing is left to send.
 func (m *model) prepared(msg preparedMsg) tea.Cmd {
 	if msg.err != nil {
-		m.status, m.statusErr = msg.err.Error(), true
+		m.setStatus(msg.err.Error(), true)
 		return nil
 	}
 	m.sess = msg.sess
 	if m.sess.ToSend() == 0 {
-		m.lastSnap, m.runErr = nil, nil
-		_, _, tick := m.startBusy("Writing the results CSV")
-		return tea.Batch(finishCmd(m.sess, nil), tick)
+		name := m.sess.Info.Name
+		closing := m.closeSession()
+		m.setStatus(fmt.Sprintf("Nothing is left to send in %s: every row has an outcome. Rename the campaign on the "+
+			"setup to send these files again.", name), true)
+		return closing
 	}
-	m.confirm.setSession(m.sess)
+	m.confirm.setSession(m.sess, msg.outAbs)
 	m.show(screenConfirm)
 	return nil
 }
@@ -131,7 +141,7 @@ func (m *model) closeSession() tea.Cmd {
 // runStarted shows the dashboard and runs the engine.
 func (m *model) runStarted(msg runStartedMsg) tea.Cmd {
 	if msg.err != nil {
-		m.status, m.statusErr = msg.err.Error(), true
+		m.setStatus(msg.err.Error(), true)
 		return nil
 	}
 	ctx, cancel := context.WithCancel(m.ctx)
@@ -139,8 +149,8 @@ func (m *model) runStarted(msg runStartedMsg) tea.Cmd {
 	m.show(screenRun)
 	in := m.sess.Input
 	title := fmt.Sprintf("%s · %s via %s", m.sess.Info.Name, in.Template.Name, in.Plan.Profile.Name)
-	cmd := m.dashboard.start(msg.run, title)
-	m.dashboard.funnel = m.sess.LiveFunnel // callbacks, when the run listens: read on the tick, no I/O
+	cmd := m.dashboard.Start(msg.run, title, in.Plan.StatePath, m.sess.Info.Name)
+	m.dashboard.Funnel = m.sess.LiveFunnel // callbacks, when the run listens: read on the tick, no I/O
 	return tea.Batch(cmd, runCmd(ctx, msg.run, m.runDone))
 }
 
@@ -150,8 +160,8 @@ func (m *model) finished(msg finishedMsg) tea.Cmd {
 		m.runCancel()
 	}
 	m.running, m.ran = false, true
-	m.summary.set(m.sess, m.lastSnap, msg.counts, errors.Join(m.runErr, msg.err))
-	if m.dashboard.quitting {
+	m.summary.set(m.sess, m.lastSnap, msg, errors.Join(m.runErr, msg.err))
+	if m.dashboard.Quitting() {
 		return tea.Quit
 	}
 	m.show(screenSummary)

@@ -13,17 +13,26 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/status"
+	"herald/ui/common"
+	"herald/ui/dashboard"
 )
 
 // newSampleModel returns a root model on the sample files in a temporary folder, opened and checked.
 func newSampleModel(t *testing.T, start engineStarter) (*model, campaign.Plan) {
 	t.Helper()
 	plan := samplePlan(sampleDir(t))
+	return openModel(t, plan, start, 160, 45), plan
+}
+
+// openModel returns a root model on plan at width x height, its files opened and checked; the test shuts it
+// down.
+func openModel(t *testing.T, plan campaign.Plan, start engineStarter, width, height int) *model {
+	t.Helper()
 	m := newModel(context.Background(), Config{Plan: plan}, start)
 	t.Cleanup(func() { m.shutdown() })
-	m.Update(tea.WindowSizeMsg{Width: 160, Height: 45})
+	m.Update(tea.WindowSizeMsg{Width: width, Height: height})
 	drive(t, m, m.Init()())
-	return m, plan
+	return m
 }
 
 func TestSetupOpensOnTheGivenFilesAndEnterPreviews(t *testing.T) {
@@ -33,7 +42,7 @@ func TestSetupOpensOnTheGivenFilesAndEnterPreviews(t *testing.T) {
 	}
 	view := m.View()
 	for _, want := range []string{"column phone", "{{first_name}}", "← column discount, \"10%\" when empty · body",
-		"26 rows: ready 22 · invalid 3 · duplicate 1", "sample-spring_sale: new campaign"} {
+		"26 rows: ready 22 · invalid 3 · duplicate 1", "Campaign sample-spring_sale · new campaign"} {
 		if !strings.Contains(flat(view), want) {
 			t.Errorf("setup view lacks %q:\n%s", want, view)
 		}
@@ -98,7 +107,7 @@ func TestPreviewFiltersByStatus(t *testing.T) {
 	}
 	for _, w := range wants {
 		drive(t, m, keyPress("f"))
-		if got := previewFilters[m.preview.filter]; got != w.filter {
+		if got := m.preview.filters[m.preview.filter]; got != w.filter {
 			t.Fatalf("filter %q, want %q", got, w.filter)
 		}
 		var nums []int
@@ -133,8 +142,9 @@ func TestDryRunWritesTheResultsCSV(t *testing.T) {
 	if n := strings.Count(string(data), ",ready,"); n != 22 {
 		t.Errorf("results CSV has %d ready rows, want 22", n)
 	}
-	if !strings.Contains(flat(m.View()), "Dry run: "+out+" written") {
-		t.Errorf("status line does not report the dry run:\n%s", m.View())
+	if want := "Dry run: results CSV written (ready 22 · invalid 3 · duplicate 1); nothing was sent: " + out; m.status != want ||
+		!strings.Contains(flat(m.View()), "Dry run: results CSV written") {
+		t.Errorf("status %q, want %q:\n%s", m.status, want, m.View())
 	}
 }
 
@@ -158,7 +168,7 @@ func TestConfirmRequiresTypingTheNumber(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := newConfirmPane(newCommon())
+			p := newConfirmPane(common.New())
 			p.ready, p.rate, p.template, p.profile = 22, 20, "spring_sale", "sandbox"
 			confirmed := false
 			for _, k := range tc.keys {
@@ -202,7 +212,7 @@ func TestResumeIsOfferedForACampaignInTheStore(t *testing.T) {
 	m := newModel(context.Background(), Config{Plan: plan}, nil)
 	t.Cleanup(func() { m.shutdown() })
 	drive(t, m, m.Init()())
-	if want := "sample-spring_sale was run before (planned): ready 22 · invalid 3 · duplicate 1"; !strings.Contains(flat(m.View()), want) {
+	if want := "Last run planned: ready 22 · invalid 3 · duplicate 1. Sending continues it; nobody is messaged twice."; !strings.Contains(flat(m.View()), want) {
 		t.Errorf("setup does not offer the resume (%q):\n%s", want, m.View())
 	}
 	drive(t, m, keyPress("enter"))
@@ -218,7 +228,7 @@ func TestResumeIsOfferedForACampaignInTheStore(t *testing.T) {
 // runningModel returns the sample model on the dashboard, driving run, and the channel of the run's end.
 func runningModel(t *testing.T, run *fakeRunner) (*model, <-chan tea.Msg) {
 	t.Helper()
-	m, _ := newSampleModel(t, func(*campaign.Session) (runner, io.Closer, error) { return run, nil, nil })
+	m, _ := newSampleModel(t, func(*campaign.Session) (dashboard.Runner, io.Closer, error) { return run, nil, nil })
 	drive(t, m, keyPress("enter"))
 	drive(t, m, keyPress("s"))
 	drive(t, m, keyPress("22"))

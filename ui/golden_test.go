@@ -2,11 +2,13 @@ package ui
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/engine"
+	"herald/ui/dashboard"
 )
 
 // waitTimeout bounds each wait for a screen in the golden tests.
@@ -22,12 +25,12 @@ const waitTimeout = 15 * time.Second
 
 // fixedTimes wraps an engine so its snapshots carry fixed times and rates: golden files stay the same from
 // run to run.
-type fixedTimes struct{ runner }
+type fixedTimes struct{ dashboard.Runner }
 
-func (f fixedTimes) Snapshot() engine.Snapshot { return withFixedTimes(f.runner.Snapshot()) }
+func (f fixedTimes) Snapshot() engine.Snapshot { return withFixedTimes(f.Runner.Snapshot()) }
 
 func (f fixedTimes) Run(ctx context.Context) (engine.Snapshot, error) {
-	s, err := f.runner.Run(ctx)
+	s, err := f.Runner.Run(ctx)
 	return withFixedTimes(s), err
 }
 
@@ -42,26 +45,76 @@ func withFixedTimes(s engine.Snapshot) engine.Snapshot {
 	return s
 }
 
-// TestScreens renders each screen at 100x30 and 80x24 and compares it with testdata/TestScreens/*.golden
-// (go test ./ui/ -update writes them). Each case walks from the setup to its screen on the sample files in a
+// goldenScreens are the screens TestScreens compares, each reached by a walk from the setup on the sample
+// files: keys to press, and the text to wait for after each.
+var goldenScreens = []struct {
+	name string
+	// csv is the recipients file (default sample.csv); fake runs the dashboard on a fake engine.
+	csv  string
+	fake bool
+	walk []goldenStep
+}{
+	{name: "setup", walk: []goldenStep{{"", "Enter shows each message"}}},
+	{name: "setup-national", csv: "uk_export.csv", walk: []goldenStep{{"", "no country code"}}},
+	{name: "setup-help", walk: []goldenStep{{"", "Enter shows each message"}, {"?", "previous choice"}}},
+	{name: "preview", walk: []goldenStep{{"", "Enter shows each message"}, {"enter", "rows in the table"}}},
+	{name: "confirm", walk: []goldenStep{{"", "Enter shows each message"}, {"enter", "rows in the table"}, {"s", "Type 22"}}},
+	{name: "send", fake: true, walk: []goldenStep{{"", "Enter shows each message"}, {"enter", "rows in the table"},
+		{"s", "Type 22"}, {"22", "22"}, {"enter", "[Send]"}}},
+	{name: "send-quit", fake: true, walk: []goldenStep{{"", "Enter shows each message"}, {"enter", "rows in the table"},
+		{"s", "Type 22"}, {"22", "22"}, {"enter", "[Send]"}, {"q", "Stop sending and quit?"}}},
+	{name: "summary", walk: []goldenStep{{"", "Enter shows each message"}, {"enter", "rows in the table"},
+		{"s", "Type 22"}, {"22", "22"}, {"enter", "[Summary]"}}},
+	{name: "campaigns", walk: []goldenStep{{"", "Enter shows each message"}, {"enter", "rows in the table"},
+		{"s", "Type 22"}, {"22", "22"}, {"enter", "[Summary]"}, {"H", "Campaigns ·"}}},
+	{name: "campaign-rows", walk: []goldenStep{{"", "Enter shows each message"}, {"enter", "rows in the table"},
+		{"s", "Type 22"}, {"22", "22"}, {"enter", "[Summary]"}, {"H", "Campaigns ·"}, {"enter", "rows shown"}}},
+	{name: "row-detail", walk: []goldenStep{{"", "Enter shows each message"}, {"enter", "rows in the table"},
+		{"s", "Type 22"}, {"22", "22"}, {"enter", "[Summary]"}, {"H", "Campaigns ·"}, {"enter", "rows shown"},
+		{"enter", "Row 2 of"}}},
+}
+
+// goldenStep is a key (or typed text; "" for none) and the text the screen shows after it.
+type goldenStep struct{ key, want string }
+
+// TestScreens renders each screen at 80x24 and 160x45 and compares it with testdata/TestScreens/*.golden
+// (go test ./ui/ -update writes them). Each walks from the setup to its screen on the sample files in a
 // temporary folder (the working directory during the walk, so the paths shown are the same every run): the
-// run dashboard drives a fake engine with a fixed snapshot, the summary the real engine on the sandbox with
-// its times fixed.
+// send dashboard drives a fake engine with a fixed snapshot, the summary and the campaigns screen the real
+// engine on the sandbox with its times fixed. Clock times and message ids read from the store are replaced
+// by fixed ones.
 func TestScreens(t *testing.T) {
-	for _, size := range [][2]int{{100, 30}, {80, 24}} {
-		for target := screenSetup; target <= screenSummary; target++ {
-			name := fmt.Sprintf("%s_%dx%d", strings.ToLower(screenNames[target]), size[0], size[1])
-			t.Run(name, func(t *testing.T) {
-				view := walkTo(t, target, size[0], size[1])
-				teatest.RequireEqualOutput(t, []byte(view))
+	for _, size := range [][2]int{{80, 24}, {160, 45}} {
+		for _, g := range goldenScreens {
+			t.Run(fmt.Sprintf("%s_%dx%d", g.name, size[0], size[1]), func(t *testing.T) {
+				view := walkScreens(t, g.csv, g.fake, g.walk, size[0], size[1])
+				teatest.RequireEqualOutput(t, []byte(stableTimes(view)))
 			})
 		}
 	}
 }
 
-// walkTo runs the TUI on the sample files up to screen target and returns its view.
-func walkTo(t *testing.T, target screen, width, height int) string {
+// Times and ids that change from run to run, and what the golden files hold instead.
+var (
+	clockTime = regexp.MustCompile(`\b\d{2}:\d{2}:\d{2}\b`)
+	dayDate   = regexp.MustCompile(`\b\d{1,2} [A-Z][a-z]{2} \d{4}\b`)
+	messageID = regexp.MustCompile(`wamid\.[0-9a-f]+`)
+)
+
+// stableTimes replaces clock times, dates and message ids with fixed ones.
+func stableTimes(view string) string {
+	view = clockTime.ReplaceAllString(view, "09:00:00")
+	view = dayDate.ReplaceAllString(view, "1 Apr 2025")
+	return messageID.ReplaceAllStringFunc(view, func(id string) string {
+		return "wamid." + strings.Repeat("0", len(id)-len("wamid."))
+	})
+}
+
+// walkScreens runs the TUI on the sample files (csv instead of sample.csv when given), presses the keys of
+// walk, waiting for each step's text, and returns the last view.
+func walkScreens(t *testing.T, csv string, fake bool, walk []goldenStep, width, height int) string {
 	dir := sampleDir(t)
+	writeUKExport(t, filepath.Join(dir, "uk_export.csv"), 20)
 	wd, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
@@ -71,33 +124,29 @@ func walkTo(t *testing.T, target screen, width, height int) string {
 	}
 	defer os.Chdir(wd)
 
-	start := func(s *campaign.Session) (runner, io.Closer, error) {
+	start := func(s *campaign.Session) (dashboard.Runner, io.Closer, error) {
 		r, c, err := startEngine(s)
 		return fixedTimes{r}, c, err
 	}
-	if target == screenRun {
-		start = func(*campaign.Session) (runner, io.Closer, error) { return newFakeRunner(runningSnapshot()), nil, nil }
+	if fake {
+		start = func(*campaign.Session) (dashboard.Runner, io.Closer, error) {
+			return newFakeRunner(runningSnapshot()), nil, nil
+		}
 	}
-	plan := campaign.Plan{CSVPath: "sample.csv", TemplatePath: filepath.Join("templates", "spring_sale.yaml"),
-		StatePath: filepath.Join(dir, "state", "herald.db"), Profile: sandboxProfile, Rate: 20}
+	plan := campaign.Plan{CSVPath: cmp.Or(csv, "sample.csv"), TemplatePath: filepath.Join("templates", "spring_sale.yaml"),
+		StatePath: filepath.Join("state", "herald.db"), Profile: sandboxProfile, Rate: 20}
 	m := newModel(context.Background(), Config{Plan: plan}, start)
+	m.abs = goldenAbs
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(width, height))
-	waitFor(t, tm, "Enter shows each message")
-	if target > screenSetup {
-		tm.Send(keyPress("enter"))
-		waitFor(t, tm, "rows in the table")
-	}
-	if target > screenPreview {
-		tm.Send(keyPress("s"))
-		waitFor(t, tm, "Type 22")
-	}
-	if target > screenConfirm {
-		tm.Type("22")
-		tm.Send(keyPress("enter"))
-		waitFor(t, tm, "[Send]")
-	}
-	if target > screenRun {
-		waitFor(t, tm, "[Summary]")
+	for _, step := range walk {
+		switch {
+		case step.key == "":
+		case len(step.key) > 1 && strings.Trim(step.key, "0123456789") == "":
+			tm.Type(step.key)
+		default:
+			tm.Send(keyPress(step.key))
+		}
+		waitFor(t, tm, step.want)
 	}
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
@@ -106,6 +155,32 @@ func walkTo(t *testing.T, target screen, width, height int) string {
 	view := fm.View()
 	fm.shutdown()
 	return view
+}
+
+// writeUKExport writes a UK CRM export of n rows: every other number written the national way (07400 100000),
+// the others with their country code.
+func writeUKExport(t *testing.T, path string, n int) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("first_name,last_name,mobile,code,discount,expires\n")
+	for i := range n {
+		number := fmt.Sprintf("+44 7400 %d", 100000+i)
+		if i%2 == 0 {
+			number = fmt.Sprintf("07400 %d", 100000+i)
+		}
+		fmt.Fprintf(&b, "Name%d,Smith,%s,SPRING-UK%03d,15%%,30 April\n", i, number, i)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// goldenAbs makes paths absolute in a folder that is the same on every run, so the golden files hold one.
+func goldenAbs(path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join("/home/olivia/campaigns", path)
 }
 
 // waitFor waits until the program's output shows text.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -18,6 +20,7 @@ import (
 	"herald/campaign/engine"
 	"herald/campaign/status"
 	"herald/providers"
+	"herald/ui/dashboard"
 )
 
 func TestMain(m *testing.M) {
@@ -162,14 +165,15 @@ func drive(t *testing.T, m tea.Model, msg tea.Msg) (quit bool) {
 	queue := []tea.Msg{msg}
 	for len(queue) > 0 {
 		msg, queue = queue[0], queue[1:]
-		switch msg := msg.(type) {
-		case nil, spinner.TickMsg, snapshotTickMsg:
+		switch msg.(type) {
+		case nil, spinner.TickMsg, dashboard.TickMsg:
 			continue
 		case tea.QuitMsg:
 			quit = true
 			continue
-		case tea.BatchMsg:
-			for _, c := range msg {
+		}
+		if cmds, ok := commandList(msg); ok { // tea.BatchMsg, and tea.Sequence's unexported message
+			for _, c := range cmds {
 				if c != nil {
 					queue = append(queue, c())
 				}
@@ -182,4 +186,27 @@ func drive(t *testing.T, m tea.Model, msg tea.Msg) (quit bool) {
 		}
 	}
 	return quit
+}
+
+// commandList returns the commands of a message that is a list of them: tea.BatchMsg, or the unexported
+// message tea.Sequence returns (run in order here, as the program runs them).
+func commandList(msg tea.Msg) ([]tea.Cmd, bool) {
+	v := reflect.ValueOf(msg)
+	if v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeFor[tea.Cmd]() {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i] = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true
+}
+
+// helpText is the descriptions of key bindings, as the help line shows them: "r retry failures · n new campaign".
+func helpText(bindings []key.Binding) string {
+	parts := make([]string, len(bindings))
+	for i, b := range bindings {
+		parts[i] = b.Help().Key + " " + b.Help().Desc
+	}
+	return strings.Join(parts, " · ")
 }

@@ -3,21 +3,23 @@ package ui
 import (
 	"context"
 	"io"
-	"strings"
+	"path/filepath"
 	"sync/atomic"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"herald/campaign"
 	"herald/campaign/engine"
-	"herald/campaign/human"
+	"herald/ui/common"
+	"herald/ui/dashboard"
+	"herald/ui/history"
+	"herald/ui/rowdetail"
 )
 
-// screen is one step of a campaign.
+// screen is one step of a campaign, or the campaigns screen beside them.
 type screen int
 
 const (
@@ -26,32 +28,37 @@ const (
 	screenConfirm
 	screenRun
 	screenSummary
+	screenHistory
 )
 
-// screenNames are the steps as the top bar shows them.
-var screenNames = []string{"Setup", "Preview", "Confirm", "Send", "Summary"}
+// screenNames are the screens as the top bar shows them: the steps of a campaign, then the campaigns.
+var screenNames = []string{"Setup", "Preview", "Confirm", "Send", "Summary", "Campaigns"}
 
-// statusMsg shows a line in the status bar: an outcome, or why something cannot be done.
-type statusMsg struct {
-	text  string
-	isErr bool
-}
-
-// model is the root: it owns the panes, routes window sizes to all of them and keys to the active one, and
-// turns the panes' requests into commands (files, the state store, the engine) whose answers come back as
-// messages. It holds the campaign's session and engine between the screens.
+// model is the root: it owns the panes, routes window sizes to all of them and keys to the active one (or to
+// a row's detail shown over it), and turns the panes' requests into commands (files, the state store, the
+// engine, the clipboard) whose answers come back as messages. It holds the campaign's session and engine
+// between the screens.
 type model struct {
-	common
+	common.Common
 	ctx   context.Context
 	start engineStarter
 	help  help.Model
+	// abs makes a path absolute for display (filepath.Abs; tests fix it); it runs in commands.
+	abs func(string) string
+	// clipboard receives the OSC 52 sequences that copy a path (the terminal; tests give a buffer).
+	clipboard io.Writer
 
 	active    screen
 	setup     *setupPane
 	preview   *previewPane
 	confirm   *confirmPane
-	dashboard *dashboardPane
+	dashboard *dashboard.Model
 	summary   *summaryPane
+	history   *history.Model
+	// detail is a row shown over the active screen; nil when none is. historyFrom is the screen the campaigns
+	// screen returns to.
+	detail      *rowdetail.Model
+	historyFrom screen
 
 	// plan is the previewed plan, its defaults filled.
 	plan campaign.Plan
@@ -80,51 +87,62 @@ type model struct {
 
 // newModel returns the root model for cfg; start opens the provider and the engine when a run is confirmed.
 func newModel(ctx context.Context, cfg Config, start engineStarter) *model {
-	c := newCommon()
-	m := &model{common: c, ctx: ctx, start: start, help: help.New(),
+	c := common.New()
+	m := &model{Common: c, ctx: ctx, start: start, help: help.New(), abs: absPath, clipboard: io.Discard,
 		setup: newSetupPane(c, ctx, cfg), preview: newPreviewPane(c), confirm: newConfirmPane(c),
-		dashboard: newDashboardPane(c), summary: newSummaryPane(c),
-		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.styles.Spinner))}
-	m.help.Styles = c.styles.Help
+		dashboard: dashboard.New(c), summary: newSummaryPane(c), history: history.New(c),
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Spinner))}
+	m.setup.abs = func(p string) string { return m.abs(p) }
+	m.help.Styles = c.Styles.Help
 	m.resize()
 	return m
+}
+
+// absPath is path made absolute, or path when the working directory is unknown.
+func absPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 // Init implements tea.Model.
 func (m *model) Init() tea.Cmd { return m.setup.Init() }
 
-// panes lists every pane, for sizing.
-func (m *model) panes() []component {
-	return []component{m.setup, m.preview, m.confirm, m.dashboard, m.summary}
+// panes lists every pane, in screen order, for sizing.
+func (m *model) panes() []common.Component {
+	return []common.Component{m.setup, m.preview, m.confirm, m.dashboard, m.summary, m.history}
 }
 
-// activePane is the pane on screen.
-func (m *model) activePane() component { return m.panes()[m.active] }
+// activePane is the pane that has the keyboard: a row's detail when one is open, else the screen's pane.
+func (m *model) activePane() common.Component {
+	if m.detail != nil {
+		return m.detail
+	}
+	return m.panes()[m.active]
+}
 
 // show switches to screen s and clears the status line.
 func (m *model) show(s screen) {
-	m.active, m.status = s, ""
+	m.active, m.status, m.detail = s, "", nil
 	m.resize()
 }
 
-// resize gives every pane the room between the top bar and the status and help lines.
-func (m *model) resize() {
-	m.help.Width = m.width - 1
-	helpHeight := lipgloss.Height(m.help.View(m))
-	for _, p := range m.panes() {
-		p.SetSize(m.width, max(m.height-2-helpHeight, 1))
-	}
+// setStatus shows a line in the status bar (wrapped: the panes get the room that is left).
+func (m *model) setStatus(text string, isErr bool) {
+	m.status, m.statusErr = text, isErr
+	m.resize()
 }
 
 // Update implements tea.Model.
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.setSize(msg.Width, msg.Height)
+		m.Common.SetSize(msg.Width, msg.Height)
 		m.resize()
 		return m, nil
 	case tea.KeyMsg:
-		return m, m.key(msg)
+		return m, m.keys(msg)
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		if m.busy != "" {
@@ -133,41 +151,70 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmd, m.forward(m.setup, msg))
 	case openedMsg, checkedMsg:
 		return m, m.forward(m.setup, msg)
-	case snapshotTickMsg:
+	case dashboard.TickMsg:
 		return m, m.forward(m.dashboard, msg)
-	case statusMsg:
-		m.status, m.statusErr = msg.text, msg.isErr
+	case common.StatusMsg:
+		m.setStatus(msg.Text, msg.IsErr)
 		return m, nil
 	}
 	if cmd, ok := m.flow(msg); ok {
 		return m, cmd
 	}
-	return m, m.forward(m.activePane(), msg)
+	if cmd, ok := m.aside(msg); ok {
+		return m, cmd
+	}
+	return m, m.forward(m.panes()[m.active], msg)
 }
 
-// key handles a key: help and quit everywhere, the rest by the active pane. During a run the dashboard owns
-// q and ctrl+c (graceful stop first); while background work runs, only help and quit work.
+// keys handles a key message. Bubble Tea v1 delivers letters typed quickly (key repeat, a slow SSH link) as one
+// message with several runes: each is handled as its own key, so "jjj" moves three rows. Pasted text stays
+// whole.
+func (m *model) keys(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste {
+		return m.key(msg)
+	}
+	cmds := make([]tea.Cmd, 0, len(msg.Runes))
+	for _, r := range msg.Runes {
+		cmds = append(cmds, m.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+	}
+	return tea.Sequence(cmds...)
+}
+
+// key handles one key. During a run the dashboard owns q and ctrl+c (it asks before stopping); a pane taking
+// typed text gets every key but ctrl+c; while background work runs, only help and quit work.
 func (m *model) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
+	k := m.Keys
+	live := m.active == screenRun && m.dashboard.Live()
+	typing := false
+	if t, ok := m.activePane().(common.Typist); ok {
+		typing = t.Typing()
+	}
 	switch {
+	case live && (msg.Type == tea.KeyCtrlC || key.Matches(msg, k.Quit)):
+		m.detail = nil // the question shows on the dashboard
+		return m.forward(m.dashboard, msg)
+	case msg.Type == tea.KeyCtrlC:
+		return tea.Quit
+	case typing:
+		return m.forward(m.activePane(), msg)
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.resize()
 		return nil
-	case m.active == screenRun && m.dashboard.live:
-		return m.forward(m.dashboard, msg)
-	case msg.Type == tea.KeyCtrlC:
-		return tea.Quit
+	case live || m.detail != nil:
+		return m.forward(m.activePane(), msg)
 	case m.busy != "":
 		return nil
-	case key.Matches(msg, k.Quit) && m.active != screenConfirm:
+	case key.Matches(msg, k.Quit):
 		return tea.Quit
+	case key.Matches(msg, k.Campaigns) && m.active != screenHistory && m.active != screenConfirm && m.active != screenRun:
+		return m.openHistory()
 	}
 	return m.forward(m.activePane(), msg)
 }
 
 // forward updates pane p with msg.
-func (m *model) forward(p component, msg tea.Msg) tea.Cmd {
+func (m *model) forward(p common.Component, msg tea.Msg) tea.Cmd {
 	_, cmd := p.Update(msg)
 	return cmd
 }
@@ -176,6 +223,7 @@ func (m *model) forward(p component, msg tea.Msg) tea.Cmd {
 func (m *model) startBusy(label string) (context.Context, *atomic.Int64, tea.Cmd) {
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.busy, m.busyRows, m.opCancel, m.status = label, &atomic.Int64{}, cancel, ""
+	m.resize()
 	return ctx, m.busyRows, m.spinner.Tick
 }
 
@@ -185,66 +233,4 @@ func (m *model) stopBusy() {
 		m.opCancel()
 	}
 	m.busy, m.busyRows, m.opCancel = "", nil, nil
-}
-
-// View implements tea.Model.
-func (m *model) View() string {
-	bodyHeight := max(m.height-2-lipgloss.Height(m.help.View(m)), 1)
-	body := lipgloss.NewStyle().Height(bodyHeight).MaxHeight(bodyHeight).MaxWidth(m.width).
-		Render(m.activePane().View())
-	return lipgloss.JoinVertical(lipgloss.Left, m.topBar(), body, m.statusLine(), " "+m.help.View(m))
-}
-
-// topBar is herald's name and the steps, the current one bracketed.
-func (m *model) topBar() string {
-	st := m.styles
-	steps := make([]string, len(screenNames))
-	for i, name := range screenNames {
-		if screen(i) == m.active {
-			steps[i] = st.StepActive.Render("[" + name + "]")
-		} else {
-			steps[i] = st.Step.Render(name)
-		}
-	}
-	return fit(" "+st.AppName.Render("herald")+"   "+strings.Join(steps, st.Step.Render(" › ")), m.width)
-}
-
-// statusLine shows the background work under way, else the last outcome.
-func (m *model) statusLine() string {
-	st := m.styles
-	switch {
-	case m.busy != "":
-		line := m.spinner.View() + " " + m.busy
-		if n := m.busyRows.Load(); n > 0 {
-			line += " · " + human.Plural(n, "row")
-		}
-		return fit(" "+line, m.width)
-	case m.status == "":
-		return ""
-	case m.statusErr:
-		return fit(" "+st.Error.Render(m.status), m.width)
-	}
-	return fit(" "+st.OK.Render(m.status), m.width)
-}
-
-// ShortHelp implements help.KeyMap: the active pane's keys, then help and quit.
-func (m *model) ShortHelp() []key.Binding {
-	return append(m.activePane().ShortHelp(), m.globalKeys()...)
-}
-
-// FullHelp implements help.KeyMap.
-func (m *model) FullHelp() [][]key.Binding {
-	return append(m.activePane().FullHelp(), m.globalKeys())
-}
-
-// globalKeys are the keys every screen has.
-func (m *model) globalKeys() []key.Binding {
-	quit := m.keys.Quit
-	switch {
-	case m.active == screenRun && m.dashboard.live:
-		return []key.Binding{m.keys.Help}
-	case m.active == screenConfirm:
-		quit = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
-	}
-	return []key.Binding{m.keys.Help, quit}
 }

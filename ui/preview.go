@@ -1,16 +1,16 @@
 package ui
 
 import (
+	"fmt"
+	"herald/campaign"
 	"herald/campaign/status"
+	"herald/ui/common"
 	"strconv"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/table"
 	tea "github.com/charmbracelet/bubbletea"
 )
-
-// previewFilters are the preview's status filters, in the order f cycles through them.
-var previewFilters = []string{"all", status.Ready, status.Invalid, status.Duplicate}
 
 // Requests the preview makes of the root.
 type (
@@ -28,10 +28,12 @@ const wideLayout = 100
 // previewPane shows the checked rows in a table, filterable by status, beside the selected row's message as
 // the recipient will see it (or its problem and the fix). It keeps at most previewRowLimit rows.
 type previewPane struct {
-	common
+	common.Common
 	info   inputInfo
 	result checkResult
-	filter int
+	// filters are "all", then the statuses the file has, in the usual order; filter is the one shown.
+	filters []string
+	filter  int
 	// shown are the indices in result.rows of the rows the filter lets through, in table order.
 	shown []int
 	table table.Model
@@ -40,16 +42,20 @@ type previewPane struct {
 }
 
 // newPreviewPane returns an empty preview; setData fills it.
-func newPreviewPane(c common) *previewPane {
-	p := &previewPane{common: c}
-	p.table = table.New(table.WithKeyMap(c.keys.Table), table.WithStyles(c.styles.Table), table.WithFocused(true))
+func newPreviewPane(c common.Common) *previewPane {
+	p := &previewPane{Common: c}
+	p.table = table.New(table.WithKeyMap(c.Keys.Table), table.WithStyles(c.Styles.Table), table.WithFocused(true))
 	return p
 }
 
 // setData shows a checked file, all rows, the first selected.
 func (p *previewPane) setData(info inputInfo, result checkResult) {
 	p.info, p.result, p.filter = info, result, 0
-	p.SetSize(p.width, p.height)
+	p.filters = []string{"all"}
+	for _, c := range campaign.OrderedCounts(result.statusCounts()) {
+		p.filters = append(p.filters, c.Status)
+	}
+	p.SetSize(p.Width, p.Height)
 	p.applyFilter()
 }
 
@@ -62,21 +68,21 @@ func (p *previewPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if !ok {
 		return p, nil
 	}
-	k := p.keys
+	k := p.Keys
 	switch {
 	case key.Matches(km, k.Filter):
-		p.filter = (p.filter + 1) % len(previewFilters)
+		p.filter = (p.filter + 1) % len(p.filters)
 		p.applyFilter()
 		return p, nil
 	case key.Matches(km, k.DryRun):
-		return p, emit(dryRunRequestMsg{})
+		return p, common.Emit(dryRunRequestMsg{})
 	case key.Matches(km, k.Send):
-		if p.result.summary.Counts[status.Ready] == 0 {
-			return p, emit(statusMsg{text: "No row is ready to send: fix the CSV or the template first.", isErr: true})
+		if why := p.nothingToSend(); why != "" {
+			return p, common.Emit(common.StatusMsg{Text: why, IsErr: true})
 		}
-		return p, emit(sendRequestMsg{})
+		return p, common.Emit(sendRequestMsg{})
 	case key.Matches(km, k.Back):
-		return p, emit(backMsg{})
+		return p, common.Emit(backMsg{})
 	}
 	var cmd tea.Cmd
 	p.table, cmd = p.table.Update(km)
@@ -84,9 +90,25 @@ func (p *previewPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return p, cmd
 }
 
-// applyFilter fills the table with the rows of the current filter.
+// nothingToSend says why s cannot send, "" when some row is ready or chosen to resend.
+func (p *previewPane) nothingToSend() string {
+	counts := p.result.statusCounts()
+	plan := p.info.plan
+	resend := plan.RetryFailed && p.info.prior != nil && p.info.prior.Retryable > 0 ||
+		plan.ResendUnknown && counts[status.Unknown] > 0
+	switch {
+	case counts[status.Ready] > 0 || resend:
+		return ""
+	case p.result.stored:
+		return fmt.Sprintf("Nothing is left to send in %s: every row has an outcome. esc goes back to the setup, "+
+			"where Resend and the campaign's name are.", plan.Campaign)
+	}
+	return "No row is ready to send: fix the CSV or the template first."
+}
+
+// applyFilter fills the table with the rows of the current filter, the first selected and shown.
 func (p *previewPane) applyFilter() {
-	want := previewFilters[p.filter]
+	want := p.filters[p.filter]
 	p.shown = p.shown[:0]
 	rows := make([]table.Row, 0, len(p.result.rows))
 	for i, r := range p.result.rows {
@@ -99,6 +121,7 @@ func (p *previewPane) applyFilter() {
 	}
 	p.table.SetRows(rows)
 	p.table.SetCursor(0)
+	p.table.GotoTop() // also scrolls the table back to its first row, which SetCursor alone does not
 	p.marked = -1
 	p.mark()
 }
@@ -137,13 +160,13 @@ func numberText(r previewRow) string {
 
 // ShortHelp implements help.KeyMap.
 func (p *previewPane) ShortHelp() []key.Binding {
-	k := p.keys
-	return []key.Binding{withHelp(k.Up, "row"), k.Filter, k.DryRun, k.Send, k.Back}
+	k := p.Keys
+	return []key.Binding{common.WithHelp(k.Up, "row"), k.Filter, k.DryRun, k.Send, k.Back}
 }
 
 // FullHelp implements help.KeyMap.
 func (p *previewPane) FullHelp() [][]key.Binding {
-	k := p.keys
+	k := p.Keys
 	return [][]key.Binding{{k.Table.LineUp, k.Table.LineDown, k.Table.GotoTop, k.Table.GotoBottom},
 		{k.Table.PageUp, k.Table.PageDown}, {k.Filter, k.DryRun, k.Send, k.Back}}
 }

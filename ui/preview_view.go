@@ -11,6 +11,7 @@ import (
 	"herald/campaign/human"
 	"herald/campaign/status"
 	"herald/providers"
+	"herald/ui/common"
 )
 
 // Preview table column widths (cells add one space of padding on each side).
@@ -23,9 +24,9 @@ const (
 	cellPadding   = 2
 )
 
-// SetSize implements component.
+// SetSize implements common.Component.
 func (p *previewPane) SetSize(width, height int) {
-	p.setSize(width, height)
+	p.Common.SetSize(width, height)
 	tw, th := p.tableSize()
 	p.table.SetColumns(p.columns(tw))
 	p.table.SetWidth(tw)
@@ -33,19 +34,19 @@ func (p *previewPane) SetSize(width, height int) {
 }
 
 // wide reports whether the message sits beside the table rather than under it.
-func (p *previewPane) wide() bool { return p.width >= wideLayout }
+func (p *previewPane) wide() bool { return p.Width >= wideLayout }
 
 // tableSize is the table's room: most of the width when wide, else the top half.
 func (p *previewPane) tableSize() (int, int) {
 	const chrome = 2 // the filter line and the note under the table
 	if p.wide() {
-		return p.width * 11 / 20, max(p.height-chrome, 4)
+		return p.Width * 11 / 20, max(p.Height-chrome, 4)
 	}
-	return p.width, max(p.height-chrome-p.messageHeight(), 4)
+	return p.Width, max(p.Height-chrome-p.messageHeight(), 4)
 }
 
 // messageHeight is the room of the message under the table in the narrow layout.
-func (p *previewPane) messageHeight() int { return p.height * 45 / 100 }
+func (p *previewPane) messageHeight() int { return p.Height * 45 / 100 }
 
 // columns fits the row, number and status columns, then as many variable columns as there is room for.
 func (p *previewPane) columns(width int) []table.Column {
@@ -70,23 +71,23 @@ func (p *previewPane) View() string {
 	notes := p.note()
 	if p.wide() {
 		tw, _ := p.tableSize()
-		msgWidth := p.width - tw - 1
+		msgWidth := p.Width - tw - 1
 		left = lipgloss.JoinVertical(lipgloss.Left, left, notes)
 		left = lipgloss.NewStyle().Width(tw).Render(left)
-		return lipgloss.JoinHorizontal(lipgloss.Top, left, " ", p.messageView(msgWidth, p.height))
+		return lipgloss.JoinHorizontal(lipgloss.Top, left, " ", p.messageView(msgWidth, p.Height))
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, left, notes, p.messageView(p.width, p.messageHeight()))
+	return lipgloss.JoinVertical(lipgloss.Left, left, notes, p.messageView(p.Width, p.messageHeight()))
 }
 
 // filterLine lists the filters with the count of each status in the whole file; the active one is bracketed.
 func (p *previewPane) filterLine() string {
-	st := p.styles
-	sum := p.result.summary
-	parts := make([]string, len(previewFilters))
-	for i, f := range previewFilters {
-		n := sum.Counts[f]
+	st := p.Styles
+	counts := p.result.statusCounts()
+	parts := make([]string, len(p.filters))
+	for i, f := range p.filters {
+		n := counts[f]
 		if f == "all" {
-			n = sum.Rows
+			n = p.result.summary.Rows
 		}
 		label := fmt.Sprintf("%s %s", f, human.Thousands(n))
 		if i == p.filter {
@@ -95,21 +96,30 @@ func (p *previewPane) filterLine() string {
 			parts[i] = st.Muted.Render(" " + label + " ")
 		}
 	}
-	return fit(" Show "+strings.Join(parts, " "), p.width)
+	return common.Fit(" Show "+strings.Join(parts, " "), p.Width)
 }
 
 // note is the line under the table: how many rows the table holds.
 func (p *previewPane) note() string {
-	width := p.width
+	width := p.Width
 	if p.wide() {
 		width, _ = p.tableSize()
 	}
-	kept, all := len(p.result.rows), p.result.summary.Rows
-	held := fmt.Sprintf(" %s in the table.", human.Plural(kept, "row"))
-	if kept < all {
-		held = fmt.Sprintf(" First %s of %s rows shown; the dry run and the send cover all.", human.Thousands(kept), human.Thousands(all))
+	kept, all, shown := len(p.result.rows), p.result.summary.Rows, len(p.shown)
+	var held string
+	switch {
+	case kept < all:
+		held = fmt.Sprintf(" First %s of %s rows kept, %s of them shown; the dry run and the send cover all.",
+			human.Thousands(kept), human.Thousands(all), human.Thousands(shown))
+	case shown < all:
+		held = fmt.Sprintf(" %s of %s rows shown (%s).", human.Thousands(shown), human.Thousands(all), p.filters[p.filter])
+	default:
+		held = fmt.Sprintf(" %s in the table.", human.Plural(all, "row"))
 	}
-	return p.styles.Muted.Render(fit(held, width))
+	if p.result.stored {
+		held += " Statuses from the campaign's record."
+	}
+	return p.Styles.Muted.Render(common.FitWords(held, width))
 }
 
 // sentAsText is what the provider receives for a row: the template and its parameters in order.
@@ -148,23 +158,29 @@ func paramsText(ps []providers.Param) string {
 
 // messageView is the selected row's message as the recipient will see it, or why it is not sent.
 func (p *previewPane) messageView(width, height int) string {
-	st := p.styles
+	st := p.Styles
 	r := p.selected()
 	var body string
 	switch {
 	case r == nil:
-		body = st.Muted.Render(fmt.Sprintf("No %s rows among the first %s.", previewFilters[p.filter],
+		body = st.Muted.Render(fmt.Sprintf("No %s rows among the first %s.", p.filters[p.filter],
 			human.Thousands(len(p.result.rows))))
-	case r.status == status.Ready:
+	case r.status == status.Ready || r.message.Body != "":
 		heading := st.Heading.Render(fmt.Sprintf("Row %d", r.num)) + st.Muted.Render(" · to +"+r.number)
+		if r.status != status.Ready { // a campaign sent before: what became of the row
+			heading += " · " + st.StatusStyle(r.status).Render(r.status)
+		}
 		text := strings.TrimRight(campaign.RenderText(r.message), "\n")
-		body = lipgloss.JoinVertical(lipgloss.Left, fit(heading, width),
-			st.Bubble.Width(max(width-2, 10)).Render(text),
-			st.Muted.Width(width).Render(sentAsText(r.message.Message)))
+		note := sentAsText(r.message.Message)
+		if r.problem != "" && r.status != status.Ready {
+			note = r.problem
+		}
+		body = lipgloss.JoinVertical(lipgloss.Left, common.Fit(heading, width),
+			st.Bubble.Width(max(width-2, 10)).Render(text), st.Muted.Width(width).Render(note))
 	default:
 		heading := st.Heading.Render(fmt.Sprintf("Row %d", r.num)) + " · " +
-			st.status(r.status).Render(r.status+": not sent")
-		body = lipgloss.JoinVertical(lipgloss.Left, fit(heading, width), "",
+			st.StatusStyle(r.status).Render(r.status+": not sent")
+		body = lipgloss.JoinVertical(lipgloss.Left, common.Fit(heading, width), "",
 			lipgloss.NewStyle().Width(width).Render(r.problem))
 	}
 	return lipgloss.NewStyle().Width(width).MaxHeight(height).Render(body)

@@ -1,12 +1,14 @@
 // Package ui is herald's terminal interface: a Bubble Tea program that walks through a campaign from the
-// files to the summary. Setup (CSV, template, profile, a streaming check), Preview (every row and its message,
-// a dry run), Confirm (type the number of messages), the run dashboard (progress, failures, events; pause,
-// cancel, quit) and the Summary (counts, the results CSV, send the rest again).
+// files to the summary. Setup (CSV, template, profile, phone column, region, name, what to resend; a streaming
+// check), Preview (every row and its message, a dry run), Confirm (type the number of messages), the run
+// dashboard (progress, pace, failures by code, events; pause, cancel, quit) and the Summary (counts, the
+// results CSV, retry and resend); beside them the campaigns screen (ui/history) and a row's detail
+// (ui/rowdetail).
 //
-// Each screen is a pane (a tea.Model with its key help and a SetSize) that shares one common struct of
-// styles, keys and size; the root model routes window sizes to every pane and keys to the active one. No I/O
-// happens in Update: files, the state store and the engine are reached through tea.Cmds, and the dashboard
-// reads the engine's snapshot on a 100 ms tick.
+// Each screen is a pane (a tea.Model with its key help and a SetSize) that shares one common.Common of
+// styles, keys and size (ui/common); the root model routes window sizes to every pane and keys to the active
+// one. No I/O happens in Update: files, the state store, the engine and the clipboard are reached through
+// tea.Cmds, and the dashboard reads the engine's snapshot on a 100 ms tick.
 package ui
 
 import (
@@ -21,6 +23,7 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/config"
+	"herald/ui/common"
 )
 
 // Config is what the TUI starts with.
@@ -43,6 +46,7 @@ func Run(ctx context.Context, cfg Config) int {
 	// for keys.
 	lipgloss.HasDarkBackground()
 	m := newModel(ctx, cfg, startEngine)
+	m.clipboard = os.Stdout
 	final, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx)).Run()
 	if fm, ok := final.(*model); ok {
 		m = fm
@@ -108,7 +112,7 @@ func (m *model) farewell() string {
 		return fmt.Sprintf("Campaign %s stopped at once: the state store is consistent and rows in flight are unknown.\n"+
 			"Run herald again to resume; herald export --campaign %s writes the results CSV.", name, name)
 	case m.ran:
-		line := fmt.Sprintf("Campaign %s: %s.\nResults CSV: %s", m.sess.Info.Name, countsLine(m.summary.counts), m.summary.outPath)
+		line := fmt.Sprintf("Campaign %s: %s.\nResults CSV: %s", m.sess.Info.Name, common.CountsLine(m.summary.counts), m.summary.outPath)
 		if m.summary.exitCode() == campaign.ExitStopped {
 			line += "\nStopped before the end: run herald again on the same files to resume; nobody is messaged twice."
 		}

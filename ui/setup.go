@@ -3,23 +3,22 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
-	"slices"
-	"strings"
 
-	"github.com/charmbracelet/bubbles/filepicker"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"herald/campaign"
 	"herald/campaign/config"
 	"herald/campaign/recipients"
-	"herald/providers"
+	"herald/ui/common"
+	"herald/ui/files"
 )
 
-// setupField is a field of the setup form.
+// setupField is a field of the setup form, in the order the form shows them. The send window and the
+// frequency cap (campaign guards) take their place between fieldCampaign and fieldResend.
 type setupField int
 
 const (
@@ -27,6 +26,9 @@ const (
 	fieldTemplate
 	fieldProfile
 	fieldPhone
+	fieldRegion
+	fieldCampaign
+	fieldResend
 	setupFieldCount
 )
 
@@ -36,15 +38,17 @@ type goPreviewMsg struct {
 	result checkResult
 }
 
-// setupPane is the first screen: the CSV, the template and the profile; what herald found in them (the phone
-// column, each variable's column, the campaign in the store); and a check of every row that streams in while
-// the file is read. Enter moves on to the preview once the check is done.
+// setupPane is the first screen: the files, the profile and the campaign's options (phone column, region,
+// name, what to resend); what herald found in them (each variable's column, the campaign in the store); and a
+// check of every row that streams in while the file is read. Enter moves on to the preview once the check is
+// done.
 type setupPane struct {
-	common
+	common.Common
 	ctx  context.Context
 	plan campaign.Plan
+	// abs makes a path absolute for display; it runs in commands.
+	abs func(string) string
 	// profiles and names are the config file's profiles.
-	// when another profile is picked.
 	profiles   *config.Config
 	names      []string
 	profileErr error
@@ -52,9 +56,12 @@ type setupPane struct {
 	columns []string
 
 	focus   setupField
-	picker  *filepicker.Model
+	picker  *files.Picker
 	pickFor setupField
-	pickErr string
+	// input edits the region or the campaign name (editing says which); inputErr says why a value was refused.
+	input    *textinput.Model
+	editing  setupField
+	inputErr string
 
 	// gen numbers each load so that the answers of an earlier one are dropped.
 	gen      int
@@ -71,9 +78,9 @@ type setupPane struct {
 }
 
 // newSetupPane returns the setup filled from cfg.
-func newSetupPane(c common, ctx context.Context, cfg Config) *setupPane {
-	s := &setupPane{common: c, ctx: ctx, plan: cfg.Plan, profiles: cfg.Config,
-		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.styles.Spinner))}
+func newSetupPane(c common.Common, ctx context.Context, cfg Config) *setupPane {
+	s := &setupPane{Common: c, ctx: ctx, plan: cfg.Plan, profiles: cfg.Config, abs: absPath,
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Spinner))}
 	s.names = []string{cfg.Plan.Profile.Name}
 	if cfg.Config != nil {
 		s.names = cfg.Config.Names()
@@ -84,13 +91,16 @@ func newSetupPane(c common, ctx context.Context, cfg Config) *setupPane {
 // Init starts checking the files given on the command line.
 func (s *setupPane) Init() tea.Cmd { return s.load() }
 
-// SetSize implements component.
+// SetSize implements common.Component.
 func (s *setupPane) SetSize(width, height int) {
-	s.setSize(width, height)
+	s.Common.SetSize(width, height)
 	if s.picker != nil {
-		s.picker.SetHeight(s.pickerHeight())
+		s.picker.SetSize(width, s.pickerHeight())
 	}
 }
+
+// Typing reports whether a field is being edited: it then takes every key.
+func (s *setupPane) Typing() bool { return s.input != nil }
 
 // load opens the chosen files again and checks them, dropping any load still running.
 func (s *setupPane) load() tea.Cmd {
@@ -101,7 +111,27 @@ func (s *setupPane) load() tea.Cmd {
 		return nil
 	}
 	s.opening = true
-	return tea.Batch(openCmd(s.gen, s.plan), s.spinner.Tick)
+	return tea.Batch(openCmd(s.gen, s.plan, s.abs), s.spinner.Tick)
+}
+
+// resume shows a past campaign: its plan as the campaigns screen gives it, with the profile resolved from the
+// config file, checked again.
+func (s *setupPane) resume(plan campaign.Plan) tea.Cmd {
+	name := plan.Profile.Name
+	plan.Profile, s.profileErr = s.plan.Profile, nil
+	if s.profiles != nil && name != "" {
+		plan.Profile, s.profileErr = s.profiles.Profile(name)
+	}
+	plan.Rate, plan.Concurrency = s.plan.Rate, s.plan.Concurrency
+	s.plan, s.focus = plan, fieldResend
+	return s.load()
+}
+
+// newCampaign clears what belongs to the last campaign (its name, what to resend) for another one.
+func (s *setupPane) newCampaign() tea.Cmd {
+	s.plan.Campaign, s.plan.OutPath, s.plan.RetryFailed, s.plan.ResendUnknown = "", "", false, false
+	s.focus = fieldCSV
+	return s.load()
 }
 
 // stop cancels a check in progress.
@@ -132,18 +162,36 @@ func (s *setupPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		s.spinner, cmd = s.spinner.Update(msg)
 		return s, cmd
+	case files.ChosenMsg:
+		if s.pickFor == fieldTemplate {
+			s.plan.TemplatePath = msg.Path
+		} else {
+			s.plan.CSVPath, s.plan.Campaign, s.plan.OutPath = msg.Path, "", ""
+		}
+		s.picker = nil
+		return s, s.load()
+	case files.CancelMsg:
+		s.picker = nil
+		return s, nil
 	case tea.KeyMsg:
-		if s.picker != nil {
-			return s, s.pickerKey(msg)
+		switch {
+		case s.input != nil:
+			return s, s.inputKey(msg)
+		case s.picker != nil:
+			return s, s.forwardPicker(msg)
 		}
 		return s, s.key(msg)
 	}
-	if s.picker != nil { // the picker's directory listings
-		var cmd tea.Cmd
-		*s.picker, cmd = s.picker.Update(msg)
-		return s, cmd
+	if s.picker != nil { // the picker's folder listings
+		return s, s.forwardPicker(msg)
 	}
 	return s, nil
+}
+
+// forwardPicker gives msg to the file picker.
+func (s *setupPane) forwardPicker(msg tea.Msg) tea.Cmd {
+	_, cmd := s.picker.Update(msg)
+	return cmd
 }
 
 // opened starts the check of an opened input.
@@ -195,12 +243,13 @@ func (s *setupPane) next() tea.Cmd {
 	}
 	info := *s.info
 	info.plan.Profile = s.plan.Profile
-	return emit(goPreviewMsg{info: info, result: *s.result})
+	info.plan.RetryFailed, info.plan.ResendUnknown = s.plan.RetryFailed, s.plan.ResendUnknown
+	return common.Emit(goPreviewMsg{info: info, result: *s.result})
 }
 
 // key handles a key on the form.
 func (s *setupPane) key(msg tea.KeyMsg) tea.Cmd {
-	k := s.keys
+	k := s.Keys
 	switch {
 	case key.Matches(msg, k.Continue):
 		if s.opening || s.checking {
@@ -212,133 +261,59 @@ func (s *setupPane) key(msg tea.KeyMsg) tea.Cmd {
 		s.focus = (s.focus + setupFieldCount - 1) % setupFieldCount
 	case key.Matches(msg, k.Down, k.Focus):
 		s.focus = (s.focus + 1) % setupFieldCount
-	case key.Matches(msg, k.Left) && s.focus == fieldProfile:
-		s.cycleProfile(-1)
-	case key.Matches(msg, k.Right) && s.focus == fieldProfile:
-		s.cycleProfile(1)
-	case key.Matches(msg, k.Left) && s.focus == fieldPhone:
-		return s.cyclePhone(-1)
-	case key.Matches(msg, k.Right, k.Change) && s.focus == fieldPhone:
-		return s.cyclePhone(1)
+	case key.Matches(msg, k.Left):
+		return s.cycle(-1)
+	case key.Matches(msg, k.Right):
+		return s.cycle(1)
 	case key.Matches(msg, k.Change):
-		if s.focus == fieldProfile {
-			s.cycleProfile(1)
-			return nil
-		}
-		return s.openPicker(s.focus)
+		return s.change()
 	}
 	return nil
 }
 
-// cyclePhone takes the next (or previous) column of the CSV as the phone column and checks the file again.
-func (s *setupPane) cyclePhone(delta int) tea.Cmd {
-	if len(s.columns) == 0 {
-		return nil
-	}
-	current := s.plan.PhoneColumn
-	if current == "" && s.info != nil {
-		current = s.info.phoneColumn
-	}
-	i := slices.IndexFunc(s.columns, func(c string) bool { return strings.EqualFold(strings.TrimSpace(c), current) })
-	if i < 0 && delta < 0 {
-		i = 0
-	}
-	s.plan.PhoneColumn = strings.TrimSpace(s.columns[((i+delta)%len(s.columns)+len(s.columns))%len(s.columns)])
-	return s.load()
-}
-
-// cycleProfile picks the next (or previous) profile of the config file.
-func (s *setupPane) cycleProfile(delta int) {
-	if len(s.names) < 2 || s.profiles == nil {
-		return
-	}
-	i := slices.Index(s.names, s.plan.Profile.Name)
-	name := s.names[((i+delta)%len(s.names)+len(s.names))%len(s.names)]
-	p, err := s.profiles.Profile(name)
-	s.profileErr = err
-	if err != nil {
-		s.plan.Profile = providers.Profile{Name: name}
-		return
-	}
-	s.plan.Profile = p
-}
-
 // openPicker shows the file picker for the CSV or the template, in the folder of the current choice.
 func (s *setupPane) openPicker(field setupField) tea.Cmd {
-	fp := filepicker.New()
-	fp.KeyMap = s.keys.Picker
-	fp.AutoHeight, fp.ShowPermissions = false, false
-	fp.SetHeight(s.pickerHeight())
 	current := s.plan.CSVPath
-	fp.AllowedTypes = []string{".csv", ".CSV"}
+	kind := files.Kind{Extensions: []string{".csv", ".tsv"}, Hide: []string{".results.csv"}}
 	if field == fieldTemplate {
 		current = s.plan.TemplatePath
-		fp.AllowedTypes = []string{".yaml", ".yml"}
+		kind = files.Kind{Extensions: []string{".yaml", ".yml"}}
 	}
-	fp.CurrentDirectory = "."
+	dir := "."
 	if current != "" {
-		fp.CurrentDirectory = filepath.Dir(current)
+		dir = filepath.Dir(current)
 	}
-	s.picker, s.pickFor, s.pickErr = &fp, field, ""
-	return fp.Init()
-}
-
-// pickerKey handles a key while the file picker is open.
-func (s *setupPane) pickerKey(msg tea.KeyMsg) tea.Cmd {
-	if key.Matches(msg, s.keys.Back) {
-		s.picker = nil
-		return nil
-	}
-	var cmd tea.Cmd
-	*s.picker, cmd = s.picker.Update(msg)
-	if ok, path := s.picker.DidSelectFile(msg); ok {
-		if s.pickFor == fieldTemplate {
-			s.plan.TemplatePath = path
-		} else {
-			s.plan.CSVPath = path
-		}
-		s.picker = nil
-		return s.load()
-	}
-	if ok, path := s.picker.DidSelectDisabledFile(msg); ok {
-		s.pickErr = fmt.Sprintf("%s is not a %s file: choose one of those", filepath.Base(path), s.picker.AllowedTypes[0])
-	}
-	return cmd
+	s.picker, s.pickFor = files.New(s.Common, dir, kind), field
+	s.picker.SetSize(s.Width, s.pickerHeight())
+	return s.picker.Init()
 }
 
 // pickerHeight is the picker's list height: the pane less its title lines.
-func (s *setupPane) pickerHeight() int { return max(s.height-4, 3) }
+func (s *setupPane) pickerHeight() int { return max(s.Height-3, 3) }
 
 // ShortHelp implements help.KeyMap.
 func (s *setupPane) ShortHelp() []key.Binding {
-	k := s.keys
-	if s.picker != nil {
-		return []key.Binding{k.Picker.Select, k.Picker.Open, k.Picker.Back, withHelp(k.Back, "cancel")}
+	k := s.Keys
+	switch {
+	case s.input != nil:
+		return []key.Binding{common.WithHelp(k.Continue, "apply"), common.WithHelp(k.Back, "cancel")}
+	case s.picker != nil:
+		return s.picker.ShortHelp()
 	}
-	change := withHelp(k.Change, "change file")
-	switch s.focus {
-	case fieldProfile:
-		change = withHelp(k.Change, "next profile")
-	case fieldPhone:
-		change = withHelp(k.Change, "next column")
-	}
-	return []key.Binding{withHelp(k.Continue, "preview"), withHelp(k.Down, "next field"), change}
+	return []key.Binding{common.WithHelp(k.Continue, "preview"), common.WithHelp(k.Down, "next field"),
+		common.WithHelp(k.Change, s.changeHelp())}
 }
 
 // FullHelp implements help.KeyMap.
 func (s *setupPane) FullHelp() [][]key.Binding {
-	k := s.keys
-	if s.picker != nil {
-		return [][]key.Binding{{k.Picker.Select, k.Picker.Open, k.Picker.Back, withHelp(k.Back, "cancel")},
-			{k.Picker.Up, k.Picker.Down, k.Picker.GoToTop, k.Picker.GoToLast}}
+	k := s.Keys
+	switch {
+	case s.input != nil:
+		return [][]key.Binding{s.ShortHelp()}
+	case s.picker != nil:
+		return s.picker.FullHelp()
 	}
-	return [][]key.Binding{{withHelp(k.Continue, "preview")}, {k.Up, k.Down, withHelp(k.Focus, "next field")},
-		{withHelp(k.Change, "change file / profile / phone column"), withHelp(k.Left, "previous profile or column"),
-			withHelp(k.Right, "next profile or column")}}
-}
-
-// withHelp returns b with another description, for a key whose meaning depends on the screen.
-func withHelp(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
+	return [][]key.Binding{{common.WithHelp(k.Continue, "preview")}, {k.Up, k.Down, common.WithHelp(k.Focus, "next field")},
+		{common.WithHelp(k.Change, s.changeHelp()), common.WithHelp(k.Left, "previous choice"),
+			common.WithHelp(k.Right, "next choice")}}
 }

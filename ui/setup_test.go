@@ -11,6 +11,7 @@ import (
 	"herald/campaign"
 	"herald/campaign/config"
 	"herald/campaign/status"
+	"herald/ui/common"
 )
 
 // profilesConfig writes a config file with a fast sandbox profile and a Meta profile whose token comes from an
@@ -115,6 +116,10 @@ func TestFilePickerChoosesTheTemplate(t *testing.T) {
 	}
 
 	drive(t, m, keyPress("c"))
+	if view := flat(m.View()); !strings.Contains(view, "› ../") || !strings.Contains(view, "autumn.yaml spring_sale.yaml") {
+		t.Fatalf("the picker does not list the parent folder, then the templates:\n%s", m.View())
+	}
+	drive(t, m, keyPress("down"))
 	drive(t, m, keyPress("enter")) // the first file: autumn.yaml
 	if want := filepath.Join(dir, "templates", "autumn.yaml"); m.setup.plan.TemplatePath != want {
 		t.Fatalf("template %q, want %q", m.setup.plan.TemplatePath, want)
@@ -140,7 +145,7 @@ func TestCheckKeepsTheFirstRowsAndCountsAll(t *testing.T) {
 	if err := os.WriteFile(plan.TemplatePath, []byte("name: t\nlanguage: en\nbody: \"Hi {{first_name}}\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	opened := openCmd(1, plan)().(openedMsg)
+	opened := openCmd(1, plan, absPath)().(openedMsg)
 	if opened.err != nil {
 		t.Fatal(opened.err)
 	}
@@ -158,10 +163,10 @@ func TestCheckKeepsTheFirstRowsAndCountsAll(t *testing.T) {
 	if last := r.rows[len(r.rows)-1]; last.num != previewRowLimit+1 || last.values[0] != "Ann" {
 		t.Errorf("last kept row %d with values %q", last.num, last.values)
 	}
-	p := newPreviewPane(newCommon())
+	p := newPreviewPane(common.New())
 	p.SetSize(100, 27)
 	p.setData(opened.info, r)
-	if want := "First 5,000 of 6,000 rows shown"; !strings.Contains(p.View(), want) {
+	if want := "First 5,000 of 6,000 rows kept"; !strings.Contains(p.View(), want) {
 		t.Errorf("preview does not say the table is bounded (%q):\n%s", want, p.View())
 	}
 }

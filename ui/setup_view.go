@@ -2,19 +2,19 @@ package ui
 
 import (
 	"fmt"
-	"herald/campaign/config"
-	"herald/campaign/human"
-	"herald/campaign/status"
-	"herald/campaign/template"
 	"slices"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-)
 
-// labelWidth is the width of the label column of a form.
-const labelWidth = 13
+	"herald/campaign/config"
+	"herald/campaign/human"
+	"herald/campaign/phone"
+	"herald/campaign/status"
+	"herald/campaign/template"
+	"herald/ui/common"
+)
 
 // maxVariableLines bounds the variables listed on the setup screen.
 const maxVariableLines = 6
@@ -24,77 +24,136 @@ func (s *setupPane) View() string {
 	if s.picker != nil {
 		return s.pickerView()
 	}
-	st := s.styles
+	st := s.Styles
 	lines := []string{
-		s.fieldRow(fieldCSV, "Recipients", orText(fitPath(s.plan.CSVPath, s.valueWidth()), "none: press c to choose a .csv file")),
+		s.fieldRow(fieldCSV, "Recipients", common.OrText(common.FitPath(s.plan.CSVPath, s.ValueWidth()), "none: press c to choose a .csv file")),
 		s.fieldRow(fieldTemplate, "Template", s.templateText()),
 		s.fieldRow(fieldProfile, "Profile", s.profileText()),
 		s.fieldRow(fieldPhone, "Phone", s.phoneText()),
+		s.fieldRow(fieldRegion, "Region", s.regionText()),
+		s.fieldRow(fieldCampaign, "Campaign", s.campaignFieldText()),
+		s.fieldRow(fieldResend, "Resend", s.resendText()),
+	}
+	if s.inputErr != "" {
+		lines = append(lines, s.FormRow("", st.Error.Render(s.inputErr)))
 	}
 	if s.profileErr != nil {
-		lines = append(lines, formRow(s.common, "", st.Error.Render(s.profileErr.Error())))
+		lines = append(lines, s.FormRow("", st.Error.Render(s.profileErr.Error())))
 	}
 	lines = append(lines, "")
 	switch {
 	case s.err != nil:
-		lines = append(lines, formRow(s.common, "Problem", st.Error.Render(s.err.Error())),
-			formRow(s.common, "", st.Muted.Render("Fix the file, or press c on its field to choose another.")))
+		lines = append(lines, s.FormRow("Problem", st.Error.Render(s.err.Error())),
+			s.FormRow("", st.Muted.Render("Fix the file, or press c on its field to choose another.")))
 	case s.opening:
-		lines = append(lines, formRow(s.common, "Files", s.spinner.View()+" opening…"))
+		lines = append(lines, s.FormRow("Files", s.spinner.View()+" opening…"))
 	case s.info != nil:
-		info := s.info
-		lines = append(lines,
-			formRow(s.common, "Variables", strings.Join(variableLines(info.variables), "\n")),
-			"",
-			formRow(s.common, "Check", s.checkText()),
-			formRow(s.common, "Campaign", s.campaignText()),
-			formRow(s.common, "Results", fitPath(info.plan.OutPath, s.valueWidth())))
-		if s.ready() {
-			lines = append(lines, "", paragraph(s.common, st.Muted, "Enter shows each message as the recipient will see it."))
-		}
+		lines = append(lines, s.infoLines(s.Height-len(lines))...)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// infoLines are what herald found in the files, fitted to room lines: the problems wrap when there is room,
+// else take one line each; then the variables and the problems give way.
+func (s *setupPane) infoLines(room int) []string {
+	st := s.Styles
+	info := s.info
+	var tail []string
+	if last := s.lastRunText(); last != "" {
+		tail = append(tail, s.FormRow("Last run", last))
+	}
+	tail = append(tail, s.FormRow("Results", common.FitPath(info.outAbs, s.ValueWidth())))
+	if s.ready() {
+		tail = append(tail, "", s.Paragraph(st.Muted, "Enter shows each message as the recipient will see it."))
+	}
+	fixed := 1 + 1 + lipgloss.Height(strings.Join(tail, "\n")) // the blank line, the check's head, the tail
+	vars, problems := variableLines(info.variables), s.problemLines(false)
+	// Each problem, in order, wraps in full while the rest still fit on one line each.
+	used := len(vars) + len(problems) + fixed
+	for i, p := range s.problemLines(true) {
+		if extra := lipgloss.Height(p) - 1; used+extra <= room {
+			problems[i], used = p, used+extra
+		}
+	}
+	height := func() int {
+		if len(problems) == 0 {
+			return 0
+		}
+		return lipgloss.Height(strings.Join(problems, "\n"))
+	}
+	for len(vars)+height()+fixed > room && (len(vars) > 1 || len(problems) > 0) {
+		if len(problems) > 0 && len(problems) >= len(vars)-1 {
+			problems = problems[:len(problems)-1]
+		} else {
+			vars = vars[:len(vars)-1]
+		}
+	}
+	if all := variableLines(info.variables); len(vars) < len(all) {
+		vars = append(vars[:max(len(vars)-1, 0)], fmt.Sprintf("… and %d more (the preview shows them filled)", len(all)-max(len(vars)-1, 0)))
+	}
+	check := append([]string{s.checkHead()}, problems...)
+	lines := []string{s.FormRow("Variables", strings.Join(vars, "\n")), "", s.FormRow("Check", strings.Join(check, "\n"))}
+	return append(lines, tail...)
+}
+
+// fieldRow is one field of the form, marked when it has the focus; the field being edited shows its input.
+func (s *setupPane) fieldRow(f setupField, label, value string) string {
+	marker, style := "  ", s.Styles.Label
+	if f == s.focus {
+		marker, style = s.Styles.Focused.Render("›")+" ", s.Styles.Focused
+	}
+	if s.input != nil && s.editing == f {
+		hint := " enter applies, esc cancels"
+		if f == fieldRegion {
+			hint = " two letters, e.g. GB · enter applies, esc cancels"
+		}
+		value = s.Styles.Input.Render("[") + s.input.View() + s.Styles.Input.Render("]") + s.Styles.Muted.Render(hint)
+	}
+	return marker + style.Width(common.LabelWidth).Render(label) + common.Fit(value, s.ValueWidth())
 }
 
 // phoneText is the phone column: the one found or chosen, or how to choose one when none was found.
 func (s *setupPane) phoneText() string {
 	switch {
 	case s.info != nil && s.plan.PhoneColumn == "":
-		return "column " + s.info.phoneColumn + s.styles.Muted.Render(" (found by its name; c picks another)")
+		return "column " + s.info.phoneColumn + s.Styles.Muted.Render(" (found by its name; c picks another)")
 	case s.info != nil:
 		return "column " + s.info.phoneColumn
 	case len(s.columns) > 0:
-		return s.styles.Muted.Render(fmt.Sprintf("none found: press c to pick one of the %d columns", len(s.columns)))
+		return s.Styles.Muted.Render(fmt.Sprintf("none found: press c to pick one of the %d columns", len(s.columns)))
 	}
-	return s.styles.Muted.Render("-")
+	return s.Styles.Muted.Render("-")
 }
 
-// fieldRow is one field of the form, marked when it has the focus.
-func (s *setupPane) fieldRow(f setupField, label, value string) string {
-	marker, style := "  ", s.styles.Label
-	if f == s.focus {
-		marker, style = s.styles.Focused.Render("›")+" ", s.styles.Focused
+// regionText is the default country for numbers without a country code, or the one the file suggests.
+func (s *setupPane) regionText() string {
+	muted := s.Styles.Muted
+	if r := s.plan.Region; r != "" {
+		return r + " (+" + phone.CallingCode(r) + ")" + muted.Render(" · numbers without a country code are read as "+r+" numbers")
 	}
-	return marker + style.Width(labelWidth).Render(label) + fit(value, s.valueWidth())
-}
-
-// formRow is a label and a value wrapped in the value column.
-func formRow(c common, label, value string) string {
-	width := max(c.width-labelWidth-2, 10)
-	return lipgloss.JoinHorizontal(lipgloss.Top, "  "+c.styles.Label.Width(labelWidth).Render(label),
-		lipgloss.NewStyle().Width(width).Render(value))
-}
-
-// orText is s, or alt when s is empty.
-func orText(s, alt string) string {
-	if s == "" {
-		return alt
+	switch suggested := s.suggestedRegion(); {
+	case s.result != nil && s.result.national == 0:
+		return "none" + muted.Render(" · every number has its country code")
+	case suggested == "":
+		return "none" + muted.Render(" · every number must start with its country code")
+	case len(s.result.regions) > 0:
+		return "none" + muted.Render(fmt.Sprintf(" · c sets %s (+%s), the country of most numbers", suggested, phone.CallingCode(suggested)))
+	default:
+		return "none" + muted.Render(fmt.Sprintf(" · c sets %s, your computer's region", suggested))
 	}
-	return s
 }
 
-// valueWidth is the width of the form's value column.
-func (s *setupPane) valueWidth() int { return max(s.width-labelWidth-2, 10) }
+// campaignFieldText is the campaign's name and whether it is new.
+func (s *setupPane) campaignFieldText() string {
+	if s.info == nil {
+		return common.OrText(s.plan.Campaign, s.Styles.Muted.Render("named after the files once they are read"))
+	}
+	state := "new campaign"
+	if p := s.info.prior; p != nil {
+		state = p.Info.Status + " " + human.Ago(p.Info.Updated, s.info.opened) + " (below)"
+	}
+	return s.info.plan.Campaign + s.Styles.Muted.Render(" · "+state)
+}
 
 // templateText is the template path and, once read, its name and language.
 func (s *setupPane) templateText() string {
@@ -105,7 +164,7 @@ func (s *setupPane) templateText() string {
 	if s.info != nil {
 		name = fmt.Sprintf(" · %s (%s)", s.info.template, s.info.language)
 	}
-	return fitPath(s.plan.TemplatePath, s.valueWidth()-ansi.StringWidth(name)) + name
+	return common.FitPath(s.plan.TemplatePath, s.ValueWidth()-ansi.StringWidth(name)) + name
 }
 
 // profileText is the profile's name, what it sends to and the pace.
@@ -175,10 +234,9 @@ func variableLines(vars []template.Variable) []string {
 	return lines
 }
 
-// checkText is the check's summary: streaming counts while it runs, then the counts and the most common
-// problems.
-func (s *setupPane) checkText() string {
-	st := s.styles
+// checkHead is the check's summary: streaming counts while it runs, then the counts.
+func (s *setupPane) checkHead() string {
+	st := s.Styles
 	if s.checking {
 		p := s.progress
 		return fmt.Sprintf("%s checking… %s so far: ready %s · invalid %s · duplicate %s", s.spinner.View(),
@@ -189,58 +247,87 @@ func (s *setupPane) checkText() string {
 		return ""
 	}
 	sum := s.result.summary
-	head := human.Plural(sum.Rows, "row") + ": " + countsLine(sum.Counts)
+	head := human.Plural(sum.Rows, "row") + ": " + common.CountsLine(sum.Counts)
+	if p := s.info.prior; p != nil && p.SameInput {
+		head += st.Muted.Render(" (the file as it is; Last run says what was sent)")
+	}
 	if sum.Counts[status.Ready] == 0 {
 		head += "\n" + st.Warn.Render("No row can be sent: fix the CSV or the template.")
 	}
-	lines := []string{head}
-	width := s.valueWidth()
-	// The rest of the form takes about 20 lines: list as many kinds of problem as the room allows.
-	shown := min(max(s.height-20, 2), 8)
-	for i, p := range sum.Problems {
-		if i == shown && len(sum.Problems) > shown {
-			lines = append(lines, st.Muted.Render(fmt.Sprintf("… and %s: see the preview", human.Plural(len(sum.Problems)-i, "more kind"))))
-			break
-		}
-		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("%s ×%s: %s", p.Code, human.Thousands(p.Count), oneLine(p.Reason)), width)))
-	}
-	return strings.Join(lines, "\n")
+	return head
 }
 
-// campaignText says whether the campaign is new or already in the store, and what was done.
-func (s *setupPane) campaignText() string {
-	info := s.info
-	prior := info.prior
-	switch {
-	case prior == nil:
-		return info.plan.Campaign + ": new campaign"
-	case prior.SameInput && prior.Info.Counts[status.Ready] == 0:
-		return fmt.Sprintf("%s was run before (%s): %s. Nothing is left to send; its summary can send the failures again.",
-			info.plan.Campaign, prior.Info.Status, countsLine(prior.Info.Counts))
-	case prior.SameInput:
-		return fmt.Sprintf("%s was run before (%s): %s. Sending continues it; nobody is messaged twice.",
-			info.plan.Campaign, prior.Info.Status, countsLine(prior.Info.Counts))
-	default:
-		return fmt.Sprintf("%s was run before with another CSV or template (%s): sending checks the rows again and skips numbers already messaged.",
-			info.plan.Campaign, countsLine(prior.Info.Counts))
+// problemLines are the kinds of problem the check found, wrapped (or, without wrap, one line each, shortened
+// by words); first, when numbers lack their country code and no region is set, how to set it.
+func (s *setupPane) problemLines(wrap bool) []string {
+	st := s.Styles
+	if s.result == nil || s.checking {
+		return nil
 	}
+	width := s.ValueWidth()
+	fit := func(text string) string {
+		if wrap {
+			return lipgloss.NewStyle().Width(width).Render(text)
+		}
+		return common.FitWords(text, width)
+	}
+	var lines []string
+	if n := s.result.national; n > 0 && s.plan.Region == "" {
+		fix := "set their country: c on the Region field"
+		if r := s.suggestedRegion(); r != "" {
+			fix = "c on the Region field reads them as " + r + " numbers"
+		}
+		have := " numbers have"
+		if n == 1 {
+			have = " number has"
+		}
+		lines = append(lines, st.Warn.Render(fit(human.Thousands(n)+have+" no country code: "+fix+".")))
+	}
+	for _, p := range s.result.summary.Problems {
+		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("%s ×%s: %s", p.Code, human.Thousands(p.Count),
+			common.OneLine(p.Reason)))))
+	}
+	return lines
+}
+
+// lastRunText says what happened to the campaign before, if it is in the store, and what sending does now.
+func (s *setupPane) lastRunText() string {
+	prior := s.info.prior
+	if prior == nil {
+		return ""
+	}
+	counts := common.CountsLine(prior.Info.Counts)
+	resend := s.plan.RetryFailed || s.plan.ResendUnknown
+	switch {
+	case !prior.SameInput:
+		return fmt.Sprintf("run before with another CSV or template (%s): sending checks the rows again and skips numbers already messaged.", counts)
+	case prior.Info.Status == status.Interrupted:
+		return fmt.Sprintf("interrupted: herald stopped before it finished (%s). Sending continues it; nobody is messaged twice.", counts)
+	case prior.Info.Counts[status.Ready] == 0 && !resend && len(s.resendChoices()) > 1:
+		return fmt.Sprintf("%s: %s. Nothing is left to send: choose what to resend, or rename the campaign to send these files again.",
+			prior.Info.Status, counts)
+	case prior.Info.Counts[status.Ready] == 0 && !resend:
+		return fmt.Sprintf("%s: %s. Nothing is left to send: rename the campaign to send these files again.",
+			prior.Info.Status, counts)
+	}
+	if prior.Info.Counts[status.Ready] == 0 {
+		return fmt.Sprintf("%s: %s. Sending sends what Resend says.", prior.Info.Status, counts)
+	}
+	return fmt.Sprintf("%s: %s. Sending continues it; nobody is messaged twice.", prior.Info.Status, counts)
 }
 
 // pickerView is the file picker with what it is choosing.
 func (s *setupPane) pickerView() string {
-	st := s.styles
-	what := "the recipients CSV (.csv)"
+	st := s.Styles
+	what := "Choose the recipients CSV · .csv files (herald's results files are left out)"
 	if s.pickFor == fieldTemplate {
-		what = "the template (.yaml or .yml)"
+		what = "Choose the template · .yaml and .yml files"
 	}
 	lines := []string{
-		"  " + st.Heading.Render("Choose "+what),
-		"  " + st.Muted.Render(fit("in "+s.picker.CurrentDirectory, s.width-4)),
+		"  " + st.Heading.Render(common.FitWords(what, s.Width-2)),
+		"  " + st.Muted.Render(common.FitPath(s.picker.Dir(), s.Width-4)),
+		"",
+		s.picker.View(),
 	}
-	if s.pickErr != "" {
-		lines = append(lines, "  "+st.Error.Render(s.pickErr))
-	} else {
-		lines = append(lines, "")
-	}
-	return strings.Join(append(lines, s.picker.View()), "\n")
+	return strings.Join(lines, "\n")
 }

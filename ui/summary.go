@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -11,39 +12,45 @@ import (
 	"herald/campaign/engine"
 	"herald/campaign/human"
 	"herald/campaign/status"
+	"herald/ui/common"
 )
 
 // Requests the summary makes of the root.
 type (
-	// retryRequestMsg asks to prepare the campaign again with the retryable failures put back in the queue.
+	// retryRequestMsg asks to prepare the campaign again with its retryable failures put back in the queue
+	// (the rows not sent yet go too).
 	retryRequestMsg struct{}
+	// resendUnknownRequestMsg asks to prepare the campaign again with its unknown rows put back in the queue.
+	resendUnknownRequestMsg struct{}
 	// newCampaignMsg asks for the setup, to start another campaign.
 	newCampaignMsg struct{}
 )
 
-// summaryPane closes a run: what happened in it, the rows per status in the store, the results CSV, and what
-// can be done next (send the rest again, start another campaign, quit).
+// summaryPane closes a run: what happened in it, the rows per status in the store, the results CSV (its path
+// can be copied), and what can be done next (send the rest, retry the failures that may pass now, resend the
+// unknown rows, start another campaign). The funnel and the cost, once the run's record has them, go under
+// "All rows".
 type summaryPane struct {
-	common
+	common.Common
 	campaign, outPath string
 	// snap is the run's last snapshot; nil when there was nothing to send.
 	snap   *engine.Snapshot
 	counts map[string]int
-	// notes are the session's notes: rows recovered as unknown, rows put back in the queue.
-	notes []string
-	err   error
-	// funnel is what the providers' callbacks said, when they said anything (read when the results were written).
+	// retryable counts the failures that may pass if sent again.
+	retryable int
+	// funnel is what the providers' callbacks said; note what earlier versions of the CSV messaged.
 	funnel campaign.Funnel
+	note   string
+	err    error
 }
 
 // newSummaryPane returns an empty summary; set fills it.
-func newSummaryPane(c common) *summaryPane { return &summaryPane{common: c} }
+func newSummaryPane(c common.Common) *summaryPane { return &summaryPane{Common: c} }
 
 // set shows the outcome of the session's run (snap nil when nothing was left to send).
-func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, counts map[string]int, err error) {
-	*p = summaryPane{common: p.common, campaign: sess.Info.Name, outPath: sess.Input.Plan.OutPath, snap: snap,
-		counts: counts, notes: sess.Notes, err: err}
-	p.funnel, _ = sess.LiveFunnel()
+func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, done finishedMsg, err error) {
+	*p = summaryPane{Common: p.Common, campaign: sess.Info.Name, outPath: done.outAbs, snap: snap,
+		counts: done.counts, retryable: done.retryable, funnel: done.funnel, note: done.note, err: err}
 }
 
 // exitCode is the campaign's exit code as SPEC.md defines it for send.
@@ -54,8 +61,8 @@ func (p *summaryPane) exitCode() int {
 // Init implements tea.Model.
 func (p *summaryPane) Init() tea.Cmd { return nil }
 
-// SetSize implements component.
-func (p *summaryPane) SetSize(width, height int) { p.setSize(width, height) }
+// SetSize implements common.Component.
+func (p *summaryPane) SetSize(width, height int) { p.Common.SetSize(width, height) }
 
 // Update implements tea.Model.
 func (p *summaryPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -63,39 +70,44 @@ func (p *summaryPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if !ok {
 		return p, nil
 	}
+	k := p.Keys
 	switch {
-	case key.Matches(km, p.keys.Retry) && p.canRetry():
-		return p, emit(retryRequestMsg{})
-	case key.Matches(km, p.keys.NewCampaign):
-		return p, emit(newCampaignMsg{})
+	case key.Matches(km, k.Retry) && p.canRetry():
+		return p, common.Emit(retryRequestMsg{})
+	case key.Matches(km, k.ResendUnknown) && p.counts[status.Unknown] > 0:
+		return p, common.Emit(resendUnknownRequestMsg{})
+	case key.Matches(km, k.Copy):
+		return p, common.Emit(common.CopyMsg{Text: p.outPath})
+	case key.Matches(km, k.NewCampaign):
+		return p, common.Emit(newCampaignMsg{})
 	}
 	return p, nil
 }
 
 // View implements tea.Model.
 func (p *summaryPane) View() string {
-	st := p.styles
-	lines := []string{paragraph(p.common, st.Heading, p.headline())}
+	st := p.Styles
+	lines := []string{p.Paragraph(st.Heading, p.headline())}
 	if s := p.snap; s != nil {
 		if s.Reason != "" {
-			lines = append(lines, paragraph(p.common, st.Muted, "Reason: "+s.Reason))
+			lines = append(lines, p.Paragraph(st.Muted, "Reason: "+s.Reason))
 		}
-		lines = append(lines, "", formRow(p.common, "This run", fmt.Sprintf("sent %s · failed %s · unknown %s · retries %s",
+		lines = append(lines, "", p.FormRow("This run", fmt.Sprintf("sent %s · failed %s · unknown %s · retries %s",
 			human.Thousands(s.Sent), human.Thousands(s.Failed), human.Thousands(s.Unknown), human.Thousands(s.Retries))))
 	}
-	lines = append(lines, "", formRow(p.common, "All rows", countsBlock(p.counts)), "",
-		formRow(p.common, "Results CSV", p.outPath))
+	lines = append(lines, "", p.FormRow("All rows", common.CountsBlock(p.counts)), "",
+		p.FormRow("Results CSV", p.outPath+"\n"+st.Muted.Render("c copies the path to the clipboard")))
 	if campaign.FunnelHeard(p.funnel) {
-		lines = append(lines, formRow(p.common, "Afterwards", campaign.FunnelText(p.funnel)))
+		lines = append(lines, p.FormRow("Afterwards", campaign.FunnelText(p.funnel)))
 	}
-	for _, n := range p.notes {
-		lines = append(lines, formRow(p.common, "Note", st.Warn.Render(n)))
+	if p.note != "" {
+		lines = append(lines, p.FormRow("Note", st.Warn.Render(p.note)))
 	}
 	if p.err != nil {
-		lines = append(lines, formRow(p.common, "Problem", st.Error.Render(p.err.Error())))
+		lines = append(lines, p.FormRow("Problem", st.Error.Render(p.err.Error())))
 	}
 	if next := p.nextSteps(); next != "" {
-		lines = append(lines, "", paragraph(p.common, st.Muted, next))
+		lines = append(lines, "", p.Paragraph(st.Muted, next))
 	} else {
 		done := "Every ready row was sent."
 		switch n := p.counts[status.Invalid]; {
@@ -104,7 +116,7 @@ func (p *summaryPane) View() string {
 		case n > 1:
 			done += fmt.Sprintf(" The %s invalid rows were not: the results CSV says why and how to fix them.", human.Thousands(n))
 		}
-		lines = append(lines, "", paragraph(p.common, st.OK, done))
+		lines = append(lines, "", p.Paragraph(st.OK, done))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -116,7 +128,10 @@ func (p *summaryPane) headline() string {
 		return fmt.Sprintf("Campaign %s: nothing left to send.", p.campaign)
 	}
 	line := fmt.Sprintf("Campaign %s %s in %s", p.campaign, s.State, human.Duration(s.Elapsed))
-	if secs := s.Elapsed.Seconds(); secs > 0 && s.Sent > 0 {
+	if s.Paused >= time.Second {
+		line += " (paused " + human.Duration(s.Paused) + ")"
+	}
+	if secs := (s.Elapsed - s.Paused).Seconds(); secs > 0 && s.Sent > 0 {
 		line += " · " + human.Rate(float64(s.Sent)/secs) + " on average"
 	}
 	return line
@@ -124,34 +139,41 @@ func (p *summaryPane) headline() string {
 
 // canRetry reports whether r has anything to send: rows left, or failures that may pass now.
 func (p *summaryPane) canRetry() bool {
-	return p.counts[status.Ready]+p.counts[status.Failed] > 0
+	return p.counts[status.Ready]+p.retryable > 0
 }
 
-// nextSteps says what r would send and what to do about unknown outcomes; "" when everything was sent.
+// nextSteps says what r and u would send; "" when everything was sent.
 func (p *summaryPane) nextSteps() string {
-	var steps string
+	var steps []string
 	switch left := p.counts[status.Ready]; {
 	case left > 0:
-		steps = fmt.Sprintf("%s not sent yet: r sends them, with the failures that may pass now; nobody is messaged twice", human.Plural(left, "row"))
-	case p.counts[status.Failed] > 0:
-		steps = "r sends again the failures that may pass now (rate limits, time-outs); the others need the CSV fixed"
+		steps = append(steps, fmt.Sprintf("%s not sent yet: r sends them (with the failures that may pass now); nobody is messaged twice.",
+			human.Plural(left, "row")))
+	case p.retryable > 0:
+		steps = append(steps, fmt.Sprintf("%s may pass if sent again (rate limits, time-outs): r retries them.",
+			human.Plural(p.retryable, "failure")))
 	}
-	if p.counts[status.Unknown] > 0 {
-		steps += fmt.Sprintf(". %s unknown (no answer came): herald --resend-unknown sends them again",
-			human.Plural(p.counts[status.Unknown], "row"))
+	if other := p.counts[status.Failed] - p.retryable; other > 0 {
+		steps = append(steps, fmt.Sprintf("%s will not pass as they are: the results CSV says why.", human.Plural(other, "failure")))
 	}
-	if steps == "" {
-		return ""
+	if n := p.counts[status.Unknown]; n > 0 {
+		steps = append(steps, fmt.Sprintf("%s unknown (the request left, no answer came; they may have been sent): u sends them again.",
+			human.Plural(n, "row")))
 	}
-	return strings.TrimPrefix(steps, ". ") + "."
+	return strings.Join(steps, " ")
 }
 
 // ShortHelp implements help.KeyMap.
 func (p *summaryPane) ShortHelp() []key.Binding {
-	if !p.canRetry() {
-		return []key.Binding{p.keys.NewCampaign}
+	k := p.Keys
+	var keys []key.Binding
+	if p.canRetry() {
+		keys = append(keys, k.Retry)
 	}
-	return []key.Binding{p.keys.Retry, p.keys.NewCampaign}
+	if p.counts[status.Unknown] > 0 {
+		keys = append(keys, k.ResendUnknown)
+	}
+	return append(keys, k.Copy, k.NewCampaign)
 }
 
 // FullHelp implements help.KeyMap.

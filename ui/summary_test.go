@@ -9,37 +9,50 @@ import (
 	"herald/campaign"
 	"herald/campaign/engine"
 	"herald/campaign/status"
+	"herald/ui/common"
+	"herald/ui/dashboard"
 )
 
 func TestSummaryExitCodeAndRetry(t *testing.T) {
 	cases := []struct {
-		name   string
-		state  string // the run's end; "" when nothing was left to send
-		counts map[string]int
-		code   int
-		retry  bool
+		name      string
+		state     string // the run's end; "" when nothing was left to send
+		counts    map[string]int
+		retryable int
+		code      int
+		retry     bool // r sends again (rows left, or failures that may pass)
+		unknown   bool // u resends the unknown rows
 	}{
-		{"all sent", status.Finished, map[string]int{"sent": 22}, campaign.ExitOK, false},
-		{"all ready rows sent, some invalid", status.Finished, map[string]int{"sent": 22, "invalid": 3}, campaign.ExitPartial, false},
-		{"some failed", status.Finished, map[string]int{"sent": 20, "failed": 2}, campaign.ExitPartial, true},
-		{"some unknown", status.Finished, map[string]int{"sent": 21, "unknown": 1}, campaign.ExitPartial, false},
-		{"stopped with rows left", status.Stopped, map[string]int{"sent": 10, "ready": 12}, campaign.ExitStopped, true},
-		{"stopped at the last row", status.Stopped, map[string]int{"sent": 22}, campaign.ExitStopped, false},
-		{"nothing left to send", "", map[string]int{"sent": 22}, campaign.ExitOK, false},
+		{"all sent", status.Finished, map[string]int{"sent": 22}, 0, campaign.ExitOK, false, false},
+		{"all ready rows sent, some invalid", status.Finished, map[string]int{"sent": 22, "invalid": 3}, 0, campaign.ExitPartial, false, false},
+		{"some failed for good", status.Finished, map[string]int{"sent": 20, "failed": 2}, 0, campaign.ExitPartial, false, false},
+		{"some failed, may pass now", status.Finished, map[string]int{"sent": 20, "failed": 2}, 1, campaign.ExitPartial, true, false},
+		{"some unknown", status.Finished, map[string]int{"sent": 21, "unknown": 1}, 0, campaign.ExitPartial, false, true},
+		{"stopped with rows left", status.Stopped, map[string]int{"sent": 10, "ready": 12}, 0, campaign.ExitStopped, true, false},
+		{"stopped at the last row", status.Stopped, map[string]int{"sent": 22}, 0, campaign.ExitStopped, false, false},
+		{"nothing left to send", "", map[string]int{"sent": 22}, 0, campaign.ExitOK, false, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := newSummaryPane(newCommon())
-			p.campaign, p.counts = "c", tc.counts
+			p := newSummaryPane(common.New())
+			p.campaign, p.counts, p.retryable = "c", tc.counts, tc.retryable
 			if tc.state != "" {
 				p.snap = &engine.Snapshot{State: tc.state}
 			}
 			if got := p.exitCode(); got != tc.code {
 				t.Errorf("exit code %d, want %d", got, tc.code)
 			}
+			help := helpText(p.ShortHelp())
 			msgs := press(p, "r")
-			if retried := len(msgs) == 1 && msgs[0] == (retryRequestMsg{}); retried != tc.retry {
-				t.Errorf("r asked to send again: %v, want %v", retried, tc.retry)
+			if retried := len(msgs) == 1 && msgs[0] == (retryRequestMsg{}); retried != tc.retry || strings.Contains(help, "retry") != tc.retry {
+				t.Errorf("r asked to send again: %v (offered in %q), want %v", retried, help, tc.retry)
+			}
+			msgs = press(p, "u")
+			if resent := len(msgs) == 1 && msgs[0] == (resendUnknownRequestMsg{}); resent != tc.unknown || strings.Contains(help, "resend unknown") != tc.unknown {
+				t.Errorf("u asked to resend the unknown rows: %v (offered in %q), want %v", resent, help, tc.unknown)
+			}
+			if view := flat(p.View()); strings.Contains(view, "--retry-failed") || strings.Contains(view, "--resend-unknown") {
+				t.Errorf("the summary names a flag the TUI cannot set:\n%s", p.View())
 			}
 			if msgs := press(p, "n"); len(msgs) != 1 || msgs[0] != (newCampaignMsg{}) {
 				t.Errorf("n: %v, want a new campaign", msgs)
@@ -67,7 +80,7 @@ func TestSummaryContinuesAStoppedRun(t *testing.T) {
 		t.Fatalf("after the run: screen %d", m.active)
 	}
 	view := flat(m.View())
-	for _, want := range []string{"Campaign sample-spring_sale stopped", "Reason: " + reasonUserCancel,
+	for _, want := range []string{"Campaign sample-spring_sale stopped", "Reason: " + dashboard.ReasonUserCancel,
 		"22 rows not sent yet: r sends them"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("summary lacks %q:\n%s", want, m.View())
@@ -78,7 +91,7 @@ func TestSummaryContinuesAStoppedRun(t *testing.T) {
 		t.Fatalf("r: screen %d, status %q", m.active, m.status)
 	}
 	view = flat(m.View())
-	for _, want := range []string{"Send 22 messages", "--retry-failed: 0 rows"} {
+	for _, want := range []string{"Send 22 messages", "0 rows that failed for a passing reason"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("confirm lacks %q:\n%s", want, m.View())
 		}

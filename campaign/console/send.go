@@ -55,6 +55,9 @@ func Send(plan campaign.Plan, o SendOptions, stdout, stderr io.Writer) int {
 	for _, n := range sess.Notes {
 		fmt.Fprintln(stderr, "note:", n)
 	}
+	if sess.Recovered > 0 && !plan.ResendUnknown {
+		fmt.Fprintln(stderr, "note: --resend-unknown sends the unknown rows again")
+	}
 	if sess.Resumed {
 		fmt.Fprintf(stderr, "Resuming campaign %s:\n", sess.Info.Name)
 	} else {

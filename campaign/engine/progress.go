@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"cmp"
 	"herald/campaign/status"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,6 +39,26 @@ type Failure struct {
 	Reason string
 }
 
+// FailureGroup is every failure of this run with one code, for a failures pane grouped by cause.
+type FailureGroup struct {
+	// Code is the provider's or herald's code ("" when none was given); Status is failed or unknown.
+	Code, Status string
+	Count        int64
+	// Reason is the sentence of the group's latest failure (the provider's words, or herald's).
+	Reason string
+	// Latest is the time of the group's latest failure.
+	Latest time.Time
+}
+
+// RatePoint is one second of a run's pace, for a sparkline: the messages sent in that second and the pace
+// allowed then.
+type RatePoint struct {
+	Sent   float64
+	Target float64
+	// Paused is set for a second the run spent paused.
+	Paused bool
+}
+
 // Snapshot is a consistent-enough copy of a run's progress, cheap to take on a ~100 ms tick.
 type Snapshot struct {
 	Campaign string
@@ -61,11 +83,17 @@ type Snapshot struct {
 	Concurrency    int
 	Started        time.Time
 	Elapsed        time.Duration
+	// Paused is the part of Elapsed the run spent paused; Rate and ETA leave it out.
+	Paused time.Duration
 	// ETA is the estimated time left, 0 when unknown.
 	ETA time.Duration
 	// Failures are the most recent failures, newest first; Events the lifecycle events, newest first.
 	Failures []Failure
 	Events   []Event
+	// FailureGroups are all of this run's failures by code, the largest group first.
+	FailureGroups []FailureGroup
+	// History is the pace of the last minutes, one point a second, oldest first.
+	History []RatePoint
 }
 
 // Done is the number of rows with a final outcome in this run.
@@ -75,6 +103,8 @@ const (
 	failureRing = 200
 	eventRing   = 200
 	rateWindow  = 5 // seconds of history for the rolling rate
+	// historyLen is how many seconds of pace Snapshot.History keeps.
+	historyLen = 300
 )
 
 // progress holds a run's counters (atomics, written by workers) and its rings of failures and events (under a
@@ -94,16 +124,30 @@ type progress struct {
 	configured  float64
 	started     time.Time
 
+	// now is the clock (time.Now; tests give their own).
+	now func() time.Time
+
 	mu       sync.Mutex
 	state    string
 	reason   string
 	failures []Failure // ring
 	fNext    int
+	groups   map[groupKey]*FailureGroup
 	events   []Event // ring
 	eNext    int
-	// sentAt samples (time, sent) once a second for the rolling rate.
+	// samples are (time, sent) once a second for the rolling rate, since the last resume.
 	samples []rateSample
+	// history is the pace per second (ring); lastSample the sample it was computed from.
+	history    []RatePoint
+	hNext      int
+	lastSample rateSample
+	// pausedFor is the time spent in pauses that ended; pausedAt the start of the current one (zero when running).
+	pausedFor time.Duration
+	pausedAt  time.Time
 }
+
+// groupKey identifies a failure group.
+type groupKey struct{ code, status string }
 
 type rateSample struct {
 	at   time.Time
@@ -111,17 +155,29 @@ type rateSample struct {
 }
 
 func newProgress(campaign string, configured float64, now time.Time) *progress {
-	p := &progress{campaign: campaign, configured: configured, started: now, state: status.Running}
+	p := &progress{campaign: campaign, configured: configured, started: now, state: status.Running, now: time.Now,
+		groups: map[groupKey]*FailureGroup{}, lastSample: rateSample{at: now}}
 	p.setTarget(configured)
 	return p
 }
 
 func (p *progress) setTarget(r float64) { p.targetRate.Store(math.Float64bits(r)) }
 
+// setState records the run's state. Entering and leaving a pause is timed, so that the pace and the time left
+// leave paused time out; the rolling rate starts afresh after a pause.
 func (p *progress) setState(state, reason string) {
+	now := p.now()
 	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case state == status.Paused && p.pausedAt.IsZero():
+		p.pausedAt = now
+	case state != status.Paused && !p.pausedAt.IsZero():
+		p.pausedFor += now.Sub(p.pausedAt)
+		p.pausedAt = time.Time{}
+		p.samples = p.samples[:0]
+	}
 	p.state, p.reason = state, reason
-	p.mu.Unlock()
 }
 
 func (p *progress) getState() (string, string) {
@@ -145,6 +201,14 @@ func (p *progress) event(kind, detail string) {
 func (p *progress) failure(f Failure) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	k := groupKey{f.Code, f.Status}
+	g := p.groups[k]
+	if g == nil {
+		g = &FailureGroup{Code: f.Code, Status: f.Status}
+		p.groups[k] = g
+	}
+	g.Count++
+	g.Reason, g.Latest = f.Reason, f.At
 	if len(p.failures) < failureRing {
 		p.failures = append(p.failures, f)
 	} else {
@@ -153,15 +217,31 @@ func (p *progress) failure(f Failure) {
 	p.fNext = (p.fNext + 1) % failureRing
 }
 
-// sample records the sent count for the rolling rate; the engine calls it once a second.
+// sample records the sent count for the rolling rate and the pace history; the engine calls it once a second.
+// While paused it adds to the history only.
 func (p *progress) sample(now time.Time) {
 	s := rateSample{at: now, sent: p.sent.Load()}
+	target := math.Float64frombits(p.targetRate.Load())
 	p.mu.Lock()
+	defer p.mu.Unlock()
+	paused := !p.pausedAt.IsZero()
+	if d := now.Sub(p.lastSample.at).Seconds(); d > 0 {
+		pt := RatePoint{Sent: float64(s.sent-p.lastSample.sent) / d, Target: target, Paused: paused}
+		if len(p.history) < historyLen {
+			p.history = append(p.history, pt)
+		} else {
+			p.history[p.hNext] = pt
+		}
+		p.hNext = (p.hNext + 1) % historyLen
+	}
+	p.lastSample = s
+	if paused {
+		return
+	}
 	p.samples = append(p.samples, s)
 	if len(p.samples) > rateWindow+1 {
 		p.samples = p.samples[len(p.samples)-rateWindow-1:]
 	}
-	p.mu.Unlock()
 }
 
 // snapshot copies the progress.
@@ -177,6 +257,16 @@ func (p *progress) snapshot(now time.Time) Snapshot {
 	s.State, s.Reason = p.state, p.reason
 	s.Failures = newestFirst(p.failures, p.fNext)
 	s.Events = newestFirst(p.events, p.eNext)
+	s.FailureGroups = p.failureGroups()
+	s.History = slices.Clone(p.history)
+	if len(p.history) == historyLen { // a full ring: oldest first
+		s.History = append(s.History[:0], p.history[p.hNext:]...)
+		s.History = append(s.History, p.history[:p.hNext]...)
+	}
+	s.Paused = p.pausedFor
+	if !p.pausedAt.IsZero() {
+		s.Paused += now.Sub(p.pausedAt)
+	}
 	if n := len(p.samples); n >= 2 {
 		first, last := p.samples[0], p.samples[n-1]
 		if d := last.at.Sub(first.at).Seconds(); d > 0 {
@@ -184,8 +274,8 @@ func (p *progress) snapshot(now time.Time) Snapshot {
 		}
 	}
 	p.mu.Unlock()
-	if s.Rate == 0 && s.Elapsed > time.Second {
-		s.Rate = float64(s.Sent) / s.Elapsed.Seconds()
+	if active := s.Elapsed - s.Paused; s.Rate == 0 && active > time.Second {
+		s.Rate = float64(s.Sent) / active.Seconds()
 	}
 	pace := s.Rate
 	if pace <= 0 || (s.TargetRate > 0 && s.TargetRate < pace) {
@@ -195,6 +285,19 @@ func (p *progress) snapshot(now time.Time) Snapshot {
 		s.ETA = time.Duration(float64(left) / pace * float64(time.Second))
 	}
 	return s
+}
+
+// failureGroups lists the failure groups, the largest first (ties: the latest first, then by code). p.mu is held.
+func (p *progress) failureGroups() []FailureGroup {
+	out := make([]FailureGroup, 0, len(p.groups))
+	for _, g := range p.groups {
+		out = append(out, *g)
+	}
+	slices.SortFunc(out, func(a, b FailureGroup) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), b.Latest.Compare(a.Latest), cmp.Compare(a.Code, b.Code),
+			cmp.Compare(a.Status, b.Status))
+	})
+	return out
 }
 
 // newestFirst copies a ring whose next write position is next, newest element first.

@@ -57,3 +57,24 @@ func Rate(r float64) string {
 	}
 	return strconv.FormatFloat(math.Round(r*10)/10, 'f', -1, 64) + "/s"
 }
+
+// Ago is how long before now t was, for lists: "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago",
+// or the date past a week; "-" for a zero time.
+func Ago(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case t.IsZero():
+		return "-"
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	case d < 48*time.Hour:
+		return "yesterday"
+	case d < 7*24*time.Hour:
+		return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+	}
+	return t.Local().Format("2 Jan 2006")
+}

@@ -114,11 +114,11 @@ func (n *Normalizer) diagnose(s, international string, plus bool, digits string)
 		return badNumber(s, what, fix)
 	case national && strings.HasPrefix(digits, "0"):
 		return badNumber(s, "has no country code", "write it with its country code (e.g. +44 7911 123456) or "+
-			"pass --region with its country (e.g. --region GB)")
+			"set the default region to its country (--region GB, or Region on the TUI's setup)")
 	case national:
 		what, _ := whyInvalid(international, "")
-		return badNumber(s, what, "write it with its country code (e.g. +44 7911 123456), or pass --region "+
-			"(e.g. --region GB) if the file's numbers have none")
+		return badNumber(s, what, "write it with its country code (e.g. +44 7911 123456), or set the default "+
+			"region (--region GB, or Region on the TUI's setup) if the file's numbers have none")
 	}
 	what, fix := whyInvalid(international, "")
 	return badNumber(s, what, fix)

@@ -122,7 +122,7 @@ func TestNormalizeProblems(t *testing.T) {
 	const (
 		textFix    = ": format the phone column as Text in the spreadsheet and export again"
 		charFix    = ": keep only digits, spaces, dashes, dots, brackets and one leading +"
-		noRegionFx = ": write it with its country code (e.g. +44 7911 123456), or pass --region (e.g. --region GB) " +
+		noRegionFx = ": write it with its country code (e.g. +44 7911 123456), or set the default region (--region GB, or Region on the TUI's setup) " +
 			"if the file's numbers have none"
 	)
 	tests := []struct {
@@ -144,7 +144,7 @@ func TestNormalizeProblems(t *testing.T) {
 		{"4479111234567890", "", status.CodeSpreadsheetNumber, `"4479111234567890" has 16 digits, more than any phone ` +
 			`number (15 with its country code), so a spreadsheet has probably rounded it` + textFix},
 		{"07911 123456", "", status.CodeBadNumber, `"07911 123456" has no country code: write it with its country code ` +
-			`(e.g. +44 7911 123456) or pass --region with its country (e.g. --region GB)`},
+			`(e.g. +44 7911 123456) or set the default region to its country (--region GB, or Region on the TUI's setup)`},
 		{"7911123456", "", status.CodeBadNumber, `"7911123456" is too short for a RU number` + noRegionFx},
 		{"+44 791", "", status.CodeBadNumber, `"+44 791" is too short for a GB number: check it for missing digits`},
 		{"+44 7911 1234567", "", status.CodeBadNumber, `"+44 7911 1234567" is too long for a GB number: check it for extra digits`},

@@ -107,6 +107,9 @@ func New(in io.Reader, name string, opts Options) (*Reader, error) {
 		return nil, &FileError{File: name, Msg: "is empty", Fix: "export the recipients again with a header row " +
 			"(for example name,phone) and one row per recipient"}
 	}
+	if err := workbook(start, name); err != nil {
+		return nil, err
+	}
 	r.sep = detectSeparator(start)
 	r.in, r.csv = br, csv.NewReader(br) // br is big enough for csv to read from it directly
 	r.csv.Comma, r.csv.FieldsPerRecord, r.csv.ReuseRecord = r.sep, -1, true

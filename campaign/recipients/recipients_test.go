@@ -185,6 +185,16 @@ func TestRecipientsFileErrors(t *testing.T) {
 			`has a misplaced " (line 1, column 3) - write the column names without quotes`},
 		{name: "header after blank lines", content: "\n\nname,name\nAnn,447911123456\n", want: `in.csv row 3: the ` +
 			`header names the column "name" twice (columns A and B) - rename or delete one of them`},
+		{name: "Excel workbook", content: "PK\x03\x04\x14\x00\x06\x00[Content_Types].xml", want: "in.csv: is an " +
+			"Excel workbook (.xlsx) saved under a .csv name, not a CSV file - open it in Excel, choose File > Save " +
+			`As (Save a Copy), pick the type "CSV UTF-8 (Comma delimited) (*.csv)" and give herald the new file`},
+		{name: "old Excel workbook", content: "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00", want: "in.csv: is an " +
+			"old Excel workbook (.xls) saved under a .csv name, not a CSV file - open it in Excel, choose File > " +
+			`Save As (Save a Copy), pick the type "CSV UTF-8 (Comma delimited) (*.csv)" and give herald the new file`},
+		{name: "LibreOffice spreadsheet", content: "PK\x03\x04\x14\x00\x00\x08mimetypeapplication/vnd.oasis." +
+			"opendocument.spreadsheetPK", want: "in.csv: is a LibreOffice spreadsheet (.ods) saved under a .csv " +
+			`name, not a CSV file - open it in LibreOffice Calc, choose File > Save As, pick "Text CSV (.csv)" and ` +
+			`the character set "Unicode (UTF-8)", and give herald the new file`},
 		{name: "only blank rows after the header", content: "name;phone\n;\n \n", want: "in.csv: has a header row " +
 			"but no recipients - add one row per recipient below the header"},
 	}

@@ -45,6 +45,9 @@ const (
 	Stopped = "stopped"
 	// Superseded: the record of an earlier CSV of a campaign: the rows it had messaged when the CSV changed.
 	Superseded = "superseded"
+	// Interrupted: the store says running, paused or stopping but no herald process holds the campaign: herald
+	// ended without recording the end (a crash, a kill, a closed terminal). Never stored; the screens show it.
+	Interrupted = "interrupted"
 )
 
 // Problem is why a row cannot be sent: a short code for the results CSV and a sentence that says what is wrong

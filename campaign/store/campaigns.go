@@ -26,8 +26,9 @@ type CampaignInfo struct {
 	Template, TemplatePath string
 	// Profile is the provider profile's name.
 	Profile string
-	// CSVPath is the recipients file.
-	CSVPath string
+	// CSVPath is the recipients file; Region and PhoneColumn the options it was read with (--region,
+	// --phone-column; "" for none).
+	CSVPath, Region, PhoneColumn string
 	// Fingerprint identifies the inputs the rows were planned from; it is empty while a plan is being stored.
 	Fingerprint string
 	// Header is the recipients CSV's header row.
@@ -50,7 +51,7 @@ type CampaignInfo struct {
 }
 
 const campaignColumns = `id, name, template, template_path, profile, csv_path, fingerprint, header, separator,
-	status, reason, created_at, started_at, finished_at, updated_at, COALESCE(parent_id, 0)`
+	status, reason, created_at, started_at, finished_at, updated_at, COALESCE(parent_id, 0), region, phone_column`
 
 // scanCampaign reads one campaigns row selected with campaignColumns.
 func scanCampaign(scan func(...any) error) (CampaignInfo, error) {
@@ -59,7 +60,7 @@ func scanCampaign(scan func(...any) error) (CampaignInfo, error) {
 	var created, updated int64
 	var started, finished sql.NullInt64
 	err := scan(&c.ID, &c.Name, &c.Template, &c.TemplatePath, &c.Profile, &c.CSVPath, &c.Fingerprint, &header,
-		&sep, &c.Status, &c.Reason, &created, &started, &finished, &updated, &c.Parent)
+		&sep, &c.Status, &c.Reason, &created, &started, &finished, &updated, &c.Parent, &c.Region, &c.PhoneColumn)
 	if err != nil {
 		return c, err
 	}

@@ -52,7 +52,7 @@ type Loader struct {
 // same Fingerprint returns ErrSameInput and is left as it is. A campaign with another fingerprint (or a plan that
 // never finished) keeps the numbers its rows already messaged (sent, unknown, in flight) in prior_numbers and
 // those rows themselves in an earlier-CSV record (archiveMessaged), loses its other rows, takes info's template,
-// paths and header, and is planned afresh.
+// paths, reading options and header, and is planned afresh.
 func (s *Store) LoadRows(info CampaignInfo) (*Loader, error) {
 	if info.Name == "" || info.Fingerprint == "" {
 		return nil, fmt.Errorf("plan campaign %q: the name and the fingerprint must not be empty", info.Name)
@@ -78,9 +78,9 @@ func (s *Store) LoadRows(info CampaignInfo) (*Loader, error) {
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			res, err := tx.Exec(`INSERT INTO campaigns (name, template, template_path, profile, csv_path, header,
-				separator, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				separator, status, created_at, updated_at, region, phone_column) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				info.Name, info.Template, info.TemplatePath, info.Profile, info.CSVPath, header, sep,
-				status.Planning, now, now)
+				status.Planning, now, now, info.Region, info.PhoneColumn)
 			if err != nil {
 				return err
 			}
@@ -106,9 +106,9 @@ func (s *Store) LoadRows(info CampaignInfo) (*Loader, error) {
 			return err
 		}
 		if _, err := tx.Exec(`UPDATE campaigns SET template = ?, template_path = ?, profile = ?, csv_path = ?,
-			fingerprint = '', header = ?, separator = ?, status = ?, reason = '', finished_at = NULL, updated_at = ?
-			WHERE id = ?`, info.Template, info.TemplatePath, info.Profile, info.CSVPath, header, sep,
-			status.Planning, now, id); err != nil {
+			fingerprint = '', header = ?, separator = ?, status = ?, reason = '', finished_at = NULL, updated_at = ?,
+			region = ?, phone_column = ? WHERE id = ?`, info.Template, info.TemplatePath, info.Profile, info.CSVPath,
+			header, sep, status.Planning, now, info.Region, info.PhoneColumn, id); err != nil {
 			return err
 		}
 		return tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM prior_numbers WHERE campaign_id = ?)`, id).Scan(&hasPrior)
@@ -278,9 +278,9 @@ func archiveMessaged(tx *sql.Tx, id int64, now int64) error {
 		return err
 	}
 	res, err := tx.Exec(`INSERT INTO campaigns (name, template, template_path, profile, csv_path, fingerprint,
-		header, separator, status, reason, created_at, started_at, finished_at, updated_at, parent_id)
-		SELECT ?, template, template_path, profile, csv_path, fingerprint, header, separator, ?, '', created_at,
-		started_at, finished_at, ?, id FROM campaigns WHERE id = ?`,
+		header, separator, status, reason, created_at, started_at, finished_at, updated_at, parent_id, region,
+		phone_column) SELECT ?, template, template_path, profile, csv_path, fingerprint, header, separator, ?, '',
+		created_at, started_at, finished_at, ?, id, region, phone_column FROM campaigns WHERE id = ?`,
 		fmt.Sprintf("%s [earlier CSV %d]", name, earlier+1), status.Superseded, now, id)
 	if err != nil {
 		return fmt.Errorf("keep the rows of the earlier CSV: %w", err)

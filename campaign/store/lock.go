@@ -33,8 +33,8 @@ func (s *Store) Lock(name string) (unlock func() error, err error) {
 		if b, err := io.ReadAll(io.LimitReader(f, 32)); err == nil && len(strings.TrimSpace(string(b))) > 0 {
 			pid = strings.TrimSpace(string(b))
 		}
-		return nil, fmt.Errorf("campaign %s is running in another herald process (pid %s); wait for it to end "+
-			"or stop it, then run the command again", name, pid)
+		return nil, fmt.Errorf("campaign %s %w (pid %s); wait for it to end or stop it, then run the command again",
+			name, ErrBusy, pid)
 	}
 	if err := writePID(f); err != nil {
 		unlockFile(f)

@@ -110,6 +110,9 @@ var migrations = []string{
 		payload     TEXT NOT NULL DEFAULT '',
 		PRIMARY KEY (campaign_id, label, payload)
 	) WITHOUT ROWID;`,
+	// The reading options a campaign was checked with, so that it can be resumed from the campaigns screen.
+	`ALTER TABLE campaigns ADD COLUMN region TEXT NOT NULL DEFAULT '';
+	ALTER TABLE campaigns ADD COLUMN phone_column TEXT NOT NULL DEFAULT '';`,
 }
 
 // migrate applies the steps the file has not seen yet, each in its own transaction together with the new

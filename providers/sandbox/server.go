@@ -108,7 +108,8 @@ type Options struct {
 	Credentials map[string]Account
 	// TokenTTL is the life of a Huawei access token (default 600 s).
 	TokenTTL time.Duration
-	// KeepLog keeps the request log in memory for Log(); LogTo also (or instead) writes it as JSON lines.
+	// KeepLog keeps the request log in memory for Log(); LogTo also (or instead) writes it as JSON lines, each
+	// line written whole as its request is recorded.
 	KeepLog bool
 	LogTo   io.Writer
 	// Seed makes the random knobs repeatable (0: a random seed).
@@ -342,8 +343,11 @@ func (s *Server) record(req Request, act Action, status int, messageID string) {
 		s.log = append(s.log, e)
 	}
 	if s.logw != nil {
+		// One whole line per request reaches LogTo before the answer: a reader following the file (tail -f)
+		// never holds a broken last line.
 		b, _ := json.Marshal(e)
 		_, _ = s.logw.Write(append(b, '\n'))
+		_ = s.logw.Flush()
 	}
 }
 

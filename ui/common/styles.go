@@ -1,4 +1,4 @@
-package ui
+package common
 
 import (
 	"herald/campaign/status"
@@ -87,12 +87,12 @@ func DefaultStyles() *Styles {
 	return s
 }
 
-// status is the style of a row or campaign status.
-func (s *Styles) status(st string) lipgloss.Style {
+// StatusStyle is the style of a row or campaign status.
+func (s *Styles) StatusStyle(st string) lipgloss.Style {
 	switch st {
-	case status.Ready, status.Sent, status.Finished:
+	case status.Ready, status.Sent, status.Finished, status.Running:
 		return s.OK
-	case status.Invalid, status.Failed, status.Stopped:
+	case status.Invalid, status.Failed, status.Stopped, status.Interrupted:
 		return s.Error
 	case status.Duplicate, status.Unknown, status.Paused, status.Stopping:
 		return s.Warn

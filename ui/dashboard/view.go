@@ -1,0 +1,201 @@
+package dashboard
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"herald/campaign"
+	"herald/campaign/engine"
+	"herald/campaign/human"
+	"herald/campaign/status"
+	"herald/ui/common"
+)
+
+// dashboardHead is the lines above the failures and events: title, bar, counts, pace, sparkline, banner,
+// spacing.
+const dashboardHead = 7
+
+// sideBySide is the width from which the failures and the events sit side by side.
+const sideBySide = 120
+
+// paneChrome is what a framed list adds around its lines: the border and the title line.
+const paneChrome = 3
+
+// SetSize implements common.Component.
+func (d *Model) SetSize(width, height int) {
+	d.Common.SetSize(width, height)
+	d.bar.Width = max(width-2-len(" 100%  of ")-2*len("1,000,000"), 10)
+	// A framed list adds 4 columns (border and padding) and paneChrome lines to its lines.
+	room := max(d.Height-dashboardHead, 2*paneChrome+2)
+	if d.Width >= sideBySide { // failures get three fifths of the width: their lines are longer
+		failWidth := d.Width * 3 / 5
+		d.failures.setSize(failWidth-4, room-paneChrome)
+		d.events.Width, d.events.Height = d.Width-failWidth-1-4, room-paneChrome
+	} else {
+		d.failures.setSize(d.Width-4, max((room-2*paneChrome)/2, 1))
+		d.events.Width, d.events.Height = d.Width-4, max(room-2*paneChrome-d.failures.height, 1)
+	}
+	d.refresh(d.snap)
+}
+
+// View implements tea.Model.
+func (d *Model) View() string {
+	failures := d.list(focusFailures, d.failuresTitle(), d.failures.view(d.focus == focusFailures))
+	events := d.list(focusEvents, "Events · newest first", d.events.View())
+	lists := lipgloss.JoinVertical(lipgloss.Left, failures, events)
+	if d.Width >= sideBySide {
+		lists = lipgloss.JoinHorizontal(lipgloss.Top, failures, " ", events)
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, strings.Join(d.headLines(), "\n"), lists)
+}
+
+// headLines are the lines above the lists, each fitted to the width by shortening, never by cutting a word.
+// The funnel (when listening for receipts) and the deferred rows (with when they go) belong after the counts,
+// once the snapshot carries them.
+func (d *Model) headLines() []string {
+	st := d.Styles
+	s := d.snap
+	width := d.Width - 2
+	state := st.StatusStyle(s.State).Render(strings.ToUpper(s.State))
+	title := common.Fit(" "+d.title, d.Width-lipgloss.Width(state)-2)
+	return []string{
+		title + strings.Repeat(" ", max(d.Width-lipgloss.Width(title)-lipgloss.Width(state)-1, 1)) + state,
+		" " + d.bar.ViewAs(progressOf(s)) + st.Muted.Render(fmt.Sprintf("  %s of %s", human.Thousands(s.Done()), human.Thousands(s.Total))),
+		" " + countsText(s, width),
+		" " + paceText(s, width),
+		" " + sparkline(s, width, st),
+		" " + d.banner(),
+		" " + common.FitWords(d.funnelText(), width),
+	}
+}
+
+// funnelText is what the callbacks said so far, when the run listens for them ("" otherwise).
+func (d *Model) funnelText() string {
+	if d.Funnel == nil {
+		return ""
+	}
+	if f, ok := d.Funnel(); ok && campaign.FunnelHeard(f) {
+		return d.Styles.Muted.Render("After the send: " + campaign.FunnelText(f))
+	}
+	return ""
+}
+
+// failuresTitle is the failures pane's title: how many, in how many groups.
+func (d *Model) failuresTitle() string {
+	s := d.snap
+	if s.Failed+s.Unknown == 0 {
+		return "Failures · none"
+	}
+	title := "Failures · " + human.Thousands(s.Failed+s.Unknown)
+	if n := len(s.FailureGroups); n > 1 {
+		title += fmt.Sprintf(" in %d groups", n)
+	}
+	return common.FitWords(title+" · by code, newest rows first", d.failures.width-2)
+}
+
+// list frames one list with its title; the focused one is marked.
+func (d *Model) list(which dashFocus, title, body string) string {
+	st := d.Styles
+	frame, marker := st.Pane, "  "
+	if which == d.focus {
+		frame, marker = st.PaneFocused, st.Focused.Render("▸ ")
+	}
+	return frame.Render(lipgloss.JoinVertical(lipgloss.Left, marker+st.Heading.Render(title), body))
+}
+
+// progressOf is the share of the run's rows that have an outcome.
+func progressOf(s engine.Snapshot) float64 {
+	if s.Total <= 0 {
+		return 0
+	}
+	return float64(s.Done()) / float64(s.Total)
+}
+
+// countsText is the run's outcomes so far, fitted to width.
+func countsText(s engine.Snapshot, width int) string {
+	n := human.Thousands[int64]
+	return common.JoinParts(width, " · ",
+		common.Part{Full: "sent " + n(s.Sent)}, common.Part{Full: "failed " + n(s.Failed)},
+		common.Part{Full: "unknown " + n(s.Unknown), Short: "unknown " + n(s.Unknown)},
+		common.Part{Full: "in flight " + n(s.InFlight), Short: n(s.InFlight) + " in flight"},
+		common.Part{Full: "remaining " + n(s.Remaining), Short: n(s.Remaining) + " left"})
+}
+
+// paceText is the rate against the target, the time spent and the time left (paused time left out), fitted
+// to width.
+func paceText(s engine.Snapshot, width int) string {
+	rate := "…"
+	if s.Rate > 0 {
+		rate = human.Rate(s.Rate)
+	}
+	parts := []common.Part{{Full: fmt.Sprintf("rate %s of %s", rate, human.Rate(s.ConfiguredRate)),
+		Short: fmt.Sprintf("%s of %s", rate, human.Rate(s.ConfiguredRate))}}
+	if s.TargetRate > 0 && s.TargetRate < s.ConfiguredRate {
+		parts = append(parts, common.Part{Full: fmt.Sprintf("slowed to %s after rate limits", human.Rate(s.TargetRate)),
+			Short: "slowed to " + human.Rate(s.TargetRate)})
+	}
+	if s.ETA > 0 {
+		parts = append(parts, common.Part{Full: "about " + human.Duration(s.ETA) + " left", Short: human.Duration(s.ETA) + " left"})
+	}
+	elapsed := human.Duration(s.Elapsed)
+	if s.Paused >= time.Second {
+		elapsed += " (paused " + human.Duration(s.Paused) + ")"
+	}
+	parts = append(parts, common.Part{Full: "elapsed " + elapsed, Short: human.Duration(s.Elapsed)})
+	if s.Retries > 0 {
+		parts = append(parts, common.Part{Full: "retries " + human.Thousands(s.Retries), Short: human.Thousands(s.Retries) + " retries"})
+	}
+	return common.JoinParts(width, " · ", parts...)
+}
+
+// banner is the line that says what needs the user: a question, a pause, a stop under way.
+func (d *Model) banner() string {
+	st := d.Styles
+	s := d.snap
+	width := d.Width - 2
+	later := common.Part{Full: "Requests in flight finish; the rows not sent stay for later.",
+		Short: "The rows not sent stay for later."}
+	var text string
+	switch {
+	case d.asking == askQuit:
+		return st.Banner.Render(common.JoinParts(width, " ", common.Part{Full: "Stop sending and quit?"},
+			common.Part{Full: "y stops and quits, n keeps sending."}, later))
+	case d.asking == askCancel:
+		return st.Banner.Render(common.JoinParts(width, " ", common.Part{Full: "Cancel the run?"},
+			common.Part{Full: "y cancels, n keeps sending."}, later))
+	case s.State == status.Paused:
+		text = "Paused: " + s.Reason + ". p resumes, c cancels."
+	case s.State == status.Stopping && d.quitting:
+		text = fmt.Sprintf("Stopping: waiting for %s in flight, then quitting. q again quits at once.", human.Thousands(s.InFlight))
+	case s.State == status.Stopping:
+		text = fmt.Sprintf("Stopping (%s): waiting for %s in flight.", s.Reason, human.Thousands(s.InFlight))
+	default:
+		return ""
+	}
+	return st.Banner.Render(common.FitWords(text, width))
+}
+
+// eventLines are the run's events, newest first, timed from the start of the run.
+func eventLines(s engine.Snapshot, width int) string {
+	if len(s.Events) == 0 {
+		return "none"
+	}
+	lines := make([]string, len(s.Events))
+	for i, e := range s.Events {
+		lines[i] = common.FitWords(fmt.Sprintf("%s  %-9s %s", clock(e.At.Sub(s.Started)), e.Kind, common.OneLine(e.Detail)), width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// clock is a time since the start of the run as m:ss (or h:mm:ss).
+func clock(d time.Duration) string {
+	d = max(d, 0).Round(time.Second)
+	h, m, sec := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, m, sec)
+	}
+	return fmt.Sprintf("%2d:%02d", m, sec)
+}
