@@ -1,0 +1,96 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// DeferredCursor is where the feeder is in the deferred rows: the (not_before, row) of the last row it took.
+// Rows deferred while a run goes on get a time after the run's clock, so they always sort after the cursor.
+type DeferredCursor struct {
+	At  time.Time
+	Row int
+}
+
+// after is the cursor as the two query arguments.
+func (c DeferredCursor) after() (int64, int) {
+	if c.At.IsZero() {
+		return 0, c.Row
+	}
+	return c.At.UnixMilli(), c.Row
+}
+
+// DueRows returns up to limit deferred rows whose time is at or before now and that come after the cursor in
+// (not_before, row) order: one page for the feeder, read from the rows_deferred index.
+func (s *Store) DueRows(id int64, now time.Time, after DeferredCursor, limit int) ([]Row, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("campaign %d: read due rows: the page size %d is not positive", id, limit)
+	}
+	at, row := after.after()
+	rows, err := s.db.Query(`SELECT `+rowColumns+` FROM rows WHERE campaign_id = ? AND status = 'deferred'
+		AND (not_before, row) > (?, ?) AND not_before <= ? ORDER BY not_before, row LIMIT ?`,
+		id, at, row, now.UnixMilli(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("campaign %d: read due rows: %w", id, err)
+	}
+	page := make([]Row, 0, min(limit, 64))
+	if err := scanRows(rows, func(r Row) error { page = append(page, r); return nil }); err != nil {
+		return nil, fmt.Errorf("campaign %d: read due rows: %w", id, err)
+	}
+	return page, nil
+}
+
+// NextDeferred returns the time and code of the first deferred row after the cursor; ok is false when there is
+// none.
+func (s *Store) NextDeferred(id int64, after DeferredCursor) (at time.Time, code string, ok bool, err error) {
+	a, row := after.after()
+	var ms int64
+	err = s.db.QueryRow(`SELECT not_before, error_code FROM rows WHERE campaign_id = ? AND status = 'deferred'
+		AND (not_before, row) > (?, ?) ORDER BY not_before, row LIMIT 1`, id, a, row).Scan(&ms, &code)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return time.Time{}, "", false, nil
+	case err != nil:
+		return time.Time{}, "", false, fmt.Errorf("campaign %d: read the next deferred row: %w", id, err)
+	}
+	return fromMillis(ms), code, true, nil
+}
+
+// DeferredCount is how many of a campaign's deferred rows wait for one reason in a span of time, and when the
+// first of them may go.
+type DeferredCount struct {
+	Code  string
+	Count int
+	First time.Time
+}
+
+// CountDeferred counts the campaign's deferred rows whose time is in [from, to) (a zero to: no end), per code.
+func (s *Store) CountDeferred(id int64, from, to time.Time) ([]DeferredCount, error) {
+	end := int64(1<<63 - 1)
+	if !to.IsZero() {
+		end = to.UnixMilli()
+	}
+	rows, err := s.db.Query(`SELECT error_code, COUNT(*), MIN(not_before) FROM rows WHERE campaign_id = ?
+		AND status = 'deferred' AND not_before >= ? AND not_before < ? GROUP BY error_code ORDER BY error_code`,
+		id, from.UnixMilli(), end)
+	if err != nil {
+		return nil, fmt.Errorf("campaign %d: count deferred rows: %w", id, err)
+	}
+	defer rows.Close()
+	var out []DeferredCount
+	for rows.Next() {
+		var c DeferredCount
+		var first int64
+		if err := rows.Scan(&c.Code, &c.Count, &first); err != nil {
+			return nil, fmt.Errorf("campaign %d: count deferred rows: %w", id, err)
+		}
+		c.First = fromMillis(first)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("campaign %d: count deferred rows: %w", id, err)
+	}
+	return out, nil
+}
