@@ -10,6 +10,9 @@ import (
 	"herald/providers"
 )
 
+// Categories are WhatsApp's template categories, which it prices separately; the first is the default.
+var Categories = []string{"marketing", "utility", "authentication"}
+
 // Meta's bounds on a template, which every provider enforces.
 const (
 	maxHeaderRunes = 60
@@ -34,6 +37,9 @@ type Template struct {
 	HeaderKind providers.ParamKind
 	// Footer is the fixed text under the body, "" when there is none.
 	Footer string
+	// Category is the template's WhatsApp category, one of Categories (default marketing): it picks the price
+	// of the cost estimate.
+	Category string
 
 	header  header
 	body    field
@@ -137,7 +143,7 @@ func Load(path string) (*Template, error) {
 
 // The keys each part of a template file accepts, and the shapes of names and codes.
 var (
-	topKeys      = []string{"name", "language", "header", "body", "footer", "buttons", "params"}
+	topKeys      = []string{"name", "language", "category", "header", "body", "footer", "buttons", "params"}
 	headerKinds  = []string{"text", "image", "video", "document", "location"}
 	documentKeys = []string{"link", "filename"}
 	locationKeys = []string{"latitude", "longitude", "name", "address"}

@@ -36,7 +36,19 @@ body: Hello: {{a}}: b`,
 	{"not a mapping",
 		`- name
 - body`,
-		"spring_sale.yaml line 1: the template must be a set of keys (name, language, header, body, footer, buttons, params) - write each key on its own line, indented under its parent, as in templates/spring_sale.yaml"},
+		"spring_sale.yaml line 1: the template must be a set of keys (name, language, category, header, body, footer, buttons, params) - write each key on its own line, indented under its parent, as in templates/spring_sale.yaml"},
+	{"unknown category",
+		`name: spring_sale
+language: en_US
+category: promo
+body: Hello`,
+		"spring_sale.yaml line 3: category \"promo\" is not a WhatsApp template category - write the category the provider approved it in: marketing, utility, authentication"},
+	{"category as a list",
+		`name: spring_sale
+language: en_US
+category: [marketing]
+body: Hello`,
+		"spring_sale.yaml line 3: category must be a text, not a list or a set of keys - write the text on the same line, after category:"},
 	{"missing name",
 		`language: en_US
 body: Hello`,
@@ -78,13 +90,13 @@ body: Hello`,
 		`name: spring_sale
 language: en_US
 bodyy: Hello`,
-		"spring_sale.yaml line 3: \"bodyy\" is not a key of the template - did you mean body? The keys are name, language, header, body, footer, buttons, params"},
+		"spring_sale.yaml line 3: \"bodyy\" is not a key of the template - did you mean body? The keys are name, language, category, header, body, footer, buttons, params"},
 	{"unknown key far",
 		`name: spring_sale
 language: en_US
 body: Hello
 colour: red`,
-		"spring_sale.yaml line 4: \"colour\" is not a key of the template - the keys are name, language, header, body, footer, buttons, params"},
+		"spring_sale.yaml line 4: \"colour\" is not a key of the template - the keys are name, language, category, header, body, footer, buttons, params"},
 	{"duplicate key",
 		`name: spring_sale
 language: en_US
@@ -453,6 +465,23 @@ func TestParseTemplateErrors(t *testing.T) {
 				t.Errorf("error\n got %q\nwant %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestParseCategory(t *testing.T) {
+	for src, want := range map[string]string{
+		"":                            "marketing",
+		"category: utility\n":         "utility",
+		"category: Authentication\n":  "authentication",
+		"category: \" MARKETING \"\n": "marketing",
+	} {
+		tpl, err := Parse([]byte("name: spring_sale\nlanguage: en_US\n"+src+"body: Hello\n"), "t.yaml")
+		if err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+		if tpl.Category != want {
+			t.Errorf("%q: category %q, want %q", src, tpl.Category, want)
+		}
 	}
 }
 
