@@ -21,24 +21,28 @@ func (e *Engine) work() {
 		if e.isStopped() {
 			return // the row stays ready: it is sent when the campaign is resumed
 		}
-		e.process(j)
+		e.jobDone(j, e.process(j))
 	}
 }
 
-// process sends one row, retrying transient failures, and records its outcome.
-func (e *Engine) process(j job) {
+// process sends one row, retrying transient failures, and records its outcome. It reports whether a request
+// for the row left.
+func (e *Engine) process(j job) (left bool) {
 	rendered, p := e.binding.Render(j.fields)
 	if p != nil {
 		// The template changed since the rows were checked and this row no longer fits it.
 		e.final(j, store.Outcome{Row: j.row, Status: status.Failed, Code: p.Code, Error: p.Reason, Attempts: j.attempts})
-		return
+		return false
 	}
 	msg := rendered.Message
 	msg.To = j.number
 	for attempt := j.attempts + 1; ; attempt++ {
 		slot, ok := e.acquire()
 		if !ok {
-			return
+			return left
+		}
+		if e.heldAtSlot(j, attempt) {
+			return left
 		}
 		e.prog.inFlight.Add(1)
 		began := time.Now() // the latency that sizes the pool includes the wait for the in-flight record
@@ -47,7 +51,11 @@ func (e *Engine) process(j job) {
 			if !errors.Is(err, context.Canceled) {
 				e.Stop("state store failure: " + err.Error())
 			}
-			return
+			return left
+		}
+		left = true
+		if e.opts.Guard != nil {
+			e.opts.Guard.Sent(j.number, e.opts.Clock.Now())
 		}
 		e.depart(slot)
 		msg.Ref = e.ref(j.row, attempt)
@@ -56,7 +64,7 @@ func (e *Engine) process(j job) {
 		e.prog.inFlight.Add(-1)
 		if err == nil {
 			e.final(j, store.Outcome{Row: j.row, Status: status.Sent, MessageID: rcpt.MessageID, Attempts: attempt})
-			return
+			return left
 		}
 		pe := providers.AsError(err)
 		out := store.Outcome{Row: j.row, Code: pe.Code, Error: pe.Message, Class: pe.Class.String(), Attempts: attempt}
@@ -73,35 +81,52 @@ func (e *Engine) process(j job) {
 				out.Status = status.Failed
 				out.Error = fmt.Sprintf("gave up after %d attempts: %s", attempt, out.Error)
 				e.final(j, out)
-				return
+				return left
 			}
 			// Not in flight any more: a crash during the backoff leaves the row ready, not unknown.
 			out.Status = status.Ready
 			e.journal.Record(out)
 			e.prog.retries.Add(1)
 			if !e.sleep(backoff(attempt, e.opts.BackoffBase, e.opts.BackoffMax, pe.RetryAfter)) {
-				return
+				return left
 			}
 		case providers.ClassPermanent:
 			out.Status = status.Failed
 			e.final(j, out)
-			return
+			return left
 		case providers.ClassFatal:
 			// Not the row's fault: it stays ready, so a resume after the fix sends it.
 			out.Status = status.Ready
 			e.journal.Record(out)
 			e.Stop(fmt.Sprintf("%s answered %s (%s): fix the account or template, then run the same command again",
 				e.info.Profile, pe.Code, out.Error))
-			return
+			return left
 		default:
 			out.Status = status.Unknown
 			if e.sendCtx.Err() != nil {
 				out.Code, out.Error = status.CodeInterrupted, "herald stopped while the request was in flight: it may have been sent; not resent unless --resend-unknown"
 			}
 			e.final(j, out)
-			return
+			return left
 		}
 	}
+}
+
+// heldAtSlot asks the guard again when the row's slot has come, before its request leaves: a row handed out
+// just before its send window closed (it may wait in the queue and on the limiter for seconds, or in a
+// backoff for longer) is deferred again rather than sent outside the window. It reports whether the row was held.
+func (e *Engine) heldAtSlot(j job, attempt int) bool {
+	if e.opts.Guard == nil {
+		return false
+	}
+	h := e.opts.Guard.Hold(j.number, e.opts.Clock.Now())
+	if h == nil {
+		return false
+	}
+	j.attempts = attempt - 1
+	e.hold(j, h, false)
+	e.nudge()
+	return true
 }
 
 // acquire waits until the run is live and the limiter's next slot has come, and returns the slot; false once
