@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
+	_ "time/tzdata" // the send window reads each recipient's time zone, also where the OS has no zone files (Windows)
 
 	"golang.org/x/term"
 
@@ -95,8 +97,11 @@ type campaignFlags struct {
 	profile     string
 	config      string
 	rate        string
+	freqCap     string
 	yes         bool
 	configGiven bool
+	// profileGiven is set when --profile was on the command line.
+	profileGiven bool
 	// cfg is the loaded config file (set when the profile was resolved).
 	cfg *config.Config
 }
@@ -119,6 +124,9 @@ func newCampaignFlags(name string, stderr io.Writer) (*flag.FlagSet, *campaignFl
 	fs.BoolVar(&f.plan.RetryFailed, "retry-failed", false, "resend rows whose last outcome was a retryable failure")
 	fs.BoolVar(&f.plan.ResendUnknown, "resend-unknown", false, "resend rows whose outcome is unknown")
 	fs.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
+	fs.StringVar(&f.plan.SendWindow, "send-window", "", "send only inside this window of each recipient's local time, HH:MM-HH:MM (e.g. 09:00-20:00; 21:00-08:00 crosses midnight)")
+	fs.StringVar(&f.freqCap, "frequency-cap", "", `suppress numbers any other campaign in the store messaged within DUR (e.g. 72h; 0 turns the profile's frequency_cap off)`)
+	fs.StringVar(&f.plan.PricesPath, "prices", "", "price table CSV (country, category, price, currency) for the cost estimate")
 	return fs, f
 }
 
@@ -132,8 +140,11 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool)
 		return campaign.InputError(fmt.Errorf("unexpected argument %q: flags start with --", fs.Arg(0)))
 	}
 	fs.Visit(func(fl *flag.Flag) {
-		if fl.Name == "config" {
+		switch fl.Name {
+		case "config":
 			f.configGiven = true
+		case "profile":
+			f.profileGiven = true
 		}
 	})
 	if f.plan.CSVPath == "" && f.plan.TemplatePath == "" {
@@ -141,8 +152,11 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool)
 			f.plan.CSVPath, f.plan.TemplatePath = sampleCSV, sampleTemplate
 		}
 	}
+	if err := f.parseCap(); err != nil {
+		return err
+	}
 	if !needProfile {
-		return nil // a preview never sends: it needs no account
+		return f.profileGuards() // a preview never sends: it needs no account, only the profile's guards
 	}
 	cfg, err := config.Load(f.config, f.configGiven, os.Getenv)
 	if err != nil {
@@ -171,6 +185,43 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, needProfile bool)
 		}
 		f.plan.Rate = v
 	}
+	return nil
+}
+
+// parseCap reads --frequency-cap: a Go duration (72h, 90m); 0 turns the profile's cap off.
+func (f *campaignFlags) parseCap() error {
+	s := strings.TrimSpace(f.freqCap)
+	if s == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return campaign.InputError(fmt.Errorf("--frequency-cap %q: give a duration such as 72h (three days) or 36h; 0 turns the profile's frequency_cap off", f.freqCap))
+	}
+	f.plan.FrequencyCap = d
+	if d == 0 {
+		f.plan.FrequencyCap = -1
+	}
+	return nil
+}
+
+// profileGuards gives a preview the profile's messaging_limit and frequency_cap, without checking its
+// credentials (a preview sends nothing). A config that cannot be read stops the preview only when --config or
+// --profile named it.
+func (f *campaignFlags) profileGuards() error {
+	cfg, err := config.Load(f.config, f.configGiven, os.Getenv)
+	if err != nil {
+		if f.configGiven || f.profileGiven {
+			return campaign.InputError(err)
+		}
+		return nil
+	}
+	p, ok := cfg.Lookup(f.profile)
+	if !ok && f.profileGiven {
+		_, err := cfg.Profile(f.profile) // its error names the profiles there
+		return campaign.InputError(err)
+	}
+	f.plan.Profile = p
 	return nil
 }
 

@@ -33,8 +33,10 @@ type Session struct {
 	Resumed bool
 	// Notes are things to tell the user: the input changed since the last run, rows recovered as unknown,
 	// rows requeued.
-	Notes  []string
-	unlock func() error
+	Notes []string
+	// Outlook is what the guards say about the run: when its rows go, the messaging limit, the cost.
+	Outlook Outlook
+	unlock  func() error
 	// resend counts the rows Begin will put back in the queue.
 	resend int
 }
@@ -102,12 +104,16 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 		s.resend += n
 		s.Notes = append(s.Notes, fmt.Sprintf("--retry-failed: %d rows that failed for a passing reason will be sent again", n))
 	}
+	if s.Outlook, err = s.outlook(); err != nil {
+		return nil, err
+	}
 	ok = true
 	return s, nil
 }
 
-// ToSend is how many rows a run would send: the ready rows and those the plan asks to send again.
-func (s *Session) ToSend() int { return s.Counts[status.Ready] + s.resend }
+// ToSend is how many rows a run would send: the ready rows, the deferred rows (as their time comes) and those
+// the plan asks to send again.
+func (s *Session) ToSend() int { return s.Counts[status.Ready] + s.Counts[status.Deferred] + s.resend }
 
 // Begin puts the rows the plan asks to send again (--resend-unknown, --retry-failed) back in the queue. It is
 // called once the user has confirmed, so that backing out changes nothing.
@@ -160,11 +166,15 @@ func (s *Session) load(ctx context.Context, rows *atomic.Int64) error {
 	case existed:
 		s.Notes = append(s.Notes, fmt.Sprintf("the CSV or template changed since campaign %s last ran: it was checked again; numbers already messaged are skipped", info.Name))
 	}
+	if err := in.loadHistory(s.Store); err != nil {
+		_ = planner.Abort()
+		return err
+	}
 	sum, err := in.Checker().Run(ctx, func(r *check.Row) error {
 		if rows != nil {
 			rows.Add(1)
 		}
-		pr := store.NewRow{Row: r.Num, Number: r.Number, Status: r.Status, Fields: r.Fields}
+		pr := store.NewRow{Row: r.Num, Number: r.Number, Status: r.Status, Fields: r.Fields, NotBefore: r.NotBefore}
 		if r.Problem != nil {
 			pr.Code, pr.Error = r.Problem.Code, r.Problem.Reason
 		}
@@ -202,12 +212,20 @@ func (s *Session) Start(o RunOptions) (*engine.Engine, io.Closer, error) {
 		return nil, nil, err
 	}
 	plan := s.Input.Plan
+	// The guards go by what the store says now: other campaigns may have sent since the check.
+	if err := s.Input.loadHistory(s.Store); err != nil {
+		return nil, nil, err
+	}
 	prov, err := open.Provider(plan.Profile, providers.ClientOptions{Concurrency: max(plan.SendConcurrency(), 64)})
 	if err != nil {
 		return nil, nil, InputError(err)
 	}
 	eo := o.Engine
 	eo.Rate, eo.Concurrency, eo.StopOnPause = plan.SendRate(), plan.SendConcurrency(), o.StopOnPause
+	eo.Clock = s.Input.clock()
+	if g := s.Input.Guards.Sender(); g != nil {
+		eo.Guard = g
+	}
 	return engine.New(s.Store, s.Info, s.Input.Binding, prov, eo), prov, nil
 }
 

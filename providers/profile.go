@@ -64,6 +64,11 @@ type Profile struct {
 	Concurrency int     `yaml:"concurrency"`
 	// Timeout bounds one request (default 30 s).
 	Timeout time.Duration `yaml:"timeout"`
+	// MessagingLimit is the account's WhatsApp messaging limit: the distinct numbers it may message in any
+	// rolling 24 hours (Meta's tiers: 250, 2000, 10000, 100000); 0 for none. FrequencyCap, when set,
+	// suppresses numbers any campaign messaged within it.
+	MessagingLimit int           `yaml:"messaging_limit"`
+	FrequencyCap   time.Duration `yaml:"frequency_cap"`
 
 	// Sandbox knobs (provider: sandbox): simulated latency, its jitter, and the share of answers that are
 	// transient errors.
@@ -152,6 +157,9 @@ func (p Profile) Validate() error {
 	}
 	if p.Rate < 0 || p.Concurrency < 0 || p.ErrorRate < 0 || p.ErrorRate > 1 {
 		return fmt.Errorf("profile %q: rate and concurrency must be positive and error_rate between 0 and 1", p.Name)
+	}
+	if p.MessagingLimit < 0 || p.FrequencyCap < 0 {
+		return fmt.Errorf("profile %q: messaging_limit (e.g. 1000) and frequency_cap (e.g. 72h) must not be negative", p.Name)
 	}
 	return nil
 }

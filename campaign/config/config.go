@@ -235,6 +235,13 @@ func (c *Config) Profile(name string) (providers.Profile, error) {
 	return p, nil
 }
 
+// Lookup returns the named profile as written, without checking its credentials: for a preview, which sends
+// nothing but keeps the profile's messaging_limit and frequency_cap.
+func (c *Config) Lookup(name string) (providers.Profile, bool) {
+	p, ok := c.profiles[name]
+	return p, ok
+}
+
 func plainVar(s string) string {
 	if i := strings.IndexByte(s, ' '); i > 0 {
 		return s[:i] + "=..."
