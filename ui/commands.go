@@ -134,9 +134,11 @@ func snapshotTick() tea.Cmd {
 	return tea.Tick(snapshotEvery, func(time.Time) tea.Msg { return snapshotTickMsg{} })
 }
 
-// finishedMsg reports a run's results written: rows per status in the store now.
+// finishedMsg reports a run's results written: rows per status in the store now, and the estimated cost of
+// the messages sent ("" without --prices).
 type finishedMsg struct {
 	counts map[string]int
+	cost   string
 	err    error
 }
 
@@ -150,6 +152,12 @@ func finishCmd(sess *campaign.Session, closer io.Closer) tea.Cmd {
 		errs = append(errs, sess.WriteResults())
 		counts, err := sess.Store.Counts(sess.Info.ID)
 		errs = append(errs, err)
-		return finishedMsg{counts: counts, err: errors.Join(errs...)}
+		msg := finishedMsg{counts: counts}
+		cost, err := sess.SentCost()
+		if errs = append(errs, err); cost != nil {
+			msg.cost = cost.String()
+		}
+		msg.err = errors.Join(errs...)
+		return msg
 	}
 }

@@ -32,6 +32,7 @@ type confirmPane struct {
 	notes   []string
 	typed   string
 	hint    string
+	outlook campaign.Outlook
 }
 
 // newConfirmPane returns an empty confirmation; setSession fills it.
@@ -42,7 +43,7 @@ func (p *confirmPane) setSession(sess *campaign.Session) {
 	plan := sess.Input.Plan
 	*p = confirmPane{common: p.common, campaign: sess.Info.Name, template: sess.Input.Template.Name,
 		profile: plan.Profile.Name, outPath: plan.OutPath, rate: plan.SendRate(),
-		ready: sess.ToSend(), resumed: sess.Resumed, counts: sess.Counts, notes: sess.Notes}
+		ready: sess.ToSend(), resumed: sess.Resumed, counts: sess.Counts, notes: sess.Notes, outlook: sess.Outlook}
 }
 
 // Init implements tea.Model.
@@ -114,6 +115,17 @@ func (p *confirmPane) View() string {
 		formRow(p.common, "Campaign", p.campaign+" ("+state+")"),
 		formRow(p.common, "Rows now", countsLine(p.counts)),
 		formRow(p.common, "Results", p.outPath),
+	}
+	if line, warn := p.outlook.LimitLine(p.profile); warn {
+		lines = append(lines, formRow(p.common, "Warning", st.Warn.Render("messaging limit: "+line)))
+	} else if line != "" {
+		lines = append(lines, formRow(p.common, "Limit", line))
+	}
+	if line := p.outlook.ScheduleLine(); line != "" {
+		lines = append(lines, formRow(p.common, "When", line))
+	}
+	if p.outlook.Cost != nil {
+		lines = append(lines, formRow(p.common, "Cost", p.outlook.Cost.String()))
 	}
 	for _, n := range p.notes {
 		lines = append(lines, formRow(p.common, "Note", st.Warn.Render(n)))

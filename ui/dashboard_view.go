@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
+	"herald/campaign"
 	"herald/campaign/engine"
 	"herald/campaign/human"
 	"herald/campaign/status"
@@ -118,6 +119,8 @@ func (d *dashboardPane) banner() string {
 		return st.Banner.Render(fmt.Sprintf("Stopping: waiting for %s in flight, then quitting. q again quits at once.", human.Thousands(s.InFlight)))
 	case s.State == status.Stopping:
 		return st.Banner.Render(fmt.Sprintf("Stopping (%s): waiting for %s in flight.", s.Reason, human.Thousands(s.InFlight)))
+	case campaign.WaitingText(s) != "":
+		return st.Muted.Render("Waiting: " + campaign.WaitingText(s) + ". q stops; the same command resumes.")
 	}
 	return ""
 }

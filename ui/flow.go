@@ -148,7 +148,7 @@ func (m *model) finished(msg finishedMsg) tea.Cmd {
 		m.runCancel()
 	}
 	m.running, m.ran = false, true
-	m.summary.set(m.sess, m.lastSnap, msg.counts, errors.Join(m.runErr, msg.err))
+	m.summary.set(m.sess, m.lastSnap, msg.counts, msg.cost, errors.Join(m.runErr, msg.err))
 	if m.dashboard.quitting {
 		return tea.Quit
 	}

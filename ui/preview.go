@@ -71,7 +71,7 @@ func (p *previewPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, k.DryRun):
 		return p, emit(dryRunRequestMsg{})
 	case key.Matches(km, k.Send):
-		if p.result.summary.Counts[status.Ready] == 0 {
+		if p.result.summary.Counts[status.Ready]+p.result.summary.Counts[status.Deferred] == 0 {
 			return p, emit(statusMsg{text: "No row is ready to send: fix the CSV or the template first.", isErr: true})
 		}
 		return p, emit(sendRequestMsg{})

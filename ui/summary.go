@@ -31,16 +31,19 @@ type summaryPane struct {
 	counts map[string]int
 	// notes are the session's notes: rows recovered as unknown, rows put back in the queue.
 	notes []string
-	err   error
+	// cost is the estimated cost of the messages sent ("" without --prices).
+	cost string
+	err  error
 }
 
 // newSummaryPane returns an empty summary; set fills it.
 func newSummaryPane(c common) *summaryPane { return &summaryPane{common: c} }
 
-// set shows the outcome of the session's run (snap nil when nothing was left to send).
-func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, counts map[string]int, err error) {
+// set shows the outcome of the session's run (snap nil when nothing was left to send) and the estimated cost
+// of the messages sent ("" for none).
+func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, counts map[string]int, cost string, err error) {
 	*p = summaryPane{common: p.common, campaign: sess.Info.Name, outPath: sess.Input.Plan.OutPath, snap: snap,
-		counts: counts, notes: sess.Notes, err: err}
+		counts: counts, notes: sess.Notes, cost: cost, err: err}
 }
 
 // exitCode is the campaign's exit code as SPEC.md defines it for send.
@@ -82,6 +85,9 @@ func (p *summaryPane) View() string {
 	}
 	lines = append(lines, "", formRow(p.common, "All rows", countsBlock(p.counts)), "",
 		formRow(p.common, "Results CSV", p.outPath))
+	if p.cost != "" {
+		lines = append(lines, formRow(p.common, "Cost", p.cost))
+	}
 	for _, n := range p.notes {
 		lines = append(lines, formRow(p.common, "Note", st.Warn.Render(n)))
 	}
@@ -118,13 +124,13 @@ func (p *summaryPane) headline() string {
 
 // canRetry reports whether r has anything to send: rows left, or failures that may pass now.
 func (p *summaryPane) canRetry() bool {
-	return p.counts[status.Ready]+p.counts[status.Failed] > 0
+	return p.counts[status.Ready]+p.counts[status.Deferred]+p.counts[status.Failed] > 0
 }
 
 // nextSteps says what r would send and what to do about unknown outcomes; "" when everything was sent.
 func (p *summaryPane) nextSteps() string {
 	var steps string
-	switch left := p.counts[status.Ready]; {
+	switch left := p.counts[status.Ready] + p.counts[status.Deferred]; {
 	case left > 0:
 		steps = fmt.Sprintf("%s not sent yet: r sends them, with the failures that may pass now; nobody is messaged twice", human.Plural(left, "row"))
 	case p.counts[status.Failed] > 0:
