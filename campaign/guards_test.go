@@ -31,7 +31,9 @@ type sends struct {
 	at    map[string][]time.Time
 }
 
-func newSends(clock *fakeclock.Clock) *sends { return &sends{clock: clock, at: map[string][]time.Time{}} }
+func newSends(clock *fakeclock.Clock) *sends {
+	return &sends{clock: clock, at: map[string][]time.Time{}}
+}
 
 // decide is the sandbox's hook: accept and record.
 func (s *sends) decide(req sandbox.Request) sandbox.Action {
@@ -335,7 +337,7 @@ func TestMessagingLimitAcrossCampaigns(t *testing.T) {
 	}
 	o := run.sess.Outlook
 	if line, warn := o.LimitLine("meta"); !warn || o.LimitUsed != 200 || o.LimitWaiting != 140 ||
-		!strings.Contains(line, "140 rows wait for a place") {
+		!strings.Contains(line, "50 places free now; of the 200 rows to send") || !strings.Contains(line, "140 deferred") {
 		t.Errorf("confirmation: %q (warning %v), used %d, waiting %d", line, warn, o.LimitUsed, o.LimitWaiting)
 	}
 	run.waitIdle(140)

@@ -86,7 +86,7 @@ func (s *Session) SentCost() (*guards.Estimate, error) {
 }
 
 // LimitLine is the confirmation's line about the messaging limit ("" without one), and whether it is a
-// warning: rows wait for a place, or the rows to send exceed the places free now.
+// warning: the rows to send are more than the places free now, so some wait for places to free.
 func (o Outlook) LimitLine(profile string) (string, bool) {
 	if o.Limit <= 0 {
 		return "", false
@@ -95,19 +95,16 @@ func (o Outlook) LimitLine(profile string) (string, bool) {
 	line := fmt.Sprintf("profile %s may message %s distinct numbers in any 24 hours (messaging_limit); %s "+
 		"messaged in the last 24 hours, %s free now", profile, human.Thousands(o.Limit),
 		human.Thousands(o.LimitUsed), human.Plural(free, "place"))
-	if o.LimitWaiting > 0 {
-		first := ""
-		for _, sp := range o.Schedule.Spans[1:] {
-			if sp.Count > 0 {
-				first = sp.First.Local().Format("Mon 15:04")
-				break
-			}
-		}
-		line += fmt.Sprintf("; %s wait for a place to free (deferred: messaging_limit), the first from %s: herald "+
-			"keeps running and sends them then", human.Plural(o.LimitWaiting, "row"), first)
-		return line, true
+	toSend := o.Schedule.Spans[0].Count + o.Schedule.Waiting()
+	if toSend <= free {
+		return line, false
 	}
-	return line, o.Schedule.Spans[0].Count > free
+	line += fmt.Sprintf("; of the %s to send, those over the limit wait for places to free (a place frees 24 "+
+		"hours after its message) and herald keeps running to send them then", human.Plural(toSend, "row"))
+	if o.LimitWaiting > 0 {
+		line += fmt.Sprintf(" (%s deferred for it already)", human.Thousands(o.LimitWaiting))
+	}
+	return line, true
 }
 
 // ScheduleLine says when the rows go ("" when they all go now): "600 now, 300 later today (from 14:00), ...".

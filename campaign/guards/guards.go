@@ -48,10 +48,10 @@ type Guards struct {
 	history []message
 }
 
-// message is one number the profile messaged, and when.
+// message is one number the profile messaged (its key) and when (unix milliseconds).
 type message struct {
-	number string
-	at     time.Time
+	key uint64
+	at  int64
 }
 
 // New returns the guards of rules, with no history yet.
@@ -91,7 +91,9 @@ func (g *Guards) Load(st *store.Store, now time.Time) error {
 		g.history = g.history[:0]
 		err := st.MessagedSince(store.MessagedFilter{Since: now.Add(-LimitSpan), Profile: g.rules.Profile},
 			func(number string, at time.Time) error {
-				g.history = append(g.history, message{number, at})
+				if k, ok := numberKey(number); ok {
+					g.history = append(g.history, message{k, at.UnixMilli()})
+				}
 				return nil
 			})
 		if err != nil {
@@ -108,7 +110,7 @@ func (g *Guards) limit() *Limit {
 	}
 	l := newLimit(g.rules.MessagingLimit, g.rules.Profile)
 	for _, m := range g.history {
-		l.note(m.number, m.at)
+		l.note(m.key, m.at)
 	}
 	return l
 }

@@ -22,34 +22,35 @@ type Limit struct {
 	max     int
 	profile string
 	mu      sync.Mutex
-	// last is when each number in the span was last messaged (or its place taken).
-	last map[uint64]time.Time
+	// last is when each number in the span was last messaged (or its place taken), in unix milliseconds:
+	// 16 bytes a number, so a limit of 100,000 holds a few megabytes.
+	last map[uint64]int64
 	// ages orders the places by time; an entry whose time is no longer last's is stale and skipped.
 	ages ageHeap
 }
 
 // newLimit returns an empty limit of max distinct numbers for the named profile.
 func newLimit(max int, profile string) *Limit {
-	return &Limit{max: max, profile: profile, last: map[uint64]time.Time{}}
+	return &Limit{max: max, profile: profile, last: map[uint64]int64{}}
 }
 
 // Max is the limit: distinct numbers in any rolling LimitSpan.
 func (l *Limit) Max() int { return l.max }
 
-// note records that number was messaged at at (from the store); the latest time of a number counts.
-func (l *Limit) note(number string, at time.Time) {
-	k, ok := numberKey(number)
-	if !ok {
-		return
-	}
+// spanMillis is LimitSpan in milliseconds.
+const spanMillis = int64(LimitSpan / time.Millisecond)
+
+// note records that the number of key k was messaged at at (unix milliseconds, from the store); the latest
+// time of a number counts.
+func (l *Limit) note(k uint64, at int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.put(k, at)
 }
 
 // put records k at at unless it is already there with a later time. Called with l.mu held.
-func (l *Limit) put(k uint64, at time.Time) {
-	if prev, ok := l.last[k]; ok && !at.After(prev) {
+func (l *Limit) put(k uint64, at int64) {
+	if prev, ok := l.last[k]; ok && at <= prev {
 		return
 	}
 	l.last[k] = at
@@ -59,11 +60,12 @@ func (l *Limit) put(k uint64, at time.Time) {
 // prune forgets the numbers messaged LimitSpan or longer before now, and stale entries at the front. Called
 // with l.mu held.
 func (l *Limit) prune(now time.Time) {
+	ms := now.UnixMilli()
 	for len(l.ages) > 0 {
 		top := l.ages[0]
 		at, ok := l.last[top.key]
-		live := ok && at.Equal(top.at)
-		if live && top.at.Add(LimitSpan).After(now) {
+		live := ok && at == top.at
+		if live && top.at+spanMillis > ms {
 			return
 		}
 		heap.Pop(&l.ages)
@@ -96,9 +98,9 @@ func (l *Limit) Reserve(number string, now time.Time) (fresh, ok bool, next time
 		return false, true, time.Time{}
 	}
 	if len(l.last) >= l.max {
-		return false, false, l.ages[0].at.Add(LimitSpan)
+		return false, false, time.UnixMilli(l.ages[0].at + spanMillis).UTC()
 	}
-	l.put(k, now)
+	l.put(k, now.UnixMilli())
 	return true, true, time.Time{}
 }
 
@@ -115,7 +117,7 @@ func (l *Limit) Release(number string) {
 func (l *Limit) Sent(number string, at time.Time) {
 	if k, ok := numberKey(number); ok {
 		l.mu.Lock()
-		l.put(k, at)
+		l.put(k, at.UnixMilli())
 		l.mu.Unlock()
 	}
 }
@@ -128,12 +130,12 @@ func (l *Limit) Sent(number string, at time.Time) {
 func (l *Limit) checkGuard(now time.Time) check.Guard {
 	l.mu.Lock()
 	l.prune(now)
-	frees := make([]time.Time, 0, len(l.last))
+	frees := make([]int64, 0, len(l.last)) // when each place frees, unix milliseconds
 	for _, at := range l.last {
-		frees = append(frees, at.Add(LimitSpan))
+		frees = append(frees, at+spanMillis)
 	}
 	l.mu.Unlock()
-	slices.SortFunc(frees, time.Time.Compare)
+	slices.Sort(frees)
 	head := 0
 	prefix := fmt.Sprintf("profile %s has messaged %d distinct numbers in the last 24 hours, its messaging_limit: "+
 		"this row waits for a place to free, expected at ", l.profile, l.max)
@@ -141,21 +143,26 @@ func (l *Limit) checkGuard(now time.Time) check.Guard {
 		fresh, ok, _ := l.Reserve(r.Number, now)
 		if ok {
 			if fresh {
-				frees = append(frees, now.Add(LimitSpan))
+				frees = append(frees, now.UnixMilli()+spanMillis)
 			}
 			return
 		}
-		at := frees[head]
+		ms := frees[head]
 		head++
-		frees = append(frees, at.Add(LimitSpan))
+		frees = append(frees, ms+spanMillis)
+		if head >= 4096 && head*2 >= len(frees) { // a queue of one entry a place: drop the ones taken
+			frees = append(frees[:0], frees[head:]...)
+			head = 0
+		}
+		at := time.UnixMilli(ms).UTC()
 		r.Status, r.NotBefore = status.Deferred, at
-		r.Problem = &status.Problem{Code: status.CodeMessagingLimit, Reason: prefix + at.UTC().Format(time.RFC3339)}
+		r.Problem = &status.Problem{Code: status.CodeMessagingLimit, Reason: prefix + at.Format(time.RFC3339)}
 	}
 }
 
-// age is when a number took its place.
+// age is when a number took its place (unix milliseconds).
 type age struct {
-	at  time.Time
+	at  int64
 	key uint64
 }
 
@@ -166,7 +173,7 @@ type ageHeap []age
 func (h ageHeap) Len() int { return len(h) }
 
 // Less implements heap.Interface.
-func (h ageHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
+func (h ageHeap) Less(i, j int) bool { return h[i].at < h[j].at }
 
 // Swap implements heap.Interface.
 func (h ageHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }

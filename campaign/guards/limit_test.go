@@ -12,13 +12,19 @@ import (
 // num is the i-th test number, a GB mobile.
 func num(i int) string { return fmt.Sprintf("4474001%05d", i) }
 
+// noteAt records a message to number at at.
+func (l *Limit) noteAt(number string, at time.Time) {
+	k, _ := numberKey(number)
+	l.note(k, at.UnixMilli())
+}
+
 func TestLimitReserveReleaseAndAgeing(t *testing.T) {
 	t0 := utc(2025, 1, 15, 12, 0)
 	l := newLimit(3, "meta")
-	l.note(num(1), t0.Add(-20*time.Hour))
-	l.note(num(2), t0.Add(-10*time.Hour))
-	l.note(num(2), t0.Add(-30*time.Hour)) // an older message of the same number does not count
-	l.note(num(9), t0.Add(-25*time.Hour)) // out of the span
+	l.noteAt(num(1), t0.Add(-20*time.Hour))
+	l.noteAt(num(2), t0.Add(-10*time.Hour))
+	l.noteAt(num(2), t0.Add(-30*time.Hour)) // an older message of the same number does not count
+	l.noteAt(num(9), t0.Add(-25*time.Hour)) // out of the span
 	if got := l.Used(t0); got != 2 {
 		t.Fatalf("used %d, want 2", got)
 	}
@@ -56,8 +62,8 @@ func TestLimitReserveReleaseAndAgeing(t *testing.T) {
 func TestLimitCheckSpreadsRowsOverTheDays(t *testing.T) {
 	t0 := utc(2025, 1, 15, 12, 0)
 	l := newLimit(3, "meta")
-	l.note(num(1), t0.Add(-20*time.Hour)) // frees at t0+4h
-	l.note(num(2), t0.Add(-10*time.Hour)) // frees at t0+14h
+	l.noteAt(num(1), t0.Add(-20*time.Hour)) // frees at t0+4h
+	l.noteAt(num(2), t0.Add(-10*time.Hour)) // frees at t0+14h
 	guard := l.checkGuard(t0)
 	want := []struct {
 		number string
