@@ -66,12 +66,20 @@ func (n *Normalizer) Region(digits string) string {
 		if err != nil {
 			return ""
 		}
-		if len(phonenumbers.GetRegionCodesForCountryCode(cc)) > 0 {
-			if r, _ := n.plans.regionOf(cc, digits[i:]); r != "001" {
-				return r
-			}
+		regions := phonenumbers.GetRegionCodesForCountryCode(cc)
+		r := ""
+		switch len(regions) {
+		case 0:
+			continue
+		case 1: // most calling codes have one country: no pattern to match
+			r = regions[0]
+		default:
+			r, _ = n.plans.regionOf(cc, digits[i:])
+		}
+		if r == "001" {
 			return ""
 		}
+		return r
 	}
 	return ""
 }
