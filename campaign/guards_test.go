@@ -264,6 +264,32 @@ func TestDeferredRowsResume(t *testing.T) {
 	}
 }
 
+// TestDeferredRowsGoWhenTheWindowIsDropped resumes a campaign whose rows wait for their window without
+// --send-window: they go at once, and the note says why.
+func TestDeferredRowsGoWhenTheWindowIsDropped(t *testing.T) {
+	t0 := time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC)
+	clock := fakeclock.New(t0)
+	rec := newSends(clock)
+	r := newRig(t, 1, sandbox.Options{Decide: rec.decide})
+	ldn, tyo := numbers(2, london), numbers(3, tokyo)
+	r.plan.CSVPath = r.writeRecipients("world.csv", ldn, tyo)
+	p := r.plan
+	p.SendWindow = "09:00-18:00"
+	run := startRun(t, p, clock)
+	run.waitIdle(3)
+	run.eng.Stop("stopped by the test")
+	run.finish()
+
+	run = startRun(t, r.plan, clock)
+	if c := run.sess.Counts; c[status.Ready] != 3 || c[status.Deferred] != 0 ||
+		!strings.Contains(strings.Join(run.sess.Notes, "\n"), "3 rows deferred by an earlier run (send_window) can go now") {
+		t.Fatalf("resumed without the window: %v, notes %q", c, run.sess.Notes)
+	}
+	if snap, counts := run.finish(); snap.Sent != 3 || counts[status.Sent] != 5 || rec.count(tyo) != 3 {
+		t.Fatalf("sent %d, counts %v", snap.Sent, counts)
+	}
+}
+
 // TestWindowCheckedAgainAtSendTime prepares a campaign at 10:00 UTC (London ready) and runs it at 19:00 UTC:
 // the rows checked ready are outside their window by then, so the feeder defers them to the next morning.
 func TestWindowCheckedAgainAtSendTime(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 
 	"herald/campaign/check"
 	"herald/campaign/engine"
+	"herald/campaign/human"
 	"herald/campaign/status"
 	"herald/campaign/store"
 	"herald/providers"
@@ -88,6 +89,9 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 	} else if n > 0 {
 		s.Notes = append(s.Notes, fmt.Sprintf("%d rows were in flight when herald last stopped: they are unknown now (--resend-unknown sends them again)", n))
 	}
+	if err := s.releaseDeferred(); err != nil {
+		return nil, err
+	}
 	if s.Counts, err = st.Counts(id); err != nil {
 		return nil, err
 	}
@@ -135,6 +139,30 @@ func (s *Session) Begin() error {
 		return err
 	}
 	s.Counts = counts
+	return nil
+}
+
+// releaseDeferred makes the rows an earlier run deferred for a guard this plan does not have (no
+// --send-window now, no messaging limit) ready again: they go now, like the campaign's other ready rows.
+func (s *Session) releaseDeferred() error {
+	rules := s.Input.Guards.Rules()
+	for _, g := range []struct {
+		code, what string
+		off        bool
+	}{{status.CodeSendWindow, "--send-window", rules.Window == nil},
+		{status.CodeMessagingLimit, "a messaging_limit", rules.MessagingLimit <= 0}} {
+		if !g.off {
+			continue
+		}
+		n, err := s.Store.ReleaseDeferred(s.Info.ID, g.code)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			s.Notes = append(s.Notes, fmt.Sprintf("%s deferred by an earlier run (%s) can go now: this run has no %s",
+				human.Plural(n, "row"), g.code, g.what))
+		}
+	}
 	return nil
 }
 

@@ -94,3 +94,15 @@ func (s *Store) CountDeferred(id int64, from, to time.Time) ([]DeferredCount, er
 	}
 	return out, nil
 }
+
+// ReleaseDeferred makes the campaign's rows deferred for code ready again (a run without the guard that deferred
+// them sends them at once), and returns how many there were.
+func (s *Store) ReleaseDeferred(id int64, code string) (int, error) {
+	res, err := s.db.Exec(`UPDATE rows SET status = 'ready', error_code = '', error = '', updated_at = ?
+		WHERE campaign_id = ? AND status = 'deferred' AND error_code = ?`, time.Now().UnixMilli(), id, code)
+	n, err := rowsChanged(res, err)
+	if err != nil {
+		return 0, fmt.Errorf("campaign %d: release rows deferred for %s: %w", id, code, err)
+	}
+	return n, nil
+}
