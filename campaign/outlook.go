@@ -47,18 +47,20 @@ func (s *Session) outlook() (Outlook, error) {
 	endToday, endTomorrow := o.Schedule.Bounds()
 	soon := now.Add(time.Millisecond) // deferred rows whose time has come go now
 	for _, span := range [][2]time.Time{{{}, soon}, {soon, endToday}, {endToday, endTomorrow}, {endTomorrow, {}}} {
-		counts, err := s.Store.CountDeferred(id, span[0], span[1])
+		n, first, err := s.Store.CountDeferred(id, span[0], span[1])
 		if err != nil {
 			return o, err
 		}
-		for _, c := range counts {
-			o.Schedule.Add(c.First, c.Count)
-			if c.Code == status.CodeMessagingLimit {
-				o.LimitWaiting += c.Count
-			}
+		if n > 0 {
+			o.Schedule.Add(first, n)
 		}
 	}
 	var err error
+	if o.Limit > 0 {
+		if o.LimitWaiting, err = s.Store.CountDeferredFor(id, status.CodeMessagingLimit); err != nil {
+			return o, err
+		}
+	}
 	o.Cost, err = s.estimate(status.Ready, status.Deferred)
 	return o, err
 }

@@ -58,41 +58,31 @@ func (s *Store) NextDeferred(id int64, after DeferredCursor) (at time.Time, code
 	return fromMillis(ms), code, true, nil
 }
 
-// DeferredCount is how many of a campaign's deferred rows wait for one reason in a span of time, and when the
-// first of them may go.
-type DeferredCount struct {
-	Code  string
-	Count int
-	First time.Time
-}
-
-// CountDeferred counts the campaign's deferred rows whose time is in [from, to) (a zero to: no end), per code.
-func (s *Store) CountDeferred(id int64, from, to time.Time) ([]DeferredCount, error) {
+// CountDeferred counts the campaign's deferred rows whose time is in [from, to) (a zero to: no end), and
+// returns the first time among them; it reads the rows_deferred index alone.
+func (s *Store) CountDeferred(id int64, from, to time.Time) (n int, first time.Time, err error) {
 	end := int64(1<<63 - 1)
 	if !to.IsZero() {
 		end = to.UnixMilli()
 	}
-	rows, err := s.db.Query(`SELECT error_code, COUNT(*), MIN(not_before) FROM rows WHERE campaign_id = ?
-		AND status = 'deferred' AND not_before >= ? AND not_before < ? GROUP BY error_code ORDER BY error_code`,
-		id, from.UnixMilli(), end)
+	var min sql.NullInt64
+	err = s.db.QueryRow(`SELECT COUNT(*), MIN(not_before) FROM rows WHERE campaign_id = ? AND status = 'deferred'
+		AND not_before >= ? AND not_before < ?`, id, from.UnixMilli(), end).Scan(&n, &min)
 	if err != nil {
-		return nil, fmt.Errorf("campaign %d: count deferred rows: %w", id, err)
+		return 0, time.Time{}, fmt.Errorf("campaign %d: count deferred rows: %w", id, err)
 	}
-	defer rows.Close()
-	var out []DeferredCount
-	for rows.Next() {
-		var c DeferredCount
-		var first int64
-		if err := rows.Scan(&c.Code, &c.Count, &first); err != nil {
-			return nil, fmt.Errorf("campaign %d: count deferred rows: %w", id, err)
-		}
-		c.First = fromMillis(first)
-		out = append(out, c)
+	return n, fromMillis(min.Int64), nil
+}
+
+// CountDeferredFor counts the campaign's rows deferred for one code (status.CodeMessagingLimit, ...).
+func (s *Store) CountDeferredFor(id int64, code string) (int, error) {
+	var n int
+	err := s.db.QueryRow(`SELECT COUNT(*) FROM rows WHERE campaign_id = ? AND status = 'deferred'
+		AND error_code = ?`, id, code).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("campaign %d: count rows deferred for %s: %w", id, code, err)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("campaign %d: count deferred rows: %w", id, err)
-	}
-	return out, nil
+	return n, nil
 }
 
 // ReleaseDeferred makes the campaign's rows deferred for code ready again (a run without the guard that deferred

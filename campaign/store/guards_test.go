@@ -88,14 +88,27 @@ func TestDeferredRowsInTimeOrder(t *testing.T) {
 		t.Fatalf("a deferral without its time: %v", err)
 	}
 
-	// Counts per span and code.
-	spans, err := s.CountDeferred(id, t0, t0.Add(24*time.Hour))
-	if err != nil || len(spans) != 1 || spans[0].Count != 1 || !spans[0].First.Equal(t0.Add(3*time.Hour)) {
-		t.Fatalf("today: %+v %v", spans, err)
+	// Counts per span, and per code.
+	n, first, err := s.CountDeferred(id, t0, t0.Add(24*time.Hour))
+	if err != nil || n != 1 || !first.Equal(t0.Add(3*time.Hour)) {
+		t.Fatalf("today: %d from %v, %v", n, first, err)
 	}
-	spans, _ = s.CountDeferred(id, t0.Add(24*time.Hour), time.Time{})
-	if len(spans) != 1 || spans[0].Code != status.CodeSendWindow || spans[0].Count != 1 {
-		t.Fatalf("later: %+v", spans)
+	if n, first, _ = s.CountDeferred(id, t0.Add(24*time.Hour), time.Time{}); n != 1 || !first.Equal(t0.Add(26*time.Hour)) {
+		t.Fatalf("later: %d from %v", n, first)
+	}
+	if n, _, _ = s.CountDeferred(id, t0.Add(48*time.Hour), time.Time{}); n != 0 {
+		t.Fatalf("after two days: %d", n)
+	}
+	if n, err := s.CountDeferredFor(id, status.CodeSendWindow); err != nil || n != 2 {
+		t.Fatalf("deferred for the window: %d %v", n, err)
+	}
+
+	// Without the guard, the rows deferred for it are ready again.
+	if n, err := s.ReleaseDeferred(id, status.CodeSendWindow); err != nil || n != 2 {
+		t.Fatalf("released %d, %v", n, err)
+	}
+	if got := mustCounts(t, s, id); got[status.Deferred] != 0 || got[status.Ready] != 3 {
+		t.Fatalf("after the release: %v", got)
 	}
 }
 
