@@ -67,7 +67,7 @@ func BenchmarkPreflight(b *testing.B) {
 				in.Close()
 			}
 			b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
-			b.ReportMetric((cputime.Used(b) - cpu0).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric((cputime.Used(b)-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 		})
 	}
 }
