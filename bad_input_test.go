@@ -68,7 +68,7 @@ func catalogArgs(line, bigCell string) []string {
 	args := strings.Fields(line)
 	for i := 1; i < len(args); i++ {
 		switch args[i-1] {
-		case "--csv", "--template", "--config":
+		case "--csv", "--template", "--config", "--prices":
 			if args[i] == "GENERATED_BIG_CELL" {
 				args[i] = bigCell
 			} else {

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // the send window reads each recipient's time zone, also where the OS has no zone files (Windows)
 
 	"golang.org/x/term"
 
@@ -211,8 +212,11 @@ type campaignFlags struct {
 	profile     string
 	config      string
 	rate        string
+	freqCap     string
 	yes         bool
 	configGiven bool
+	// profileGiven is set when --profile was on the command line.
+	profileGiven bool
 	// cfg is the loaded config file (set when the profile was resolved).
 	cfg *config.Config
 }
@@ -236,6 +240,9 @@ func newCampaignFlags(name string, stderr io.Writer) (*flag.FlagSet, *campaignFl
 	fs.BoolVar(&f.plan.ResendUnknown, "resend-unknown", false, "resend rows whose outcome is unknown")
 	fs.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
 	fs.StringVar(&f.plan.Listen.Addr, "listen", "", "also receive the providers' callbacks during the run on this address (as herald listen)")
+	fs.StringVar(&f.plan.SendWindow, "send-window", "", "send only inside this window of each recipient's local time, HH:MM-HH:MM (e.g. 09:00-20:00; 21:00-08:00 crosses midnight)")
+	fs.StringVar(&f.freqCap, "frequency-cap", "", `suppress numbers any other campaign in the store messaged within DUR (e.g. 72h; 0 turns the profile's frequency_cap off)`)
+	fs.StringVar(&f.plan.PricesPath, "prices", "", "price table CSV (country, category, price, currency) for the cost estimate")
 	return fs, f
 }
 
@@ -248,14 +255,20 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, sends bool, stdou
 		return err
 	}
 	fs.Visit(func(fl *flag.Flag) {
-		if fl.Name == "config" {
+		switch fl.Name {
+		case "config":
 			f.configGiven = true
+		case "profile":
+			f.profileGiven = true
 		}
 	})
 	if f.plan.CSVPath == "" && f.plan.TemplatePath == "" {
 		if fileExists(sampleCSV) && fileExists(sampleTemplate) {
 			f.plan.CSVPath, f.plan.TemplatePath = sampleCSV, sampleTemplate
 		}
+	}
+	if err := f.parseCap(); err != nil {
+		return err
 	}
 	f.plan.ConfigPath = f.config
 	cfg, err := loadConfig(f.config, f.configGiven, fs.Output())
@@ -339,6 +352,23 @@ func checkedProfile(cfg *config.Config, name string, w io.Writer) (providers.Pro
 func isTerminal(stdin io.Reader) bool {
 	file, ok := stdin.(*os.File)
 	return ok && term.IsTerminal(int(file.Fd()))
+}
+
+// parseCap reads --frequency-cap: a Go duration (72h, 90m); 0 turns the profile's cap off.
+func (f *campaignFlags) parseCap() error {
+	s := strings.TrimSpace(f.freqCap)
+	if s == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return campaign.InputError(fmt.Errorf("--frequency-cap %q: give a duration such as 72h (three days) or 36h; 0 turns the profile's frequency_cap off", f.freqCap))
+	}
+	f.plan.FrequencyCap = d
+	if d == 0 {
+		f.plan.FrequencyCap = -1
+	}
+	return nil
 }
 
 func fileExists(p string) bool {

@@ -138,6 +138,7 @@ type nopJournal struct{}
 func (nopJournal) MarkInFlight(context.Context, int, int) error         { return nil }
 func (nopJournal) MarkManyInFlight(context.Context, []store.Mark) error { return nil }
 func (nopJournal) Record(store.Outcome)                                 {}
+func (nopJournal) Flush(context.Context) error                          { return nil }
 func (nopJournal) Close() error                                         { return nil }
 
 // BenchmarkEngine sends b.N messages at an unlimited rate through the Meta adapter to the zero-latency sandbox

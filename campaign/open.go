@@ -3,10 +3,14 @@ package campaign
 import (
 	"errors"
 	"fmt"
+	"os"
+	"time"
 
 	"herald/campaign/check"
+	"herald/campaign/guards"
 	"herald/campaign/phone"
 	"herald/campaign/recipients"
+	"herald/campaign/store"
 	"herald/campaign/template"
 	"herald/providers/open"
 )
@@ -18,8 +22,14 @@ type Input struct {
 	Binding    *template.Binding
 	Recipients *recipients.Reader
 	Phones     *phone.Normalizer
-	// Guards hold ready rows back before anything is sent: the opt-out list, among others.
-	Guards []check.Guard
+	// OptOut suppresses the numbers on the opt-out list (nil when the store has none).
+	OptOut check.Guard
+	// Guards are the plan's guards of the sender's number (send window, frequency cap, messaging limit);
+	// Prices is its price table, nil without --prices.
+	Guards *guards.Guards
+	Prices *guards.Prices
+	// Clock is the time the guards go by (nil: the system's); tests set a fake one right after Open.
+	Clock guards.Clock
 }
 
 // Open loads the template, checks that the profile's provider can carry it, opens the CSV, checks the template
@@ -66,14 +76,16 @@ func Open(plan Plan) (*Input, error) {
 		return nil, InputError(err)
 	}
 	in := &Input{Plan: plan, Template: tpl, Binding: b, Recipients: rec, Phones: phones}
-	optOuts, err := optOutGuard(plan.StatePath, plan.Profile)
+	if err := in.openGuards(); err != nil {
+		rec.Close()
+		return nil, InputError(err)
+	}
+	optOut, err := optOutGuard(plan.StatePath, plan.Profile)
 	if err != nil {
 		rec.Close()
 		return nil, err
 	}
-	if optOuts != nil {
-		in.Guards = append(in.Guards, optOuts)
-	}
+	in.OptOut = optOut
 	return in, nil
 }
 
@@ -90,10 +102,83 @@ func carries(plan Plan, tpl *template.Template) error {
 	return nil
 }
 
+// openGuards reads the guard flags and the price table; the history they need is read by LoadHistory.
+func (in *Input) openGuards() error {
+	plan := in.Plan
+	rules := guards.Rules{FrequencyCap: plan.SendFrequencyCap(), MessagingLimit: plan.Profile.MessagingLimit,
+		Profile: plan.Profile.Name, Campaign: plan.Campaign}
+	if plan.SendWindow != "" {
+		w, err := guards.ParseWindow(plan.SendWindow)
+		if err != nil {
+			return err
+		}
+		rules.Window = &w
+	}
+	in.Guards = guards.New(rules)
+	if plan.PricesPath != "" {
+		p, err := guards.LoadPrices(plan.PricesPath)
+		if err != nil {
+			return err
+		}
+		in.Prices = p
+	}
+	return nil
+}
+
+// now is the time by the input's clock.
+func (in *Input) now() time.Time { return in.clock().Now() }
+
+// clock is the input's clock, the system's unless a test set one.
+func (in *Input) clock() guards.Clock {
+	if in.Clock == nil {
+		return guards.System()
+	}
+	return in.Clock
+}
+
+// LoadHistory reads what the frequency cap and the messaging limit need from the state store (the numbers
+// messaged recently), when the plan has either and the store exists; it never creates the store. A check
+// without it applies the send window only.
+func (in *Input) LoadHistory() error {
+	if !in.Guards.NeedsHistory() {
+		return nil
+	}
+	if _, err := os.Stat(in.Plan.StatePath); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	st, err := OpenExistingStore(in.Plan.StatePath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return in.loadHistory(st)
+}
+
+// loadHistory reads the guards' history from an open store, as of now.
+func (in *Input) loadHistory(st *store.Store) error {
+	if !in.Guards.NeedsHistory() {
+		return nil
+	}
+	return in.Guards.Load(st, in.now())
+}
+
+// Estimate returns an empty cost estimate of the template's category; nil without a price table.
+func (in *Input) Estimate() *guards.Estimate {
+	if in.Prices == nil {
+		return nil
+	}
+	return in.Prices.Estimate(in.Template.Category)
+}
+
 // Close closes the CSV.
 func (in *Input) Close() error { return in.Recipients.Close() }
 
-// Checker returns a checker over the input's rows.
+// Checker returns a checker over the input's rows, with the guards of the sender's number as of now.
 func (in *Input) Checker() *check.Checker {
-	return &check.Checker{Recipients: in.Recipients, Binding: in.Binding, Phones: in.Phones, Guards: in.Guards}
+	var guards []check.Guard
+	if in.OptOut != nil { // opted out first: such a row is suppressed whatever its window or the limit say
+		guards = append(guards, in.OptOut)
+	}
+	return &check.Checker{Recipients: in.Recipients, Binding: in.Binding, Phones: in.Phones,
+		Guards: append(guards, in.Guards.Check(in.now())...)}
 }

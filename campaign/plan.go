@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"math"
+	"time"
 
 	"herald/providers"
 )
@@ -40,6 +41,24 @@ type Plan struct {
 	// Listen receives the providers' callbacks during the run (--listen); the built-in sandbox profile listens
 	// on loopback by itself.
 	Listen Listening
+	// SendWindow is --send-window, HH:MM-HH:MM of each recipient's local time ("" for none).
+	SendWindow string
+	// FrequencyCap is --frequency-cap; 0 takes the profile's frequency_cap, a negative value turns it off.
+	FrequencyCap time.Duration
+	// PricesPath is --prices, the price table of the cost estimate ("" for none).
+	PricesPath string
+}
+
+// SendFrequencyCap is how recently another campaign may have messaged a number before this one suppresses it:
+// --frequency-cap, else the profile's frequency_cap; 0 for no cap.
+func (p Plan) SendFrequencyCap() time.Duration {
+	switch {
+	case p.FrequencyCap > 0:
+		return p.FrequencyCap
+	case p.FrequencyCap < 0:
+		return 0
+	}
+	return p.Profile.FrequencyCap
 }
 
 // SendRate is the pace the campaign runs at: --rate, else the profile's rate, else DefaultRate.

@@ -2,10 +2,13 @@ package campaign
 
 import (
 	"context"
+	"sync/atomic"
+	"time"
+
 	"herald/campaign/check"
+	"herald/campaign/guards"
 	"herald/campaign/results"
 	"herald/campaign/status"
-	"sync/atomic"
 )
 
 // PreviewResult is what a preview found: the summary, the first rendered messages and the results CSV's path.
@@ -15,13 +18,23 @@ type PreviewResult struct {
 	Samples []check.Row
 	// OutPath is where the results CSV was written.
 	OutPath string
+	// Schedule counts when the rows to send go: now, later today, tomorrow, later (deferred by the send window
+	// or the messaging limit).
+	Schedule *guards.Schedule
+	// Cost estimates the rows to send; nil without --prices.
+	Cost *guards.Estimate
 }
 
-// Preview checks every row of in and writes the results CSV (status ready, invalid or duplicate, with the
-// reason). It never touches the network. rows, when not nil, is advanced as rows are checked so a screen can
-// show progress. samples is how many rendered ready rows to keep.
+// Preview checks every row of in and writes the results CSV (status ready, invalid, duplicate, deferred or
+// suppressed, with the reason). It never touches the network; it reads the state store, when there is one,
+// for the frequency cap and the messaging limit. rows, when not nil, is advanced as rows are checked so a
+// screen can show progress. samples is how many rendered ready rows to keep.
 func Preview(ctx context.Context, in *Input, samples int, rows *atomic.Int64) (PreviewResult, error) {
-	res := PreviewResult{OutPath: in.Plan.OutPath}
+	res := PreviewResult{OutPath: in.Plan.OutPath, Schedule: guards.NewSchedule(in.now(), time.Local),
+		Cost: in.Estimate()}
+	if err := in.LoadHistory(); err != nil {
+		return res, err
+	}
 	out, err := results.Create(in.Plan.OutPath, in.Recipients.Header(), in.Recipients.Separator())
 	if err != nil {
 		return res, InputError(err)
@@ -29,6 +42,12 @@ func Preview(ctx context.Context, in *Input, samples int, rows *atomic.Int64) (P
 	sum, err := in.Checker().Run(ctx, func(r *check.Row) error {
 		if rows != nil {
 			rows.Add(1)
+		}
+		if r.Status == status.Ready || r.Status == status.Deferred {
+			res.Schedule.Add(r.NotBefore, 1)
+			if res.Cost != nil {
+				res.Cost.Add(in.Phones.Region(r.Number))
+			}
 		}
 		if r.Status == status.Ready && len(res.Samples) < samples {
 			keep := *r

@@ -42,7 +42,9 @@ type Session struct {
 	// Listening says where the run receives callbacks, once Start has started a listener (nil: none).
 	Listening *RunListening
 	live      liveFunnel
-	unlock    func() error
+	// Outlook is what the guards say about the run: when its rows go, the messaging limit, the cost.
+	Outlook Outlook
+	unlock  func() error
 	// resend counts the rows Begin will put back in the queue.
 	resend int
 }
@@ -104,6 +106,9 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 		s.Notes = append(s.Notes, fmt.Sprintf("%s in flight when herald last stopped: unknown now, as the "+
 			"message may have left", human.Plural(n, "row")))
 	}
+	if err := s.releaseDeferred(); err != nil {
+		return nil, err
+	}
 	if s.Counts, err = st.Counts(id); err != nil {
 		return nil, err
 	}
@@ -122,12 +127,16 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 		s.Notes = append(s.Notes, fmt.Sprintf("%s that failed for a passing reason will be sent again",
 			human.Plural(n, "row")))
 	}
+	if s.Outlook, err = s.outlook(); err != nil {
+		return nil, err
+	}
 	ok = true
 	return s, nil
 }
 
-// ToSend is how many rows a run would send: the ready rows and those the plan asks to send again.
-func (s *Session) ToSend() int { return s.Counts[status.Ready] + s.resend }
+// ToSend is how many rows a run would send: the ready rows, the deferred rows (as their time comes) and those
+// the plan asks to send again.
+func (s *Session) ToSend() int { return s.Counts[status.Ready] + s.Counts[status.Deferred] + s.resend }
 
 // Begin puts the rows the plan asks to send again (--resend-unknown, --retry-failed) back in the queue. It is
 // called once the user has confirmed, so that backing out changes nothing.
@@ -149,6 +158,30 @@ func (s *Session) Begin() error {
 		return err
 	}
 	s.Counts = counts
+	return nil
+}
+
+// releaseDeferred makes the rows an earlier run deferred for a guard this plan does not have (no
+// --send-window now, no messaging limit) ready again: they go now, like the campaign's other ready rows.
+func (s *Session) releaseDeferred() error {
+	rules := s.Input.Guards.Rules()
+	for _, g := range []struct {
+		code, what string
+		off        bool
+	}{{status.CodeSendWindow, "--send-window", rules.Window == nil},
+		{status.CodeMessagingLimit, "a messaging_limit", rules.MessagingLimit <= 0}} {
+		if !g.off {
+			continue
+		}
+		n, err := s.Store.ReleaseDeferred(s.Info.ID, g.code)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			s.Notes = append(s.Notes, fmt.Sprintf("%s deferred by an earlier run (%s) can go now: this run has no %s",
+				human.Plural(n, "row"), g.code, g.what))
+		}
+	}
 	return nil
 }
 
@@ -181,11 +214,15 @@ func (s *Session) load(ctx context.Context, rows *atomic.Int64) error {
 	case existed:
 		s.Notes = append(s.Notes, fmt.Sprintf("the CSV or template changed since campaign %s last ran: it was checked again; numbers already messaged are skipped", info.Name))
 	}
+	if err := in.loadHistory(s.Store); err != nil {
+		_ = planner.Abort()
+		return err
+	}
 	sum, err := in.Checker().Run(ctx, func(r *check.Row) error {
 		if rows != nil {
 			rows.Add(1)
 		}
-		pr := store.NewRow{Row: r.Num, Number: r.Number, Status: r.Status, Fields: r.Fields}
+		pr := store.NewRow{Row: r.Num, Number: r.Number, Status: r.Status, Fields: r.Fields, NotBefore: r.NotBefore}
 		if r.Problem != nil {
 			pr.Code, pr.Error = r.Problem.Code, r.Problem.Reason
 		}
@@ -223,6 +260,10 @@ type RunOptions struct {
 // confirmed.
 func (s *Session) Start(o RunOptions) (*engine.Engine, io.Closer, error) {
 	plan := s.Input.Plan
+	// The guards go by what the store says now: other campaigns may have sent since the check.
+	if err := s.Input.loadHistory(s.Store); err != nil {
+		return nil, nil, err
+	}
 	profile := plan.Profile
 	listener, err := s.listen(&profile)
 	if err != nil {
@@ -241,6 +282,10 @@ func (s *Session) Start(o RunOptions) (*engine.Engine, io.Closer, error) {
 	}
 	eo := o.Engine
 	eo.Rate, eo.Concurrency, eo.StopOnPause = plan.SendRate(), plan.SendConcurrency(), o.StopOnPause
+	eo.Clock = s.Input.clock()
+	if g := s.Input.Guards.Sender(); g != nil {
+		eo.Guard = g
+	}
 	// The provider closes first: the built-in sandbox posts its last callbacks while the listener still takes them.
 	var once sync.Once
 	var closeErr error

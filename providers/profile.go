@@ -65,6 +65,11 @@ type Profile struct {
 	Concurrency int     `yaml:"concurrency"`
 	// Timeout bounds one request (default 30 s).
 	Timeout time.Duration `yaml:"timeout"`
+	// MessagingLimit is the account's WhatsApp messaging limit: the distinct numbers it may message in any
+	// rolling 24 hours (Meta's tiers: 250, 2000, 10000, 100000); 0 for none. FrequencyCap, when set,
+	// suppresses numbers any campaign messaged within it.
+	MessagingLimit int           `yaml:"messaging_limit"`
+	FrequencyCap   time.Duration `yaml:"frequency_cap"`
 
 	// Sandbox knobs (provider: sandbox): simulated latency, its jitter, and the share of answers that are
 	// transient errors.
@@ -165,6 +170,9 @@ func (p Profile) Validate() error {
 	}
 	if c := p.Callbacks; !share(c.Read) || !share(c.Failed) || !share(c.Stop) || !share(c.Duplicates) || c.Delay < 0 || c.Jitter < 0 {
 		return fmt.Errorf("profile %q: callbacks: read, failed, stop and duplicates are shares between 0 and 1, delay and jitter durations such as 500ms", p.Name)
+	}
+	if p.MessagingLimit < 0 || p.FrequencyCap < 0 {
+		return fmt.Errorf("profile %q: messaging_limit (e.g. 1000) and frequency_cap (e.g. 72h) must not be negative", p.Name)
 	}
 	return nil
 }

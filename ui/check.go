@@ -158,6 +158,9 @@ func describeInput(in *campaign.Input) inputInfo {
 func checkCmd(ctx context.Context, gen int, in *campaign.Input, info inputInfo, progress *checkProgress) tea.Cmd {
 	return func() tea.Msg {
 		defer in.Close()
+		if err := in.LoadHistory(); err != nil {
+			return checkedMsg{gen: gen, err: err}
+		}
 		var rows []previewRow
 		var regions phone.RegionTally
 		res := checkResult{}

@@ -133,7 +133,8 @@ func runCmd(ctx context.Context, r dashboard.Runner, done chan<- struct{}) tea.C
 }
 
 // finishedMsg reports a run's results written: rows per status in the store now, the failures that may pass
-// if sent again, and the results CSV's path, absolute.
+// if sent again, the results CSV's path, absolute, and the estimated cost of the messages sent ("" without
+// --prices).
 type finishedMsg struct {
 	counts    map[string]int
 	retryable int
@@ -142,6 +143,7 @@ type finishedMsg struct {
 	// versions of the CSV messaged ("" for nothing).
 	funnel campaign.Funnel
 	note   string
+	cost   string
 	err    error
 }
 
@@ -158,7 +160,13 @@ func finishCmd(sess *campaign.Session, closer io.Closer, abs func(string) string
 		retryable, err := sess.Store.CountRetryable(sess.Info.ID)
 		errs = append(errs, err)
 		funnel, _ := sess.LiveFunnel()
-		return finishedMsg{counts: tally.Rows, retryable: retryable, outAbs: abs(sess.Input.Plan.OutPath),
-			funnel: funnel, note: tally.EarlierNote(), err: errors.Join(errs...)}
+		msg := finishedMsg{counts: tally.Rows, retryable: retryable, outAbs: abs(sess.Input.Plan.OutPath),
+			funnel: funnel, note: tally.EarlierNote()}
+		cost, err := sess.SentCost()
+		if errs = append(errs, err); cost != nil {
+			msg.cost = cost.String()
+		}
+		msg.err = errors.Join(errs...)
+		return msg
 	}
 }

@@ -33,6 +33,7 @@ type confirmPane struct {
 	notes   []string
 	typed   string
 	hint    string
+	outlook campaign.Outlook
 }
 
 // newConfirmPane returns an empty confirmation; setSession fills it.
@@ -43,7 +44,7 @@ func (p *confirmPane) setSession(sess *campaign.Session, outPath string) {
 	plan := sess.Input.Plan
 	*p = confirmPane{Common: p.Common, campaign: sess.Info.Name, template: sess.Input.Template.Name,
 		profile: plan.Profile.Name, outPath: outPath, rate: plan.SendRate(),
-		ready: sess.ToSend(), resumed: sess.Resumed, counts: sess.Counts, notes: sess.Notes}
+		ready: sess.ToSend(), resumed: sess.Resumed, counts: sess.Counts, notes: sess.Notes, outlook: sess.Outlook}
 	if sess.Recovered > 0 && !plan.ResendUnknown {
 		p.notes = append(p.notes, "To send the unknown rows again, go back (esc twice) and choose them under Resend.")
 	}
@@ -121,6 +122,17 @@ func (p *confirmPane) View() string {
 		p.FormRow("Campaign", p.campaign+" ("+state+")"),
 		p.FormRow("Rows now", common.CountsLine(p.counts)),
 		p.FormRow("Results", p.outPath),
+	}
+	if line, warn := p.outlook.LimitLine(p.profile); warn {
+		lines = append(lines, p.FormRow("Warning", st.Warn.Render("messaging limit: "+line)))
+	} else if line != "" {
+		lines = append(lines, p.FormRow("Limit", line))
+	}
+	if line := p.outlook.ScheduleLine(); line != "" {
+		lines = append(lines, p.FormRow("When", line))
+	}
+	if p.outlook.Cost != nil {
+		lines = append(lines, p.FormRow("Cost", p.outlook.Cost.String()))
 	}
 	for _, n := range p.notes {
 		lines = append(lines, p.FormRow("Note", st.Warn.Render(n)))

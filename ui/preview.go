@@ -97,7 +97,7 @@ func (p *previewPane) nothingToSend() string {
 	resend := plan.RetryFailed && p.info.prior != nil && p.info.prior.Retryable > 0 ||
 		plan.ResendUnknown && counts[status.Unknown] > 0
 	switch {
-	case counts[status.Ready] > 0 || resend:
+	case counts[status.Ready]+counts[status.Deferred] > 0 || resend:
 		return ""
 	case p.result.stored:
 		return fmt.Sprintf("Nothing is left to send in %s: every row has an outcome. esc goes back to the setup, "+

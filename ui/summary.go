@@ -41,7 +41,9 @@ type summaryPane struct {
 	// funnel is what the providers' callbacks said; note what earlier versions of the CSV messaged.
 	funnel campaign.Funnel
 	note   string
-	err    error
+	// cost is the estimated cost of the messages sent ("" without --prices).
+	cost string
+	err  error
 }
 
 // newSummaryPane returns an empty summary; set fills it.
@@ -50,7 +52,8 @@ func newSummaryPane(c common.Common) *summaryPane { return &summaryPane{Common: 
 // set shows the outcome of the session's run (snap nil when nothing was left to send).
 func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, done finishedMsg, err error) {
 	*p = summaryPane{Common: p.Common, campaign: sess.Info.Name, outPath: done.outAbs, snap: snap,
-		counts: done.counts, retryable: done.retryable, funnel: done.funnel, note: done.note, err: err}
+		counts: done.counts, retryable: done.retryable, funnel: done.funnel, note: done.note, cost: done.cost,
+		err: err}
 }
 
 // exitCode is the campaign's exit code as SPEC.md defines it for send.
@@ -97,6 +100,9 @@ func (p *summaryPane) View() string {
 	}
 	lines = append(lines, "", p.FormRow("All rows", common.CountsBlock(p.counts)), "",
 		p.FormRow("Results CSV", p.outPath+"\n"+st.Muted.Render("c copies the path to the clipboard")))
+	if p.cost != "" {
+		lines = append(lines, p.FormRow("Cost", p.cost))
+	}
 	if campaign.FunnelHeard(p.funnel) {
 		lines = append(lines, p.FormRow("Afterwards", campaign.FunnelText(p.funnel)))
 	}
@@ -139,13 +145,13 @@ func (p *summaryPane) headline() string {
 
 // canRetry reports whether r has anything to send: rows left, or failures that may pass now.
 func (p *summaryPane) canRetry() bool {
-	return p.counts[status.Ready]+p.retryable > 0
+	return p.counts[status.Ready]+p.counts[status.Deferred]+p.retryable > 0
 }
 
 // nextSteps says what r and u would send; "" when everything was sent.
 func (p *summaryPane) nextSteps() string {
 	var steps []string
-	switch left := p.counts[status.Ready]; {
+	switch left := p.counts[status.Ready] + p.counts[status.Deferred]; {
 	case left > 0:
 		steps = append(steps, fmt.Sprintf("%s not sent yet: r sends them (with the failures that may pass now); nobody is messaged twice.",
 			human.Plural(left, "row")))

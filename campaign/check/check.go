@@ -22,9 +22,10 @@ type Row struct {
 	recipients.Row
 	// Number is the normalized number (digits, country code first), "" when it does not parse.
 	Number string
-	// Status is status.Ready, status.Invalid or status.Duplicate.
+	// Status is status.Ready, status.Invalid or status.Duplicate, or what a guard made of a ready row
+	// (status.Deferred, status.Suppressed).
 	Status string
-	// Problem says why the row is invalid or a duplicate.
+	// Problem says why the row is invalid, a duplicate, deferred or suppressed.
 	Problem *status.Problem
 	// Rendered is the filled message of a ready (or deferred) row.
 	Rendered template.Rendered

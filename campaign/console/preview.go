@@ -47,14 +47,20 @@ func Preview(ctx context.Context, plan campaign.Plan, stdout, stderr io.Writer) 
 			fmt.Fprintln(stdout, "---")
 		}
 	}
+	if line := res.Schedule.String(); res.Schedule.Waiting() > 0 {
+		fmt.Fprintf(stdout, "\nWhen: %s\n", line)
+	}
+	if res.Cost != nil {
+		fmt.Fprintf(stdout, "\n%s\n", res.Cost)
+	}
 	fmt.Fprintf(stdout, "\nResults CSV: %s\n", res.OutPath)
-	if n := sum.Counts[status.Ready]; n > 0 {
+	if n := sum.Counts[status.Ready] + sum.Counts[status.Deferred]; n > 0 {
 		profile := in.Plan.Profile.Name
 		if profile == "" {
 			profile = "NAME"
 		}
 		fmt.Fprintf(stdout, "To send the %s: herald send --csv %s --template %s --profile %s (or herald, the TUI)\n",
-			human.Plural(n, "ready row"), in.Plan.CSVPath, in.Plan.TemplatePath, profile)
+			human.Plural(n, "row"), in.Plan.CSVPath, in.Plan.TemplatePath, profile)
 	}
 	if sum.Counts[status.Invalid] > 0 {
 		return 1

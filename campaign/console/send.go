@@ -72,6 +72,7 @@ func Send(plan campaign.Plan, o SendOptions, stdout, stderr io.Writer) int {
 	if !o.Yes && !approved(in, stderr) {
 		return campaign.ExitInput
 	}
+	writeOutlook(stderr, sess.Outlook, plan.Profile.Name)
 	if !o.Yes && !confirm(o.Stdin, stderr, ready, in.Template.Name, plan) {
 		fmt.Fprintln(stderr, "Not confirmed: nothing was sent.")
 		return 2
@@ -172,6 +173,27 @@ func printEvents(w io.Writer, newestFirst []engine.Event, shown time.Time) time.
 	return shown
 }
 
+// writeOutlook prints what the guards say before the confirmation: the messaging limit (a warning when rows
+// wait for it), when the rows go, and the estimated cost.
+func writeOutlook(w io.Writer, o campaign.Outlook, profile string) {
+	if line, warn := o.LimitLine(profile); line != "" {
+		label := "messaging limit:"
+		if warn {
+			label = "warning: messaging limit:"
+		}
+		fmt.Fprintln(w, label, line)
+	}
+	if line := o.ScheduleLine(); line != "" {
+		fmt.Fprintln(w, "When:", line)
+	}
+	if o.FrequencyCap > 0 {
+		fmt.Fprintf(w, "Frequency cap: numbers another campaign messaged within %s are suppressed\n", o.FrequencyCap)
+	}
+	if o.Cost != nil {
+		fmt.Fprintln(w, o.Cost)
+	}
+}
+
 // confirm asks the user to type the number of messages (or "send").
 func confirm(stdin io.Reader, w io.Writer, ready int, template string, plan campaign.Plan) bool {
 	fmt.Fprintf(w, "\nSend %d messages with %s via %s at %s, about %s?\nType %d (or send) to confirm: ",
@@ -211,6 +233,11 @@ func finishRun(sess *campaign.Session, snap *engine.Snapshot, stdout, stderr io.
 	if f, ok := sess.LiveFunnel(); ok && campaign.FunnelHeard(f) {
 		fmt.Fprintln(stdout, "After the send:", campaign.FunnelText(f))
 	}
+	if cost, err := sess.SentCost(); err != nil {
+		fmt.Fprintln(stderr, "herald:", err)
+	} else if cost != nil {
+		fmt.Fprintln(stdout, cost)
+	}
 	fmt.Fprintln(stdout, "Results CSV:", sess.Input.Plan.OutPath)
 	code := campaign.ExitCode(counts, snap != nil && snap.State == status.Stopped)
 	if code == campaign.ExitStopped {
@@ -232,6 +259,9 @@ func ProgressLine(s engine.Snapshot) string {
 	}
 	if s.ETA > 0 {
 		line += " ETA " + human.Duration(s.ETA)
+	}
+	if w := campaign.WaitingText(s); w != "" {
+		line += " - " + w
 	}
 	if s.Reason != "" {
 		line += " - " + s.Reason

@@ -33,6 +33,8 @@ type jobRow struct {
 	fields   []string
 	attempts int
 	splits   int
+	// fresh is set when the row took a new place under the messaging limit; left once a request for it left.
+	fresh, left bool
 }
 
 // grouper gathers consecutive rows with identical messages into jobs of at most max rows. Only the feeder uses it.
@@ -76,20 +78,6 @@ func (g *grouper) flush() []job {
 	return []job{j}
 }
 
-// hand gives one ready row to the workers: as a job of its own, or to the grouper when batching. It returns
-// false once the run stops.
-func (e *Engine) hand(r jobRow) bool {
-	if e.group == nil {
-		return e.dispatch(job{rows: []jobRow{r}})
-	}
-	for _, j := range e.group.add(r) {
-		if !e.dispatch(j) {
-			return false
-		}
-	}
-	return true
-}
-
 // handLast gives the workers the group still being gathered when the rows run out.
 func (e *Engine) handLast() {
 	if e.group != nil {
@@ -99,12 +87,16 @@ func (e *Engine) handLast() {
 	}
 }
 
-// dispatch queues a job for the workers; false once the run stops (the job's rows stay ready).
+// dispatch queues a job for the workers; false once the run stops (the job's rows stay ready, and the places
+// they took under the messaging limit are given back).
 func (e *Engine) dispatch(j job) bool {
+	e.outstanding.Add(1)
 	select {
 	case e.jobs <- j:
 		return true
 	case <-e.stopCtx.Done():
+		e.release(j.rows)
+		e.jobDone()
 		return false
 	}
 }

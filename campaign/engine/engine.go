@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"sync/atomic"
+
 	"context"
 	"fmt"
+	"herald/campaign/guards"
 	"math"
 	"strconv"
 	"sync"
@@ -42,6 +45,12 @@ type Options struct {
 	// MaxBatch bounds the recipients of one request when the provider takes lists (providers.Batcher): 0 takes
 	// the provider's own bound, 1 sends one row a request.
 	MaxBatch int
+	// Guard holds rows back when their time comes (send window, frequency cap, messaging limit); nil sends
+	// every row as it comes.
+	Guard Guard
+	// Clock is the time the feeder and the guard go by, and the time of the in-flight marks (default: the
+	// system's); tests give a fake one so that waiting for a window never sleeps.
+	Clock guards.Clock
 }
 
 func (o *Options) defaults() {
@@ -59,6 +68,12 @@ func (o *Options) defaults() {
 	}
 	if o.StopWait <= 0 {
 		o.StopWait = 15 * time.Second
+	}
+	if o.Clock == nil {
+		o.Clock = guards.System()
+	}
+	if o.JournalOptions.Now == nil {
+		o.JournalOptions.Now = o.Clock.Now
 	}
 }
 
@@ -109,6 +124,10 @@ type Engine struct {
 	// feeder's rows into its requests.
 	batcher providers.Batcher
 	group   *grouper
+	// outstanding counts the jobs handed to the workers and not yet done; wake tells the feeder that it fell
+	// to zero or that a worker deferred a row (see feed).
+	outstanding atomic.Int64
+	wake        chan struct{}
 }
 
 // Journal is what the engine needs of the store's journal (*store.Journal). Benchmarks give one that writes
@@ -117,7 +136,21 @@ type Journal interface {
 	MarkInFlight(ctx context.Context, row, attempt int) error
 	MarkManyInFlight(ctx context.Context, marks []store.Mark) error
 	Record(o store.Outcome)
+	Flush(ctx context.Context) error
 	Close() error
+}
+
+// Guard is what the engine asks when a row's time comes (*guards.Sender is the one herald uses).
+type Guard interface {
+	// Hold says why number may not be sent at now (deferred with its time, or suppressed); nil when it may.
+	Hold(number string, now time.Time) *guards.Hold
+	// Reserve takes a place under the messaging limit for number at now; ok is false when every place is
+	// taken, with next the time one frees. fresh is set when a new place was taken.
+	Reserve(number string, now time.Time) (fresh, ok bool, next time.Time)
+	// Release gives back a fresh place whose message did not leave.
+	Release(number string)
+	// Sent records that number's request left at at.
+	Sent(number string, at time.Time)
 }
 
 // New prepares a run of the campaign info in store, rendering rows with binding and sending through prov. When
@@ -140,6 +173,7 @@ func New(store *store.Store, info store.CampaignInfo, binding *template.Binding,
 	e.health = newHealth()
 	e.refBase = strconv.FormatInt(info.Created.Unix(), 36) + strconv.FormatInt(info.ID, 36)
 	e.resumeCh = make(chan struct{})
+	e.wake = make(chan struct{}, 1)
 	return e
 }
 
@@ -239,9 +273,10 @@ func (e *Engine) Run(ctx context.Context) (Snapshot, error) {
 	if err != nil {
 		return e.Snapshot(), err
 	}
-	ready := int64(counts[status.Ready])
-	e.prog.total.Store(ready)
-	e.prog.remaining.Store(ready)
+	ready, deferred := int64(counts[status.Ready]), int64(counts[status.Deferred])
+	e.prog.total.Store(ready + deferred)
+	e.prog.remaining.Store(ready + deferred)
+	e.prog.waiting.Store(deferred)
 	e.sendCtx, e.sendCancel = context.WithCancel(ctx)
 	defer e.sendCancel()
 	stopCtx, stopCancel := context.WithCancel(e.sendCtx)
@@ -260,7 +295,11 @@ func (e *Engine) Run(ctx context.Context) (Snapshot, error) {
 	if err := e.store.SetCampaignStatus(e.info.ID, status.Running, ""); err != nil {
 		return e.Snapshot(), err
 	}
-	e.prog.event(EventStarted, fmt.Sprintf("%d rows to send at %s", ready, human.Rate(e.opts.Rate)))
+	started := fmt.Sprintf("%d rows to send at %s", ready, human.Rate(e.opts.Rate))
+	if deferred > 0 {
+		started += fmt.Sprintf(", %d more as their time comes", deferred)
+	}
+	e.prog.event(EventStarted, started)
 
 	e.jobs = make(chan job, jobQueue)
 	if e.group != nil {
@@ -326,30 +365,6 @@ func (e *Engine) finish(feedErr, jerr error) (Snapshot, error) {
 		err = serr
 	}
 	return e.Snapshot(), err
-}
-
-// feed pages through the ready rows in row order and hands them to the workers (through the grouper when the
-// provider batches).
-func (e *Engine) feed() error {
-	defer close(e.jobs)
-	after := 0
-	for {
-		rows, err := e.store.ReadyRows(e.info.ID, after, 1000)
-		if err != nil {
-			e.Stop("state store failure: " + err.Error())
-			return err
-		}
-		if len(rows) == 0 {
-			e.handLast()
-			return nil
-		}
-		for _, r := range rows {
-			after = r.Row
-			if !e.hand(jobRow{row: r.Row, number: r.Number, fields: r.Fields, attempts: r.Attempts}) {
-				return nil
-			}
-		}
-	}
 }
 
 // tick runs once a second: the rolling rate, recovery after a slow-down, and worker growth to the latency.

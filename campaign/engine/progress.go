@@ -75,6 +75,14 @@ type Snapshot struct {
 	Retries   int64
 	// RateLimited counts rate-limit answers.
 	RateLimited int64
+	// Suppressed counts rows a guard kept from being sent when their time came (the frequency cap).
+	Suppressed int64
+	// Waiting counts the rows deferred to a later time (send window, messaging limit); they are part of
+	// Remaining. WaitingUntil is when the next waiting row may go, and WaitingFor its code (status.CodeSendWindow
+	// or status.CodeMessagingLimit); zero and "" when nothing waits.
+	Waiting      int64
+	WaitingUntil time.Time
+	WaitingFor   string
 	// Rate is the sent messages per second over the last few seconds; TargetRate the pace now allowed
 	// (below ConfiguredRate after a slow-down).
 	Rate           float64
@@ -97,7 +105,7 @@ type Snapshot struct {
 }
 
 // Done is the number of rows with a final outcome in this run.
-func (s Snapshot) Done() int64 { return s.Sent + s.Failed + s.Unknown }
+func (s Snapshot) Done() int64 { return s.Sent + s.Failed + s.Unknown + s.Suppressed }
 
 const (
 	failureRing = 200
@@ -119,6 +127,8 @@ type progress struct {
 	inFlight    atomic.Int64
 	retries     atomic.Int64
 	rateLimited atomic.Int64
+	suppressed  atomic.Int64
+	waiting     atomic.Int64
 	concurrency atomic.Int64
 	targetRate  atomic.Uint64 // float64 bits
 	configured  float64
@@ -144,6 +154,9 @@ type progress struct {
 	// pausedFor is the time spent in pauses that ended; pausedAt the start of the current one (zero when running).
 	pausedFor time.Duration
 	pausedAt  time.Time
+	// waitUntil and waitFor say when the next waiting row may go, and why it waits.
+	waitUntil time.Time
+	waitFor   string
 }
 
 // groupKey identifies a failure group.
@@ -178,6 +191,13 @@ func (p *progress) setState(state, reason string) {
 		p.samples = p.samples[:0]
 	}
 	p.state, p.reason = state, reason
+}
+
+// setWait records when the next waiting row may go and why (zero time: nothing waits).
+func (p *progress) setWait(at time.Time, code string) {
+	p.mu.Lock()
+	p.waitUntil, p.waitFor = at, code
+	p.mu.Unlock()
 }
 
 func (p *progress) getState() (string, string) {
@@ -250,11 +270,15 @@ func (p *progress) snapshot(now time.Time) Snapshot {
 		Campaign: p.campaign, Total: p.total.Load(), Remaining: p.remaining.Load(), Sent: p.sent.Load(),
 		Failed: p.failed.Load(), Unknown: p.unknown.Load(), InFlight: p.inFlight.Load(),
 		Retries: p.retries.Load(), RateLimited: p.rateLimited.Load(), Concurrency: int(p.concurrency.Load()),
+		Suppressed: p.suppressed.Load(), Waiting: p.waiting.Load(),
 		TargetRate: math.Float64frombits(p.targetRate.Load()), ConfiguredRate: p.configured,
 		Started: p.started, Elapsed: now.Sub(p.started),
 	}
 	p.mu.Lock()
 	s.State, s.Reason = p.state, p.reason
+	if s.Waiting > 0 || p.waitFor == status.CodeMessagingLimit {
+		s.WaitingUntil, s.WaitingFor = p.waitUntil, p.waitFor
+	}
 	s.Failures = newestFirst(p.failures, p.fNext)
 	s.Events = newestFirst(p.events, p.eNext)
 	s.FailureGroups = p.failureGroups()
@@ -281,7 +305,7 @@ func (p *progress) snapshot(now time.Time) Snapshot {
 	if pace <= 0 || (s.TargetRate > 0 && s.TargetRate < pace) {
 		pace = s.TargetRate
 	}
-	if left := s.Remaining + s.InFlight; pace > 0 && left > 0 && s.State == status.Running {
+	if left := s.Remaining - s.Waiting + s.InFlight; pace > 0 && left > 0 && s.State == status.Running {
 		s.ETA = time.Duration(float64(left) / pace * float64(time.Second))
 	}
 	return s

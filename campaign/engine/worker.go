@@ -21,24 +21,32 @@ func (e *Engine) work() {
 	defer e.workers.Done()
 	for j := range e.jobs {
 		if e.isStopped() {
+			e.release(j.rows)
+			e.jobDone()
 			return // the rows stay ready: they are sent when the campaign is resumed
 		}
 		e.process(j)
+		e.jobDone()
 	}
 }
 
 // process sends a job's rows (one row, or a batch of rows with one message), retrying transient failures, and
 // records each row's outcome. Each request takes one limiter token per row it carries, and leaves only once its
-// rows are recorded in flight.
+// rows are recorded in flight. When a guard is set, each row is asked about again when its slot comes.
 func (e *Engine) process(j job) {
 	msg, ok := e.message(j)
 	if !ok {
+		e.release(j.rows)
 		return
 	}
 	rows := j.rows // the job's own: its attempts are counted in place
 	for len(rows) > 0 {
 		slot, ok := e.acquire(len(rows))
 		if !ok {
+			e.release(rows)
+			return
+		}
+		if rows = e.heldAtSlot(rows); len(rows) == 0 {
 			return
 		}
 		for i := range rows {
@@ -52,8 +60,10 @@ func (e *Engine) process(j job) {
 			if !errors.Is(err, context.Canceled) {
 				e.Stop("state store failure: " + err.Error())
 			}
+			e.release(rows)
 			return
 		}
+		e.leaving(rows)
 		e.depart(slot)
 		results, err := e.send(msg, rows)
 		e.latency.observe(time.Since(began))
@@ -83,6 +93,52 @@ func (e *Engine) message(j job) (providers.Message, bool) {
 		return providers.Message{}, false
 	}
 	return rendered.Message, true
+}
+
+// heldAtSlot asks the guard again about each row when its slot has come, before its request leaves: a row
+// handed out just before its send window closed (it may wait in the queue and on the limiter for seconds, or
+// in a backoff for longer) is deferred again rather than sent outside the window. It returns the rows that may
+// go.
+func (e *Engine) heldAtSlot(rows []jobRow) []jobRow {
+	if e.opts.Guard == nil {
+		return rows
+	}
+	now := e.opts.Clock.Now()
+	var keep []jobRow
+	for i, r := range rows {
+		h := e.opts.Guard.Hold(r.number, now)
+		if h == nil {
+			if keep != nil {
+				keep = append(keep, r)
+			}
+			continue
+		}
+		if keep == nil {
+			keep = append(make([]jobRow, 0, len(rows)), rows[:i]...)
+		}
+		e.hold(r, h, false)
+		e.release([]jobRow{r})
+		e.nudge()
+	}
+	if keep == nil {
+		return rows
+	}
+	return keep
+}
+
+// leaving notes that the rows' request is about to leave: for the guard (the messaging limit, the frequency
+// cap), and so that their places under the limit are not given back.
+func (e *Engine) leaving(rows []jobRow) {
+	var now time.Time
+	if e.opts.Guard != nil {
+		now = e.opts.Clock.Now()
+	}
+	for i := range rows {
+		if !rows[i].left && e.opts.Guard != nil {
+			e.opts.Guard.Sent(rows[i].number, now)
+		}
+		rows[i].left = true
+	}
 }
 
 // mark records rows in flight, each as its attempt number, in one commit.

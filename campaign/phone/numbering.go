@@ -231,10 +231,17 @@ func (p *numberPlan) testLength(number string) phonenumbers.ValidationResult {
 
 // valid mirrors IsValidNumber: GetRegionCodeForNumber, then IsValidNumberForRegion.
 func (ps *numberPlans) valid(cc int, nsn string) bool {
+	_, ok := ps.regionOf(cc, nsn)
+	return ok
+}
+
+// regionOf mirrors GetRegionCodeForNumber: the region of a number ("001" for a non-geographic calling code,
+// "" when no region of its calling code matches it), and whether the number is valid there.
+func (ps *numberPlans) regionOf(cc int, nsn string) (string, bool) {
 	regions := phonenumbers.GetRegionCodesForCountryCode(cc)
 	if len(regions) == 1 {
 		p := ps.plan(cc, regions[0])
-		return p != nil && (regions[0] == "001" || p.countryCode == cc) && p.validKind(nsn)
+		return regions[0], p != nil && (regions[0] == "001" || p.countryCode == cc) && p.validKind(nsn)
 	}
 	for _, r := range regions {
 		p := ps.byRegion[r]
@@ -242,13 +249,13 @@ func (ps *numberPlans) valid(cc int, nsn string) bool {
 		case p == nil:
 		case p.leadingDigits != nil:
 			if p.leadingDigits.MatchString(nsn) {
-				return p.countryCode == cc && p.validKind(nsn)
+				return r, p.countryCode == cc && p.validKind(nsn)
 			}
 		case p.validKind(nsn):
-			return p.countryCode == cc
+			return r, p.countryCode == cc
 		}
 	}
-	return false
+	return "", false
 }
 
 // plan mirrors getMetadataForRegionOrCallingCode.

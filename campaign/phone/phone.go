@@ -57,6 +57,33 @@ func (n *Normalizer) Normalize(raw string) (digits string, p *status.Problem) {
 	return n.normalize(raw, n.plans.number)
 }
 
+// Region is the country (ISO 3166 alpha-2) of a number Normalize returned, as libphonenumber's
+// GetRegionCodeForNumber decides it (447911123456 is GB, 12015550123 US, 18765550123 JM); "" for a number of no
+// country (+800, +882, ...).
+func (n *Normalizer) Region(digits string) string {
+	for i := 1; i <= 3 && i < len(digits); i++ {
+		cc, err := strconv.Atoi(digits[:i])
+		if err != nil {
+			return ""
+		}
+		regions := phonenumbers.GetRegionCodesForCountryCode(cc)
+		r := ""
+		switch len(regions) {
+		case 0:
+			continue
+		case 1: // most calling codes have one country: no pattern to match
+			r = regions[0]
+		default:
+			r, _ = n.plans.regionOf(cc, digits[i:])
+		}
+		if r == "001" {
+			return ""
+		}
+		return r
+	}
+	return ""
+}
+
 // numberReader reads one candidate number (ASCII digits, maybe after a '+') in a default region ("" for none)
 // and returns its E.164 digits when it is valid.
 type numberReader func(number, region string) (digits string, ok bool)

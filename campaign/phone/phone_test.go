@@ -242,6 +242,34 @@ func TestFastPathMatchesLibrary(t *testing.T) {
 		(len(corpus)+stride-1)/stride, len(corpus), len(countries), valid, invalid)
 }
 
+// TestRegionMatchesLibrary proves Region gives every valid number of the corpus the region libphonenumber's
+// GetRegionCodeForNumber gives it (NANP and +7 numbers included, where one calling code has many countries).
+func TestRegionMatchesLibrary(t *testing.T) {
+	n := normalizerFor("")
+	regions := map[string]bool{}
+	for _, c := range identityCorpus() {
+		digits, p := n.Normalize(c.raw)
+		if p != nil {
+			continue
+		}
+		pn, err := phonenumbers.Parse("+"+digits, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := phonenumbers.GetRegionCodeForNumber(pn)
+		if want == "001" {
+			want = ""
+		}
+		if got := n.Region(digits); got != want {
+			t.Fatalf("Region(%s) = %q, library %q", digits, got, want)
+		}
+		regions[want] = true
+	}
+	if len(regions) < 200 || !regions["JM"] || !regions["KZ"] || !regions["CA"] {
+		t.Fatalf("corpus too thin: %d regions", len(regions))
+	}
+}
+
 // FuzzNormalizeFastMatchesLibrary compares the fast path with the library on arbitrary cells, and on arbitrary
 // digit strings read with and without a '+' in an arbitrary region.
 func FuzzNormalizeFastMatchesLibrary(f *testing.F) {

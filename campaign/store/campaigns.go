@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"herald/campaign/status"
-	"strings"
 	"time"
 )
 
@@ -253,15 +252,6 @@ func (s *Store) Earlier(id int64) ([]CampaignInfo, error) {
 // number the campaign's current CSV does not hold.
 func (s *Store) EachEarlierRow(archive CampaignInfo, fn func(Row) error) error {
 	return s.eachRow(fn, fmt.Sprintf("campaign %d: read the rows of an earlier CSV", archive.Parent),
-		`SELECT `+prefixed("r.", rowColumns)+` FROM rows r JOIN prior_numbers p ON p.campaign_id = ?
-		AND p.number = r.number WHERE r.campaign_id = ? AND p.in_current = 0 ORDER BY r.row`, archive.Parent, archive.ID)
-}
-
-// prefixed qualifies each column of a comma-separated list with prefix.
-func prefixed(prefix, columns string) string {
-	parts := strings.Split(columns, ",")
-	for i, p := range parts {
-		parts[i] = prefix + strings.TrimSpace(p)
-	}
-	return strings.Join(parts, ", ")
+		`SELECT `+rowColumns+` FROM rows WHERE campaign_id = ? AND NOT EXISTS (SELECT 1 FROM prior_numbers p
+		WHERE p.campaign_id = ? AND p.number = rows.number AND p.in_current = 1) ORDER BY row`, archive.ID, archive.Parent)
 }

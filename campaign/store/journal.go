@@ -18,6 +18,9 @@ type JournalOptions struct {
 	// what is queued, and the writes that arrive while it commits make the next one. Measured here, any wait
 	// only adds latency to every in-flight record (16 workers: 5,000 msgs/s with 2 ms, 13,000 with none).
 	MaxDelay time.Duration
+	// Now is the clock of the in-flight marks, whose time is the row's sent_at (the frequency cap and the
+	// messaging limit count from it); default time.Now. Tests give a fake clock.
+	Now func() time.Time
 
 	// beforeCommit and afterCommit, when set (tests), run around each commit; afterCommit gets the number of
 	// writes the transaction held.
@@ -29,7 +32,8 @@ type JournalOptions struct {
 type Outcome struct {
 	// Row is the 1-based data row number.
 	Row int
-	// Status is sent, failed, unknown, or ready (to be retried later).
+	// Status is sent, failed, unknown, ready (to be retried later), deferred (to be sent at NotBefore) or
+	// suppressed (a guard keeps it from being sent).
 	Status string
 	// MessageID is the provider's message id; Code, Error and Class describe a failure.
 	MessageID, Code, Error, Class string
@@ -37,6 +41,8 @@ type Outcome struct {
 	Attempts int
 	// At is when the outcome came; zero means when it is recorded.
 	At time.Time
+	// NotBefore is when a deferred row may be sent.
+	NotBefore time.Time
 }
 
 // journalQueue is how many ops may wait for the journal's goroutine before callers block.
@@ -96,6 +102,7 @@ type Journal struct {
 	close    sync.Once
 	mark     *sql.Stmt
 	record   *sql.Stmt
+	deferTo  *sql.Stmt // record for deferred rows, with their time
 	mu       sync.Mutex
 	firstErr error
 }
@@ -105,14 +112,24 @@ func (s *Store) OpenJournal(id int64, o JournalOptions) *Journal {
 	if o.MaxBatch <= 0 {
 		o.MaxBatch = 512
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	j := &Journal{s: s, id: id, o: o, ops: make(chan journalOp, journalQueue), closing: make(chan struct{}),
 		stopped: make(chan struct{})}
 	var err error
-	j.mark, err = s.db.Prepare(`UPDATE rows SET status = 'in_flight', attempts = ?, updated_at = ?
-		WHERE campaign_id = ? AND row = ? AND status IN ('ready', 'in_flight')`)
+	// Only a deferral writes not_before, so that the marks and outcomes of the hot path leave the rows_deferred
+	// index alone (a deferred row leaves it by its status; its stale not_before is never read).
+	j.mark, err = s.db.Prepare(`UPDATE rows SET status = 'in_flight', attempts = ?, updated_at = ?, sent_at = ?
+		WHERE campaign_id = ? AND row = ? AND status IN ('ready', 'in_flight', 'deferred')`)
 	if err == nil {
 		j.record, err = s.db.Prepare(`UPDATE rows SET status = ?, message_id = ?, error_code = ?, error = ?,
 			error_class = ?, attempts = max(attempts, ?), updated_at = ? WHERE campaign_id = ? AND row = ?`)
+	}
+	if err == nil {
+		j.deferTo, err = s.db.Prepare(`UPDATE rows SET status = ?, message_id = ?, error_code = ?, error = ?,
+			error_class = ?, attempts = max(attempts, ?), updated_at = ?, not_before = ?
+			WHERE campaign_id = ? AND row = ?`)
 	}
 	if err != nil {
 		j.fail(err)
@@ -122,7 +139,8 @@ func (s *Store) OpenJournal(id int64, o JournalOptions) *Journal {
 }
 
 // MarkInFlight records that a request for row is about to leave, as attempt number attempt, and returns once
-// that is committed to disk. A row that is not ready (or in flight) is refused: it is never sent twice. When ctx
+// that is committed to disk; the time of the mark is the row's sent_at. A row that is not ready, deferred (or
+// in flight) is refused: it is never sent twice. When ctx
 // ends first the request must not be sent, though the row may still be recorded in flight (and so become
 // unknown at the next start).
 func (j *Journal) MarkInFlight(ctx context.Context, row, attempt int) error {
@@ -144,9 +162,15 @@ func (j *Journal) MarkManyInFlight(ctx context.Context, marks []Mark) error {
 // Record queues a row's outcome; it returns at once unless the queue is full. A write error shows in Err.
 func (j *Journal) Record(o Outcome) {
 	switch o.Status {
-	case status.Sent, status.Failed, status.Unknown, status.Ready:
+	case status.Sent, status.Failed, status.Unknown, status.Ready, status.Suppressed:
+	case status.Deferred:
+		if o.NotBefore.IsZero() {
+			j.fail(fmt.Errorf("row %d: deferred without the time it may be sent", o.Row))
+			return
+		}
 	default:
-		j.fail(fmt.Errorf("row %d: outcome status %q; want sent, failed, unknown or ready", o.Row, o.Status))
+		j.fail(fmt.Errorf("row %d: outcome status %q; want sent, failed, unknown, ready, deferred or suppressed",
+			o.Row, o.Status))
 		return
 	}
 	if o.At.IsZero() {
@@ -174,7 +198,7 @@ func (j *Journal) Close() error {
 	j.close.Do(func() {
 		close(j.closing)
 		<-j.stopped
-		for _, st := range []*sql.Stmt{j.mark, j.record} {
+		for _, st := range []*sql.Stmt{j.mark, j.record, j.deferTo} {
 			if st != nil {
 				st.Close()
 			}
@@ -331,12 +355,13 @@ func (j *Journal) commit(batch []journalOp) error {
 	}
 	defer tx.Rollback()
 	mark, record := tx.Stmt(j.mark), tx.Stmt(j.record)
-	now := time.Now().UnixMilli()
+	var deferTo *sql.Stmt // prepared on the transaction when the batch holds a deferral
+	now, sentAt := time.Now().UnixMilli(), j.o.Now().UnixMilli()
 	for i := range batch {
 		op := &batch[i]
 		switch op.kind {
 		case opMark:
-			n, err := rowsChanged(mark.Exec(op.attempt, now, j.id, op.row))
+			n, err := rowsChanged(mark.Exec(op.attempt, now, sentAt, j.id, op.row))
 			if err != nil {
 				return fmt.Errorf("row %d: mark in flight: %w", op.row, err)
 			}
@@ -344,13 +369,22 @@ func (j *Journal) commit(batch []journalOp) error {
 				op.err = j.refusal(tx, op.row)
 			}
 		case opMarkMany:
-			if err := j.markMany(tx, mark, op, now); err != nil {
+			if err := j.markMany(tx, mark, op, now, sentAt); err != nil {
 				return err
 			}
 		case opRecord:
 			o := op.outcome
-			n, err := rowsChanged(record.Exec(o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
-				o.At.UnixMilli(), j.id, o.Row))
+			var n int
+			if o.Status == status.Deferred {
+				if deferTo == nil {
+					deferTo = tx.Stmt(j.deferTo)
+				}
+				n, err = rowsChanged(deferTo.Exec(o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
+					o.At.UnixMilli(), o.NotBefore.UnixMilli(), j.id, o.Row))
+			} else {
+				n, err = rowsChanged(record.Exec(o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
+					o.At.UnixMilli(), j.id, o.Row))
+			}
 			if err == nil && n == 0 {
 				err = errors.New("no such row")
 			}
@@ -373,12 +407,12 @@ func (j *Journal) commit(batch []journalOp) error {
 
 // markMany marks op's rows in flight within tx. A row its status refuses sets op.err and undoes the op's other
 // marks (a savepoint), so that the request leaves for all its rows or for none.
-func (j *Journal) markMany(tx *sql.Tx, mark *sql.Stmt, op *journalOp, now int64) error {
+func (j *Journal) markMany(tx *sql.Tx, mark *sql.Stmt, op *journalOp, now, sentAt int64) error {
 	if _, err := tx.Exec("SAVEPOINT mark_many"); err != nil {
 		return fmt.Errorf("mark %d rows in flight: %w", len(op.marks), err)
 	}
 	for _, m := range op.marks {
-		n, err := rowsChanged(mark.Exec(m.Attempt, now, j.id, m.Row))
+		n, err := rowsChanged(mark.Exec(m.Attempt, now, sentAt, j.id, m.Row))
 		if err != nil {
 			return fmt.Errorf("row %d: mark in flight: %w", m.Row, err)
 		}

@@ -23,12 +23,14 @@ type NewRow struct {
 	Row int
 	// Number is the normalized number (digits, country code first); it may be empty for an invalid row.
 	Number string
-	// Status is ready, invalid, duplicate or suppressed.
+	// Status is ready, invalid, duplicate, deferred or suppressed.
 	Status string
 	// Fields are the row's input cells, in column order.
 	Fields []string
-	// Code and Error say why a row is invalid or a duplicate.
+	// Code and Error say why a row is invalid, a duplicate, deferred or suppressed.
 	Code, Error string
+	// NotBefore is when a deferred row may be sent.
+	NotBefore time.Time
 }
 
 // Loader stores a campaign's rows in batched transactions. It is used from one goroutine.
@@ -94,8 +96,8 @@ func (s *Store) LoadRows(info CampaignInfo) (*Loader, error) {
 		if _, err := tx.Exec(`UPDATE prior_numbers SET in_current = 0 WHERE campaign_id = ?`, id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`INSERT OR IGNORE INTO prior_numbers (campaign_id, number, status, message_id, row)
-			SELECT campaign_id, number, status, message_id, row FROM rows
+		if _, err := tx.Exec(`INSERT OR IGNORE INTO prior_numbers (campaign_id, number, status, message_id, row,
+			sent_at) SELECT campaign_id, number, status, message_id, row, sent_at FROM rows
 			WHERE campaign_id = ? AND status IN ('sent', 'unknown', 'in_flight') ORDER BY row`, id); err != nil {
 			return err
 		}
@@ -121,7 +123,7 @@ func (s *Store) LoadRows(info CampaignInfo) (*Loader, error) {
 	}
 	p := &Loader{s: s, id: id, fingerprint: info.Fingerprint, now: now, counts: map[string]int{}}
 	p.insert, err = s.db.Prepare(`INSERT INTO rows (campaign_id, row, number, status, fields, error_code, error,
-		updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+		not_before, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err == nil && hasPrior {
 		p.prior, err = s.db.Prepare(`UPDATE prior_numbers SET in_current = 1 WHERE campaign_id = ? AND number = ?
 			RETURNING status, message_id, row`)
@@ -133,8 +135,8 @@ func (s *Store) LoadRows(info CampaignInfo) (*Loader, error) {
 	return p, nil
 }
 
-// Add stores one row. A ready row whose number an earlier plan of the campaign already messaged is stored as
-// skipped with the code already_messaged. After an error the planner only aborts.
+// Add stores one row. A ready or deferred row whose number an earlier plan of the campaign already messaged is
+// stored as skipped with the code already_messaged. After an error the planner only aborts.
 func (p *Loader) Add(r NewRow) error {
 	if p.err != nil {
 		return p.err
@@ -148,9 +150,14 @@ func (p *Loader) Add(r NewRow) error {
 }
 
 func (p *Loader) add(r NewRow) error {
-	if r.Status != status.Ready && r.Status != status.Invalid && r.Status != status.Duplicate &&
-		r.Status != status.Suppressed {
-		return fmt.Errorf("status %q; want ready, invalid, duplicate or suppressed", r.Status)
+	switch r.Status {
+	case status.Ready, status.Invalid, status.Duplicate, status.Suppressed:
+	case status.Deferred:
+		if r.NotBefore.IsZero() {
+			return fmt.Errorf("a deferred row needs the time it may be sent")
+		}
+	default:
+		return fmt.Errorf("status %q; want ready, invalid, duplicate, deferred or suppressed", r.Status)
 	}
 	if r.Row < 1 {
 		return fmt.Errorf("row numbers start at 1")
@@ -165,20 +172,21 @@ func (p *Loader) add(r NewRow) error {
 			p.txPrior = tx.Stmt(p.prior)
 		}
 	}
-	if r.Status == status.Ready && p.prior != nil {
+	if (r.Status == status.Ready || r.Status == status.Deferred) && p.prior != nil {
 		var was, messageID string
 		var row int
 		err := p.txPrior.QueryRow(p.id, r.Number).Scan(&was, &messageID, &row)
 		switch {
 		case err == nil:
 			r.Status, r.Code, r.Error = status.Skipped, status.CodeAlreadyMessaged, alreadyMessaged(was, messageID, row)
+			r.NotBefore = time.Time{}
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
 	}
 	p.fields = appendFields(p.fields[:0], r.Fields)
 	if _, err := p.txInsert.Exec(p.id, r.Row, r.Number, r.Status, p.fields, r.Code, r.Error,
-		p.now); err != nil {
+		nullMillis(r.NotBefore), p.now); err != nil {
 		return err
 	}
 	p.counts[r.Status]++

@@ -91,9 +91,12 @@ type Row struct {
 	Attempts int
 	// Updated is the time of the last change.
 	Updated time.Time
+	// NotBefore is when a deferred row may be sent; zero for other rows.
+	NotBefore time.Time
 }
 
-const rowColumns = `row, number, status, fields, message_id, error_code, error, error_class, attempts, updated_at`
+const rowColumns = `row, number, status, fields, message_id, error_code, error, error_class, attempts, updated_at,
+	COALESCE(not_before, 0)`
 
 // scanRows calls fn with each row of a query selecting rowColumns.
 func scanRows(rows *sql.Rows, fn func(Row) error) error {
@@ -101,16 +104,16 @@ func scanRows(rows *sql.Rows, fn func(Row) error) error {
 	for rows.Next() {
 		var r Row
 		var fields sql.RawBytes
-		var updated int64
+		var updated, notBefore int64
 		if err := rows.Scan(&r.Row, &r.Number, &r.Status, &fields, &r.MessageID, &r.Code, &r.Error, &r.Class,
-			&r.Attempts, &updated); err != nil {
+			&r.Attempts, &updated, &notBefore); err != nil {
 			return err
 		}
 		var err error
 		if r.Fields, err = decodeFields(fields); err != nil {
 			return fmt.Errorf("row %d: %w", r.Row, err)
 		}
-		r.Updated = fromMillis(updated)
+		r.Updated, r.NotBefore = fromMillis(updated), fromMillis(notBefore)
 		if err := fn(r); err != nil {
 			return err
 		}

@@ -113,6 +113,17 @@ var migrations = []string{
 	// The reading options a campaign was checked with, so that it can be resumed from the campaigns screen.
 	`ALTER TABLE campaigns ADD COLUMN region TEXT NOT NULL DEFAULT '';
 	ALTER TABLE campaigns ADD COLUMN phone_column TEXT NOT NULL DEFAULT '';`,
+	// v2: the sender's-number guards. not_before is when a deferred row may go (the feeder walks
+	// rows_deferred in that order); sent_at is when a row's request last left (set with the in-flight mark), so
+	// the frequency cap and the messaging limit can read the numbers messaged since a time. sent_at has no
+	// index of its own: one would cost an index write per message; those reads scan the rows of the campaigns
+	// that ran since that time instead, by their primary key. Rows messaged before v2 count from their last
+	// update.
+	`ALTER TABLE rows ADD COLUMN not_before INTEGER;
+	ALTER TABLE rows ADD COLUMN sent_at INTEGER;
+	ALTER TABLE prior_numbers ADD COLUMN sent_at INTEGER;
+	UPDATE rows SET sent_at = updated_at WHERE status IN ('sent', 'unknown', 'in_flight');
+	CREATE INDEX rows_deferred ON rows (campaign_id, not_before, row) WHERE status = 'deferred';`,
 }
 
 // migrate applies the steps the file has not seen yet, each in its own transaction together with the new

@@ -40,10 +40,10 @@ func Parse(data []byte, path string) (*Template, error) {
 		return nil, p.fail(top["language"].val.Line, fmt.Sprintf("language %q is not a language code", t.Language),
 			"write the code the provider shows, such as en or en_US (with _ not -)")
 	}
-	p.t = t
-	if err := p.category(top); err != nil {
+	if t.Category, err = p.category(top); err != nil {
 		return nil, err
 	}
+	p.t = t
 	cols, err := p.paramColumns(top)
 	if err != nil {
 		return nil, err
@@ -179,6 +179,24 @@ func (p *parser) required(top map[string]entry, key, what string) (string, error
 		return "", p.fail(e.key.Line, key+" is empty", "write "+key+": followed by "+what)
 	}
 	return s, nil
+}
+
+// category reads the optional category: marketing (the default), utility or authentication, in any case.
+func (p *parser) category(top map[string]entry) (string, error) {
+	e, ok := top["category"]
+	if !ok {
+		return Categories[0], nil
+	}
+	s, err := p.scalar(e, "category")
+	if err != nil {
+		return "", err
+	}
+	c := strings.ToLower(strings.TrimSpace(s))
+	if !slices.Contains(Categories, c) {
+		return "", p.fail(deref(e.val).Line, fmt.Sprintf("category %q is not a WhatsApp template category", s),
+			"write the category the provider approved it in: "+strings.Join(Categories, ", "))
+	}
+	return c, nil
 }
 
 // footer reads the static footer.

@@ -10,37 +10,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// The template categories WhatsApp knows; DefaultCategory is a template's when its file names none.
-const (
-	CategoryMarketing      = "marketing"
-	CategoryUtility        = "utility"
-	CategoryAuthentication = "authentication"
-	DefaultCategory        = CategoryMarketing
-)
-
-// categories lists the categories a template file may name.
-var categories = []string{CategoryMarketing, CategoryUtility, CategoryAuthentication}
-
-// category reads category: (marketing, utility or authentication; default marketing).
-func (p *parser) category(top map[string]entry) error {
-	p.t.Category = DefaultCategory
-	e, ok := top["category"]
-	if !ok {
-		return nil
-	}
-	s, err := p.scalar(e, "category")
-	if err != nil {
-		return err
-	}
-	c := strings.ToLower(strings.TrimSpace(s))
-	if !slices.Contains(categories, c) {
-		return p.fail(deref(e.val).Line, fmt.Sprintf("category %q is not one WhatsApp knows", s),
-			"write category: marketing, utility or authentication (marketing when left out)")
-	}
-	p.t.Category = c
-	return nil
-}
-
 // examples reads example:, the sample value of each variable's column that a provider's reviewers see when
 // the template is created: {first_name: Olivia, code: SPRING10}. Every key must be a column a variable uses.
 func (p *parser) examples(top map[string]entry) error {

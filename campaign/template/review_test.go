@@ -22,7 +22,7 @@ func TestCategoryAndExamples(t *testing.T) {
 		{"examples", "example: {first_name: Olivia, code: \" SPRING10 \"}\n", "marketing",
 			map[string]string{"first_name": "Olivia", "code": "SPRING10"}, ""},
 		{"unknown category", "category: promo\n", "", nil,
-			`spring_sale.yaml line 4: category "promo" is not one WhatsApp knows - write category: marketing, utility or authentication`},
+			`spring_sale.yaml line 4: category "promo" is not a WhatsApp template category - write the category the provider approved it in: marketing, utility, authentication`},
 		{"example of no variable", "example: {first_nme: Olivia}\n", "", nil,
 			"spring_sale.yaml line 4: example gives first_nme, which no variable of the template uses - did you mean first_name? the template's variables use first_name, code"},
 		{"empty example", "example: {code: \"\"}\n", "", nil, "the example of code is empty"},

@@ -10,6 +10,9 @@ import (
 	"herald/providers"
 )
 
+// Categories are WhatsApp's template categories, which it prices separately; the first is the default.
+var Categories = []string{"marketing", "utility", "authentication"}
+
 // Meta's bounds on a template, which every provider enforces.
 const (
 	maxHeaderRunes = 60
@@ -34,7 +37,8 @@ type Template struct {
 	HeaderKind providers.ParamKind
 	// Footer is the fixed text under the body, "" when there is none.
 	Footer string
-	// Category is what the template is for: marketing (the default), utility or authentication.
+	// Category is the template's WhatsApp category, one of Categories (default marketing): it picks the price
+	// of the cost estimate and the category a template created at the provider gets.
 	Category string
 
 	// examples are the sample values of example:, by the column they stand for; exampleLine is where it is.

@@ -37,6 +37,18 @@ body: Hello: {{a}}: b`,
 		`- name
 - body`,
 		"spring_sale.yaml line 1: the template must be a set of keys (name, language, category, header, body, footer, buttons, params, types, example) - write each key on its own line, indented under its parent, as in templates/spring_sale.yaml"},
+	{"unknown category",
+		`name: spring_sale
+language: en_US
+category: promo
+body: Hello`,
+		"spring_sale.yaml line 3: category \"promo\" is not a WhatsApp template category - write the category the provider approved it in: marketing, utility, authentication"},
+	{"category as a list",
+		`name: spring_sale
+language: en_US
+category: [marketing]
+body: Hello`,
+		"spring_sale.yaml line 3: category must be a text, not a list or a set of keys - write the text on the same line, after category:"},
 	{"missing name",
 		`language: en_US
 body: Hello`,
@@ -478,6 +490,23 @@ func TestParseTemplateErrors(t *testing.T) {
 				t.Errorf("error\n got %q\nwant %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestParseCategory(t *testing.T) {
+	for src, want := range map[string]string{
+		"":                            "marketing",
+		"category: utility\n":         "utility",
+		"category: Authentication\n":  "authentication",
+		"category: \" MARKETING \"\n": "marketing",
+	} {
+		tpl, err := Parse([]byte("name: spring_sale\nlanguage: en_US\n"+src+"body: Hello\n"), "t.yaml")
+		if err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+		if tpl.Category != want {
+			t.Errorf("%q: category %q, want %q", src, tpl.Category, want)
+		}
 	}
 }
 

@@ -172,6 +172,8 @@ func (d *Model) banner() string {
 		text = fmt.Sprintf("Stopping: waiting for %s in flight, then quitting. q again quits at once.", human.Thousands(s.InFlight))
 	case s.State == status.Stopping:
 		text = fmt.Sprintf("Stopping (%s): waiting for %s in flight.", s.Reason, human.Thousands(s.InFlight))
+	case campaign.WaitingText(s) != "":
+		return st.Muted.Render(common.FitWords("Waiting: "+campaign.WaitingText(s)+". q stops; the same command resumes.", width))
 	default:
 		return ""
 	}

@@ -1,0 +1,141 @@
+package campaign
+
+import (
+	"fmt"
+	"time"
+
+	"herald/campaign/engine"
+	"herald/campaign/guards"
+	"herald/campaign/human"
+	"herald/campaign/status"
+)
+
+// Outlook is what the guards of the sender's number say about a prepared run, for the confirmation: when its
+// rows go, how the messaging limit stands, and what the run costs.
+type Outlook struct {
+	// Window is the send window ("" for none); Schedule counts the rows that go now, later today, tomorrow
+	// and later (by the machine's clock and days).
+	Window   string
+	Schedule *guards.Schedule
+	// Limit is the profile's messaging limit (0: none); LimitUsed the distinct numbers the profile messaged in
+	// the last 24 hours; LimitWaiting the rows deferred until a place frees.
+	Limit, LimitUsed, LimitWaiting int
+	// FrequencyCap is the cap in force (0: none).
+	FrequencyCap time.Duration
+	// Cost estimates the rows to send (ready and deferred); nil without --prices.
+	Cost *guards.Estimate
+}
+
+// outlook works out the session's outlook from the store.
+func (s *Session) outlook() (Outlook, error) {
+	in, id := s.Input, s.Info.ID
+	rules := in.Guards.Rules()
+	now := in.now()
+	o := Outlook{Limit: rules.MessagingLimit, FrequencyCap: rules.FrequencyCap, Schedule: guards.NewSchedule(now, time.Local)}
+	if rules.Window != nil {
+		o.Window = rules.Window.String()
+	}
+	if o.Limit > 0 {
+		if s.Resumed { // a new plan read the history for its check already
+			if err := in.loadHistory(s.Store); err != nil {
+				return o, err
+			}
+		}
+		o.LimitUsed = in.Guards.LimitUsed(now)
+	}
+	o.Schedule.Add(time.Time{}, s.Counts[status.Ready]+s.resend)
+	endToday, endTomorrow := o.Schedule.Bounds()
+	soon := now.Add(time.Millisecond) // deferred rows whose time has come go now
+	for _, span := range [][2]time.Time{{{}, soon}, {soon, endToday}, {endToday, endTomorrow}, {endTomorrow, {}}} {
+		n, first, err := s.Store.CountDeferred(id, span[0], span[1])
+		if err != nil {
+			return o, err
+		}
+		if n > 0 {
+			o.Schedule.Add(first, n)
+		}
+	}
+	var err error
+	if o.Limit > 0 {
+		if o.LimitWaiting, err = s.Store.CountDeferredFor(id, status.CodeMessagingLimit); err != nil {
+			return o, err
+		}
+	}
+	o.Cost, err = s.estimate(status.Ready, status.Deferred)
+	return o, err
+}
+
+// estimate adds up the cost of the campaign's rows in the statuses; nil without --prices.
+func (s *Session) estimate(statuses ...string) (*guards.Estimate, error) {
+	est := s.Input.Estimate()
+	if est == nil {
+		return nil, nil
+	}
+	err := s.Store.EachNumber(s.Info.ID, statuses, func(number string) error {
+		est.Add(s.Input.Phones.Region(number))
+		return nil
+	})
+	return est, err
+}
+
+// SentCost estimates what the campaign's sent messages cost, for the summary; nil without --prices.
+func (s *Session) SentCost() (*guards.Estimate, error) {
+	est, err := s.estimate(status.Sent)
+	if est != nil {
+		est.Which = "sent"
+	}
+	return est, err
+}
+
+// LimitLine is the confirmation's line about the messaging limit ("" without one), and whether it is a
+// warning: the rows to send are more than the places free now, so some wait for places to free.
+func (o Outlook) LimitLine(profile string) (string, bool) {
+	if o.Limit <= 0 {
+		return "", false
+	}
+	free := max(o.Limit-o.LimitUsed, 0)
+	line := fmt.Sprintf("profile %s may message %s distinct numbers in any 24 hours (messaging_limit); %s "+
+		"messaged in the last 24 hours, %s free now", profile, human.Thousands(o.Limit),
+		human.Thousands(o.LimitUsed), human.Plural(free, "place"))
+	toSend := o.Schedule.Spans[0].Count + o.Schedule.Waiting()
+	if toSend <= free {
+		return line, false
+	}
+	line += fmt.Sprintf("; of the %s to send, those over the limit wait for places to free (a place frees 24 "+
+		"hours after its message) and herald keeps running to send them then", human.Plural(toSend, "row"))
+	if o.LimitWaiting > 0 {
+		line += fmt.Sprintf(" (%s deferred for it already)", human.Thousands(o.LimitWaiting))
+	}
+	return line, true
+}
+
+// ScheduleLine says when the rows go ("" when they all go now): "600 now, 300 later today (from 14:00), ...".
+func (o Outlook) ScheduleLine() string {
+	if o.Schedule == nil || o.Schedule.Waiting() == 0 {
+		return ""
+	}
+	line := o.Schedule.String()
+	if o.Window != "" {
+		line += " (send window " + o.Window + " of each recipient's local time)"
+	}
+	return line
+}
+
+// WaitingText says what a run waits for ("" when nothing waits): "400 rows wait for their time; the next
+// goes at 14:00 (send window)", or "waiting for a place under the messaging limit until 14:05".
+func WaitingText(s engine.Snapshot) string {
+	at := s.WaitingUntil.Local().Format("15:04")
+	if time.Until(s.WaitingUntil) > 20*time.Hour {
+		at = s.WaitingUntil.Local().Format("Mon 15:04")
+	}
+	why := map[string]string{status.CodeSendWindow: " (send window)", status.CodeMessagingLimit: " (messaging limit)"}[s.WaitingFor]
+	switch {
+	case s.Waiting == 0 && s.WaitingFor == status.CodeMessagingLimit:
+		return "waiting for a place under the messaging limit until " + at
+	case s.Waiting == 0:
+		return ""
+	case s.WaitingUntil.IsZero():
+		return human.Plural(s.Waiting, "row") + " wait for their time"
+	}
+	return fmt.Sprintf("%s wait for their time; the next goes at %s%s", human.Plural(s.Waiting, "row"), at, why)
+}
