@@ -53,10 +53,12 @@ func TestPaceWithinTwoPercent(t *testing.T) {
 }
 
 // TestResumeDoesNotBurst pauses a run at 1,000/s long enough for every worker's limiter slot to pass, then
-// resumes: the workers must take fresh slots, not leave all at once.
+// resumes: nothing may leave while paused, and the workers must take fresh slots rather than all leave at once
+// (the rows after the resume are more than a second's worth, so a burst shows in the busiest second).
 func TestResumeDoesNotBurst(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st, info, b := simCampaign(t, 1500)
+		const n = 3000
+		st, info, b := simCampaign(t, n)
 		paused := make(chan struct{})
 		var count atomic.Int64 // the workers call before at once
 		prov := &simProvider{latency: 20 * time.Millisecond}
@@ -70,14 +72,24 @@ func TestResumeDoesNotBurst(t *testing.T) {
 		go func() { e.Run(context.Background()); close(done) }()
 		<-paused
 		e.Pause("test")
+		synctest.Wait() // the requests already on their way arrive
+		from := time.Now()
 		time.Sleep(3 * time.Second) // virtual: every worker's slot passes while paused
 		synctest.Wait()
+		to := time.Now()
 		e.Resume()
 		<-done
-		if s := e.Snapshot(); s.Sent != 1500 {
+		if s := e.Snapshot(); s.Sent != n {
 			t.Fatalf("sent %d", s.Sent)
 		}
-		if _, busiest := pace(prov.times()); busiest > 1000+Burst(1000) {
+		times := prov.times()
+		for _, at := range times {
+			// A request past its gate when the pause came leaves at its slot (plus the departure slack).
+			if at.After(from.Add(2*departureSlack)) && at.Before(to) {
+				t.Fatalf("a request left at %v, during the pause (%v to %v)", at.Sub(from), 0, to.Sub(from))
+			}
+		}
+		if _, busiest := pace(times); busiest > 1000+Burst(1000) {
 			t.Fatalf("%d requests in one second at 1,000/s: the resume burst", busiest)
 		}
 	})
