@@ -12,6 +12,7 @@ import (
 	"herald/campaign/recipients"
 	"herald/campaign/store"
 	"herald/campaign/template"
+	"herald/providers"
 	"herald/providers/open"
 )
 
@@ -62,6 +63,9 @@ func Open(plan Plan) (*Input, error) {
 		rec.Close()
 		return nil, InputError(err)
 	}
+	if labelPayloads(plan.Profile) {
+		b = b.WithLabelPayloads()
+	}
 	if plan.Campaign == "" {
 		plan.Campaign = DefaultCampaignName(plan.CSVPath, tpl.Name)
 	}
@@ -100,6 +104,20 @@ func carries(plan Plan, tpl *template.Template) error {
 		return fmt.Errorf("%s (profile %q): %w", plan.TemplatePath, plan.Profile.Name, err)
 	}
 	return nil
+}
+
+// labelPayloads reports whether the profile's provider requires a payload on every quick reply (Huawei CEC's
+// quickReplyPayload): its messages then carry each quick reply's label where the template gives no payload.
+func labelPayloads(p providers.Profile) bool {
+	if p.Provider == "" {
+		return false
+	}
+	c, err := open.Capabilities(p)
+	if err != nil {
+		return false
+	}
+	qr, ok := c.Button(providers.ButtonQuickReply)
+	return ok && qr.NeedsPayload
 }
 
 // openGuards reads the guard flags and the price table; the history they need is read by LoadHistory.

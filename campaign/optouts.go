@@ -54,10 +54,15 @@ func optOutGuard(statePath string, profile providers.Profile) (check.Guard, erro
 const optedOutReason = "the number opted out after the campaign was checked, so it is not messaged " +
 	"(herald optouts remove NUMBER messages it again)"
 
-// optOutButtons are the template's quick replies marked opt_out, as the store keeps them for the campaign.
-func optOutButtons(t *template.Template) []store.OptOutButton {
+// optOutButtons are the template's quick replies marked opt_out, as the store keeps them for the campaign. With
+// labels set (a provider that requires payloads, which then gets the label), a button without a fixed payload
+// has its label as its payload too, so that a tap reported with the payload alone is matched.
+func optOutButtons(t *template.Template, labels bool) []store.OptOutButton {
 	var out []store.OptOutButton
 	for _, b := range t.OptOutButtons() {
+		if labels && b.Payload == "" {
+			b.Payload = b.Label
+		}
 		out = append(out, store.OptOutButton{Label: b.Label, Payload: b.Payload})
 	}
 	return out

@@ -14,9 +14,11 @@ import (
 // rows go, how the messaging limit stands, and what the run costs.
 type Outlook struct {
 	// Window is the send window ("" for none); Schedule counts the rows that go now, later today, tomorrow
-	// and later (by the machine's clock and days).
-	Window   string
-	Schedule *guards.Schedule
+	// and later (by the machine's clock and days). ScheduledBy names the provider that holds the rows outside
+	// their window until it opens ("" when herald waits for their time itself).
+	Window      string
+	Schedule    *guards.Schedule
+	ScheduledBy string
 	// Limit is the profile's messaging limit (0: none); LimitUsed the distinct numbers the profile messaged in
 	// the last 24 hours; LimitWaiting the rows deferred until a place frees.
 	Limit, LimitUsed, LimitWaiting int
@@ -33,7 +35,7 @@ func (s *Session) outlook() (Outlook, error) {
 	now := in.now()
 	o := Outlook{Limit: rules.MessagingLimit, FrequencyCap: rules.FrequencyCap, Schedule: guards.NewSchedule(now, time.Local)}
 	if rules.Window != nil {
-		o.Window = rules.Window.String()
+		o.Window, o.ScheduledBy = rules.Window.String(), in.scheduler()
 	}
 	if o.Limit > 0 {
 		if s.Resumed { // a new plan read the history for its check already
@@ -117,6 +119,9 @@ func (o Outlook) ScheduleLine() string {
 	line := o.Schedule.String()
 	if o.Window != "" {
 		line += " (send window " + o.Window + " of each recipient's local time)"
+	}
+	if o.ScheduledBy != "" {
+		line += "; herald hands the later rows to " + o.ScheduledBy + " now, and it sends each when its time comes"
 	}
 	return line
 }

@@ -21,6 +21,9 @@ type PreviewResult struct {
 	// Schedule counts when the rows to send go: now, later today, tomorrow, later (deferred by the send window
 	// or the messaging limit).
 	Schedule *guards.Schedule
+	// ScheduledBy names the provider that holds the rows outside their send window until it opens (send hands
+	// them over at once); "" when herald waits for their time itself.
+	ScheduledBy string
 	// Cost estimates the rows to send; nil without --prices.
 	Cost *guards.Estimate
 }
@@ -31,7 +34,7 @@ type PreviewResult struct {
 // screen can show progress. samples is how many rendered ready rows to keep.
 func Preview(ctx context.Context, in *Input, samples int, rows *atomic.Int64) (PreviewResult, error) {
 	res := PreviewResult{OutPath: in.Plan.OutPath, Schedule: guards.NewSchedule(in.now(), time.Local),
-		Cost: in.Estimate()}
+		Cost: in.Estimate(), ScheduledBy: in.scheduler()}
 	if err := in.LoadHistory(); err != nil {
 		return res, err
 	}

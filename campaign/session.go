@@ -91,7 +91,7 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 		return nil, err
 	}
 	id := s.Info.ID
-	if err := st.SetOptOutButtons(id, optOutButtons(in.Template)); err != nil {
+	if err := st.SetOptOutButtons(id, optOutButtons(in.Template, labelPayloads(in.Plan.Profile))); err != nil {
 		return nil, err
 	}
 	if n, err := st.SuppressOptedOut(id, in.Plan.Profile.Provider == "sandbox", optedOutReason); err != nil {
@@ -130,6 +130,9 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 	if s.Outlook, err = s.outlook(); err != nil {
 		return nil, err
 	}
+	if note := s.scheduleNote(); note != "" {
+		s.Notes = append(s.Notes, note)
+	}
 	ok = true
 	return s, nil
 }
@@ -138,8 +141,9 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 // the plan asks to send again.
 func (s *Session) ToSend() int { return s.Counts[status.Ready] + s.Counts[status.Deferred] + s.resend }
 
-// Begin puts the rows the plan asks to send again (--resend-unknown, --retry-failed) back in the queue. It is
-// called once the user has confirmed, so that backing out changes nothing.
+// Begin puts the rows the plan asks to send again (--resend-unknown, --retry-failed) back in the queue, and the
+// rows waiting for their send window when the provider schedules (they go to it at once). It is called once the
+// user has confirmed, so that backing out changes nothing.
 func (s *Session) Begin() error {
 	id := s.Info.ID
 	if s.Input.Plan.ResendUnknown {
@@ -151,6 +155,9 @@ func (s *Session) Begin() error {
 		if _, err := s.Store.RequeueRetryable(id); err != nil {
 			return err
 		}
+	}
+	if err := s.releaseScheduled(); err != nil {
+		return err
 	}
 	s.resend = 0
 	counts, err := s.Store.Counts(id)
@@ -283,6 +290,7 @@ func (s *Session) Start(o RunOptions) (*engine.Engine, io.Closer, error) {
 	eo := o.Engine
 	eo.Rate, eo.Concurrency, eo.StopOnPause = plan.SendRate(), plan.SendConcurrency(), o.StopOnPause
 	eo.Clock = s.Input.clock()
+	eo.Schedule = s.Input.scheduler() != ""
 	if g := s.Input.Guards.Sender(); g != nil {
 		eo.Guard = g
 	}

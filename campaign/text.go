@@ -45,7 +45,8 @@ func OrderedCounts(counts map[string]int) []StatusCount {
 	return out
 }
 
-// RenderText is a rendered message as plain text: header, body, footer and buttons, as the recipient reads it.
+// RenderText is a rendered message as plain text: header, body, footer and buttons, as the recipient reads it,
+// with the link of a URL button and the payload a quick reply sends back when it is tapped.
 func RenderText(r template.Rendered) string {
 	var b strings.Builder
 	switch h := r.Header; h.Kind {
@@ -65,9 +66,12 @@ func RenderText(r template.Rendered) string {
 		fmt.Fprintf(&b, "_%s_\n", r.Footer)
 	}
 	for _, btn := range r.Buttons {
-		if btn.URL != "" {
+		switch {
+		case btn.URL != "":
 			fmt.Fprintf(&b, "[ %s ] -> %s\n", btn.Text, btn.URL)
-		} else {
+		case btn.Payload != "":
+			fmt.Fprintf(&b, "[ %s ] (payload %s)\n", btn.Text, btn.Payload)
+		default:
 			fmt.Fprintf(&b, "[ %s ]\n", btn.Text)
 		}
 	}

@@ -26,7 +26,7 @@ type Capabilities struct {
 	// BatchSize is the most recipients one request may name; 1 when each request has one recipient.
 	BatchSize int
 	// Schedules is set when a request may carry a send time and the provider holds the message until then
-	// (Huawei's sendAt).
+	// (Huawei's sendAt); the provider's adapter is then a Scheduler.
 	Schedules bool
 	// SessionTypes are the free-form message types it sends inside the 24-hour window (text, image, ...).
 	SessionTypes []string

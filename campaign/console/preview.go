@@ -48,6 +48,9 @@ func Preview(ctx context.Context, plan campaign.Plan, stdout, stderr io.Writer) 
 		}
 	}
 	if line := res.Schedule.String(); res.Schedule.Waiting() > 0 {
+		if res.ScheduledBy != "" {
+			line += "; send hands the later rows to " + res.ScheduledBy + " at once, and it sends each when its time comes"
+		}
 		fmt.Fprintf(stdout, "\nWhen: %s\n", line)
 	}
 	if res.Cost != nil {

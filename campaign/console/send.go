@@ -224,6 +224,10 @@ func finishRun(sess *campaign.Session, snap *engine.Snapshot, stdout, stderr io.
 			fmt.Fprintln(stdout, "Reason:", snap.Reason)
 		}
 		fmt.Fprintf(stdout, "This run: %d sent, %d failed, %d unknown, %d retries\n", snap.Sent, snap.Failed, snap.Unknown, snap.Retries)
+		if snap.Scheduled > 0 {
+			fmt.Fprintf(stdout, "%d of the sent rows are scheduled: the provider sends each when its send window "+
+				"opens (result_error says when)\n", snap.Scheduled)
+		}
 	}
 	fmt.Fprintln(stdout, "All rows:")
 	writeCounts(stdout, counts)

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"time"
+
 	"herald/campaign/template"
 	"herald/providers"
 )
@@ -35,6 +37,10 @@ type jobRow struct {
 	splits   int
 	// fresh is set when the row took a new place under the messaging limit; left once a request for it left.
 	fresh, left bool
+	// sendAt is when the provider is to send the row's message (its send window's opening), zero for at once;
+	// why is the window's sentence (schedule.go).
+	sendAt time.Time
+	why    string
 }
 
 // grouper gathers consecutive rows with identical messages into jobs of at most max rows. Only the feeder uses it.
@@ -107,7 +113,13 @@ func (e *Engine) send(msg providers.Message, rows []jobRow) ([]providers.BatchRe
 	msg.Ref = e.ref(rows[0].row, rows[0].attempts)
 	if len(rows) == 1 {
 		msg.To = rows[0].number
-		rc, err := e.prov.Send(e.sendCtx, msg)
+		var rc providers.Receipt
+		var err error
+		if at := rows[0].sendAt; !at.IsZero() && e.sched != nil {
+			rc, err = e.sched.SendAt(e.sendCtx, msg, at)
+		} else {
+			rc, err = e.prov.Send(e.sendCtx, msg)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -51,6 +51,10 @@ type Options struct {
 	// Clock is the time the feeder and the guard go by, and the time of the in-flight marks (default: the
 	// system's); tests give a fake one so that waiting for a window never sleeps.
 	Clock guards.Clock
+	// Schedule hands the rows the send window holds back to the provider at once, with the time their window
+	// opens, when the provider takes a send time (providers.Scheduler, Capabilities.Schedules) and sends one row
+	// a request: see schedule.go. Without it, or with another provider, such rows wait for their time.
+	Schedule bool
 }
 
 func (o *Options) defaults() {
@@ -124,6 +128,8 @@ type Engine struct {
 	// feeder's rows into its requests.
 	batcher providers.Batcher
 	group   *grouper
+	// sched is the provider when it schedules and Options.Schedule is set; nil otherwise.
+	sched providers.Scheduler
 	// outstanding counts the jobs handed to the workers and not yet done; wake tells the feeder that it fell
 	// to zero or that a worker deferred a row (see feed).
 	outstanding atomic.Int64
@@ -166,6 +172,9 @@ func New(store *store.Store, info store.CampaignInfo, binding *template.Binding,
 		if size > 1 {
 			e.batcher, e.group = b, &grouper{binding: binding, max: size}
 		}
+	}
+	if s, ok := prov.(providers.Scheduler); ok && opts.Schedule && e.group == nil {
+		e.sched = s
 	}
 	e.prog = newProgress(info.Name, opts.Rate, time.Now())
 	e.limiter = rate.NewLimiter(rate.Limit(opts.Rate), Burst(opts.Rate))

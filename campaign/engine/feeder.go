@@ -118,9 +118,13 @@ func (e *Engine) hand(r store.Row, wasDeferred bool) bool {
 		waited := false
 		for {
 			now := e.opts.Clock.Now()
+			jr.sendAt, jr.why = time.Time{}, ""
 			if h := g.Hold(r.Number, now); h != nil {
-				e.hold(jr, h, wasDeferred)
-				return true
+				if !e.schedules(h) {
+					e.hold(jr, h, wasDeferred)
+					return true
+				}
+				jr.schedule(h) // the provider holds it: it goes now, with its time, and takes its place now
 			}
 			fresh, ok, next := g.Reserve(r.Number, now)
 			if ok {

@@ -77,6 +77,8 @@ type Snapshot struct {
 	RateLimited int64
 	// Suppressed counts rows a guard kept from being sent when their time came (the frequency cap).
 	Suppressed int64
+	// Scheduled counts the sent rows the provider holds until their send window opens (part of Sent).
+	Scheduled int64
 	// Waiting counts the rows deferred to a later time (send window, messaging limit); they are part of
 	// Remaining. WaitingUntil is when the next waiting row may go, and WaitingFor its code (status.CodeSendWindow
 	// or status.CodeMessagingLimit); zero and "" when nothing waits.
@@ -128,6 +130,7 @@ type progress struct {
 	retries     atomic.Int64
 	rateLimited atomic.Int64
 	suppressed  atomic.Int64
+	scheduled   atomic.Int64
 	waiting     atomic.Int64
 	concurrency atomic.Int64
 	targetRate  atomic.Uint64 // float64 bits
@@ -270,7 +273,7 @@ func (p *progress) snapshot(now time.Time) Snapshot {
 		Campaign: p.campaign, Total: p.total.Load(), Remaining: p.remaining.Load(), Sent: p.sent.Load(),
 		Failed: p.failed.Load(), Unknown: p.unknown.Load(), InFlight: p.inFlight.Load(),
 		Retries: p.retries.Load(), RateLimited: p.rateLimited.Load(), Concurrency: int(p.concurrency.Load()),
-		Suppressed: p.suppressed.Load(), Waiting: p.waiting.Load(),
+		Suppressed: p.suppressed.Load(), Scheduled: p.scheduled.Load(), Waiting: p.waiting.Load(),
 		TargetRate: math.Float64frombits(p.targetRate.Load()), ConfiguredRate: p.configured,
 		Started: p.started, Elapsed: now.Sub(p.started),
 	}

@@ -105,19 +105,26 @@ func (e *Engine) heldAtSlot(rows []jobRow) []jobRow {
 	}
 	now := e.opts.Clock.Now()
 	var keep []jobRow
-	for i, r := range rows {
+	for i := range rows {
+		r := &rows[i]
 		h := e.opts.Guard.Hold(r.number, now)
-		if h == nil {
+		if h == nil || e.schedules(h) {
+			// It may go: now (its window opened meanwhile) or, with a provider that schedules, at its window's
+			// opening (the window closed meanwhile, or a retry's time moved).
+			r.sendAt, r.why = time.Time{}, ""
+			if h != nil {
+				r.schedule(h)
+			}
 			if keep != nil {
-				keep = append(keep, r)
+				keep = append(keep, *r)
 			}
 			continue
 		}
 		if keep == nil {
 			keep = append(make([]jobRow, 0, len(rows)), rows[:i]...)
 		}
-		e.hold(r, h, false)
-		e.release([]jobRow{r})
+		e.hold(*r, h, false)
+		e.release([]jobRow{*r})
 		e.nudge()
 	}
 	if keep == nil {
@@ -135,7 +142,11 @@ func (e *Engine) leaving(rows []jobRow) {
 	}
 	for i := range rows {
 		if !rows[i].left && e.opts.Guard != nil {
-			e.opts.Guard.Sent(rows[i].number, now)
+			at := now
+			if !rows[i].sendAt.IsZero() {
+				at = rows[i].sendAt // a scheduled message holds its place from the time it goes
+			}
+			e.opts.Guard.Sent(rows[i].number, at)
 		}
 		rows[i].left = true
 	}
@@ -193,7 +204,7 @@ func (e *Engine) settle(rows []jobRow, results []providers.BatchResult, err erro
 		}
 		if rowErr == nil {
 			answered++
-			e.final(r, store.Outcome{Row: r.row, Status: status.Sent, MessageID: results[i].Receipt.MessageID, Attempts: r.attempts})
+			e.final(r, r.sentOutcome(results[i].Receipt.MessageID))
 			continue
 		}
 		pe := providers.AsError(rowErr)
@@ -329,6 +340,9 @@ func (e *Engine) final(r jobRow, o store.Outcome) {
 	switch o.Status {
 	case status.Sent:
 		e.prog.sent.Add(1)
+		if !o.NotBefore.IsZero() {
+			e.prog.scheduled.Add(1)
+		}
 		failed = false
 	case status.Unknown:
 		e.prog.unknown.Add(1)

@@ -89,4 +89,7 @@ const (
 	CodeMessagingLimit = "messaging_limit"
 	// CodeOutsideWindow: a session message to a number that has not written in the last 24 hours (skipped).
 	CodeOutsideWindow = "outside_window"
+	// CodeScheduled: a sent row the provider holds until its send window opens (--send-window with a provider
+	// that schedules); result_error says when it goes.
+	CodeScheduled = "scheduled"
 )

@@ -41,7 +41,9 @@ type Outcome struct {
 	Attempts int
 	// At is when the outcome came; zero means when it is recorded.
 	At time.Time
-	// NotBefore is when a deferred row may be sent.
+	// NotBefore is when a deferred row may be sent; for a sent row, when the provider is to send the message it
+	// took to hold until then (Huawei's sendAt), zero when it sends at once. A scheduled row's sent_at is that
+	// time, so that the frequency cap and the messaging limit count the message when it goes.
 	NotBefore time.Time
 }
 
@@ -103,6 +105,7 @@ type Journal struct {
 	mark     *sql.Stmt
 	record   *sql.Stmt
 	deferTo  *sql.Stmt // record for deferred rows, with their time
+	schedule *sql.Stmt // record for rows sent to go later, with their time
 	mu       sync.Mutex
 	firstErr error
 }
@@ -129,6 +132,11 @@ func (s *Store) OpenJournal(id int64, o JournalOptions) *Journal {
 	if err == nil {
 		j.deferTo, err = s.db.Prepare(`UPDATE rows SET status = ?, message_id = ?, error_code = ?, error = ?,
 			error_class = ?, attempts = max(attempts, ?), updated_at = ?, not_before = ?
+			WHERE campaign_id = ? AND row = ?`)
+	}
+	if err == nil {
+		j.schedule, err = s.db.Prepare(`UPDATE rows SET status = ?, message_id = ?, error_code = ?, error = ?,
+			error_class = ?, attempts = max(attempts, ?), updated_at = ?, not_before = ?, sent_at = ?
 			WHERE campaign_id = ? AND row = ?`)
 	}
 	if err != nil {
@@ -162,7 +170,9 @@ func (j *Journal) MarkManyInFlight(ctx context.Context, marks []Mark) error {
 // Record queues a row's outcome; it returns at once unless the queue is full. A write error shows in Err.
 func (j *Journal) Record(o Outcome) {
 	switch o.Status {
-	case status.Sent, status.Failed, status.Unknown, status.Ready, status.Suppressed:
+	case status.Failed, status.Unknown, status.Ready, status.Suppressed:
+		o.NotBefore = time.Time{}
+	case status.Sent:
 	case status.Deferred:
 		if o.NotBefore.IsZero() {
 			j.fail(fmt.Errorf("row %d: deferred without the time it may be sent", o.Row))
@@ -198,7 +208,7 @@ func (j *Journal) Close() error {
 	j.close.Do(func() {
 		close(j.closing)
 		<-j.stopped
-		for _, st := range []*sql.Stmt{j.mark, j.record, j.deferTo} {
+		for _, st := range []*sql.Stmt{j.mark, j.record, j.deferTo, j.schedule} {
 			if st != nil {
 				st.Close()
 			}
@@ -355,7 +365,8 @@ func (j *Journal) commit(batch []journalOp) error {
 	}
 	defer tx.Rollback()
 	mark, record := tx.Stmt(j.mark), tx.Stmt(j.record)
-	var deferTo *sql.Stmt // prepared on the transaction when the batch holds a deferral
+	var deferTo, schedule *sql.Stmt // prepared on the transaction when the batch holds a deferral, a scheduled row
+	var scheduledUntil int64        // the latest send time of the batch's scheduled rows
 	now, sentAt := time.Now().UnixMilli(), j.o.Now().UnixMilli()
 	for i := range batch {
 		op := &batch[i]
@@ -375,13 +386,22 @@ func (j *Journal) commit(batch []journalOp) error {
 		case opRecord:
 			o := op.outcome
 			var n int
-			if o.Status == status.Deferred {
+			switch {
+			case o.Status == status.Deferred:
 				if deferTo == nil {
 					deferTo = tx.Stmt(j.deferTo)
 				}
 				n, err = rowsChanged(deferTo.Exec(o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
 					o.At.UnixMilli(), o.NotBefore.UnixMilli(), j.id, o.Row))
-			} else {
+			case !o.NotBefore.IsZero(): // sent, to go at NotBefore
+				if schedule == nil {
+					schedule = tx.Stmt(j.schedule)
+				}
+				at := o.NotBefore.UnixMilli()
+				scheduledUntil = max(scheduledUntil, at)
+				n, err = rowsChanged(schedule.Exec(o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
+					o.At.UnixMilli(), at, at, j.id, o.Row))
+			default:
 				n, err = rowsChanged(record.Exec(o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
 					o.At.UnixMilli(), j.id, o.Row))
 			}
@@ -391,6 +411,12 @@ func (j *Journal) commit(batch []journalOp) error {
 			if err != nil {
 				return fmt.Errorf("row %d: record %s: %w", o.Row, o.Status, err)
 			}
+		}
+	}
+	if scheduledUntil > 0 {
+		if _, err := tx.Exec(`UPDATE campaigns SET scheduled_until = max(scheduled_until, ?) WHERE id = ?`,
+			scheduledUntil, j.id); err != nil {
+			return fmt.Errorf("record the campaign's last scheduled time: %w", err)
 		}
 	}
 	if j.o.beforeCommit != nil {

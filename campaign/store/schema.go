@@ -124,6 +124,10 @@ var migrations = []string{
 	ALTER TABLE prior_numbers ADD COLUMN sent_at INTEGER;
 	UPDATE rows SET sent_at = updated_at WHERE status IN ('sent', 'unknown', 'in_flight');
 	CREATE INDEX rows_deferred ON rows (campaign_id, not_before, row) WHERE status = 'deferred';`,
+	// Scheduling at the provider: a row handed to a provider that schedules (Huawei's sendAt) is sent with its
+	// sent_at in the future. scheduled_until is the latest such time of the campaign, so that the guards of later
+	// runs read its rows until then although the campaign itself was last updated before.
+	`ALTER TABLE campaigns ADD COLUMN scheduled_until INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // migrate applies the steps the file has not seen yet, each in its own transaction together with the new

@@ -21,6 +21,24 @@ type Binding struct {
 	names []string
 	// columns are the CSV columns used, each once, in the order of the template's variables.
 	columns []string
+	// labelPayloads counts the quick replies without a payload that get their label as one
+	// (WithLabelPayloads); 0 leaves them out of the message.
+	labelPayloads int
+}
+
+// WithLabelPayloads returns the binding for a provider that requires a payload on every quick reply (Huawei
+// CEC's quickReplyPayload: providers.ButtonSupport.NeedsPayload): a quick reply whose template gives no payload
+// gets its label as one, so the rendered message carries every quick reply to the adapter, and the preview
+// shows what is sent. b itself is unchanged.
+func (b *Binding) WithLabelPayloads() *Binding {
+	out := *b
+	out.labelPayloads = 0
+	for _, bt := range b.t.buttons {
+		if bt.kind == providers.ButtonQuickReply && len(bt.payload.segs) == 0 {
+			out.labelPayloads++
+		}
+	}
+	return &out
 }
 
 // Columns returns the CSV columns the template uses, each once, in the order its variables appear (header,

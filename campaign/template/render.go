@@ -49,7 +49,7 @@ func (b *Binding) Render(fields []string) (Rendered, *status.Problem) {
 	msg.Template, msg.Language = t.Name, t.Language
 
 	// All the parameters share one array: the header's (at most one), the body's, then one per dynamic button.
-	ps := make([]providers.Param, 1+t.bodyEnd-t.bodyStart+t.dynamicButtons)
+	ps := make([]providers.Param, 1+t.bodyEnd-t.bodyStart+t.dynamicButtons+b.labelPayloads)
 	hp, prob := b.header(&r.Header, vals)
 	if prob != nil {
 		return Rendered{}, prob
@@ -76,14 +76,17 @@ func (b *Binding) Render(fields []string) (Rendered, *status.Problem) {
 	if len(t.buttons) > 0 {
 		r.Buttons = make([]RenderedButton, len(t.buttons))
 	}
-	if t.dynamicButtons > 0 {
-		msg.Buttons = make([]providers.ButtonParams, 0, t.dynamicButtons)
+	if n := t.dynamicButtons + b.labelPayloads; n > 0 {
+		msg.Buttons = make([]providers.ButtonParams, 0, n)
 	}
 	for i := range t.buttons {
 		bt := &t.buttons[i]
 		r.Buttons[i] = RenderedButton{Kind: bt.kind, Text: bt.label, OptOut: bt.optOut}
-		if bt.kind == providers.ButtonQuickReply && len(bt.payload.segs) > 0 {
-			r.Buttons[i].Payload = bt.payload.fill(vals)
+		if bt.kind == providers.ButtonQuickReply && (len(bt.payload.segs) > 0 || b.labelPayloads > 0) {
+			r.Buttons[i].Payload = bt.label // a provider that requires a payload gets the label (WithLabelPayloads)
+			if len(bt.payload.segs) > 0 {
+				r.Buttons[i].Payload = bt.payload.fill(vals)
+			}
 			ps[next] = providers.Param{Kind: providers.ParamText, Text: r.Buttons[i].Payload}
 			msg.Buttons = append(msg.Buttons,
 				providers.ButtonParams{Index: i, Kind: providers.ButtonQuickReply, Params: ps[next : next+1 : next+1]})

@@ -5,7 +5,8 @@
 //     {"app_key","app_secret"}), cached and shared by every worker, refreshed before it expires and once after
 //     the CEC refuses it;
 //   - each message as POST {base}/apiaccess/rest/ccmessaging/omni/1/advanced with Authorization: Bearer {token}
-//     and x-app-key: {app_key}, one destination per request, bulkId and messageId set to Message.Ref.
+//     and x-app-key: {app_key}, one destination per request, bulkId and messageId set to Message.Ref;
+//   - sendAt, when the engine schedules a row for its send window (SendAt: providers.Scheduler).
 //
 // base_url is required: every CEC tenant has its own domain, and some deployments publish it on port 28070.
 package huawei
@@ -42,6 +43,9 @@ type Adapter struct {
 	tokens   tokenCache
 }
 
+// The adapter schedules: --send-window hands it rows with their send time.
+var _ providers.Scheduler = (*Adapter)(nil)
+
 // credentials are the profile's app_key and app_secret, revealed only to fetch a token. They sit behind a
 // pointer: fmt cannot call Secret.String on an unexported field and would print them raw, but it prints a
 // nested pointer as an address.
@@ -70,7 +74,21 @@ func New(p providers.Profile, client *http.Client) (*Adapter, error) {
 // the CEC refuses the access token (401, or the API Fabric's 403 for an expired token), the adapter fetches a
 // new one and sends once more; a second refusal is fatal.
 func (a *Adapter) Send(ctx context.Context, msg providers.Message) (providers.Receipt, error) {
-	payload, err := newSendRequest(msg)
+	return a.send(ctx, msg, time.Time{})
+}
+
+// SendAt posts msg as Send does, with sendAt set to at: the CEC takes it now and sends it then
+// (providers.Scheduler).
+func (a *Adapter) SendAt(ctx context.Context, msg providers.Message, at time.Time) (providers.Receipt, error) {
+	if at.IsZero() {
+		return providers.Receipt{}, rowError("bad_send_time", "no send time given for a scheduled message")
+	}
+	return a.send(ctx, msg, at)
+}
+
+// send posts msg, scheduled for at when it is not zero.
+func (a *Adapter) send(ctx context.Context, msg providers.Message, at time.Time) (providers.Receipt, error) {
+	payload, err := newSendRequest(msg, at)
 	if err != nil {
 		return providers.Receipt{}, err
 	}

@@ -2,6 +2,7 @@ package huawei
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -47,8 +48,8 @@ func TestSendContract(t *testing.T) {
 			"body":{"placeholders":["A-1001","3 items","Friday"]}}`},
 		{"body only: templateData", bodyOnly, `"templateData":["A-1001","3 items","Friday"]`},
 		{"no parameters: an empty templateData, as the document's example", bare, `"templateData":[]`},
-		{"buttons keep their template positions", buttons, `"mediaTemplateData":{"body":{"placeholders":["A-1001","3 items","Friday"]},
-			"buttons":[{"urlPlaceholder":"a/1"},{},{"quickReplyPayload":"STOP"}]}`},
+		{"the buttons that take a parameter, in the template's order", buttons, `"mediaTemplateData":{"body":{"placeholders":["A-1001","3 items","Friday"]},
+			"buttons":[{"urlPlaceholder":"a/1"},{"quickReplyPayload":"STOP"}]}`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -117,6 +118,15 @@ func TestSendRefusesWhatTheDocumentCannotCarry(t *testing.T) {
 			providers.ClassPermanent, "bad_button", "index 10"},
 		{"unknown button kind", withButton(providers.ButtonParams{Index: 1, Kind: "call"}),
 			providers.ClassPermanent, "bad_button", `kind "call"`},
+		{"quick reply without a payload", withButton(providers.ButtonParams{Index: 1, Kind: providers.ButtonQuickReply}),
+			providers.ClassPermanent, "missing_payload", "requires quickReplyPayload"},
+		{"quick reply with an empty payload", withButton(providers.ButtonParams{Index: 1, Kind: providers.ButtonQuickReply,
+			Params: []providers.Param{{Kind: providers.ParamText}}}), providers.ClassPermanent, "missing_payload", "button 1"},
+		{"a button given twice", func() providers.Message {
+			m := testMessage()
+			m.Buttons = append(m.Buttons, m.Buttons[0])
+			return m
+		}(), providers.ClassPermanent, "bad_button", "given twice"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -161,5 +171,42 @@ func TestNewChecksTheProfile(t *testing.T) {
 	}
 	if a.sendURL != "https://cec.example.com:28070"+SendPath || a.tokenURL != "https://cec.example.com:28070"+TokenPath {
 		t.Errorf("URLs %s and %s, want the base_url with the documented paths", a.sendURL, a.tokenURL)
+	}
+}
+
+// TestSendAtSchedules checks that SendAt puts sendAt in the body, in the OMNI API's format and in UTC, whatever
+// zone the time comes in; that Send leaves it out; and that SendAt without a time sends nothing.
+func TestSendAtSchedules(t *testing.T) {
+	tokyo := time.FixedZone("JST", 9*3600)
+	at := time.Date(2025, 1, 16, 9, 0, 0, 0, tokyo)
+	for _, tc := range []struct {
+		name string
+		send func(*Adapter) (providers.Receipt, error)
+		want string
+	}{
+		{"SendAt", func(a *Adapter) (providers.Receipt, error) { return a.SendAt(context.Background(), testMessage(), at) },
+			`"2025-01-16T00:00:00.000+0000"`},
+		{"Send", func(a *Adapter) (providers.Receipt, error) { return a.Send(context.Background(), testMessage()) }, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeCEC(t, nil)
+			f.setSend(func(w http.ResponseWriter, r *http.Request) {
+				var body map[string]json.RawMessage
+				if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+					t.Fatal(err)
+				}
+				if got := string(body["sendAt"]); got != tc.want {
+					t.Errorf("sendAt %s, want %s", got, tc.want)
+				}
+				f.sendOK(w, r)
+			})
+			if _, err := tc.send(f.adapter(5 * time.Second)); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	f := newFakeCEC(t, func(w http.ResponseWriter, r *http.Request) { t.Error("a request was sent") })
+	if _, err := f.adapter(5*time.Second).SendAt(context.Background(), testMessage(), time.Time{}); providers.Classify(err) != providers.ClassPermanent {
+		t.Errorf("SendAt without a time: %v, want a permanent error", err)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"time"
 
 	"herald/providers"
 )
@@ -15,7 +17,14 @@ type sendRequest struct {
 	BulkID       string        `json:"bulkId"`
 	Destinations []destination `json:"destinations"`
 	WhatsApp     whatsApp      `json:"whatsApp"`
+	// SendAt is the scheduled send time (SendAtLayout), empty to send at once.
+	SendAt string `json:"sendAt,omitempty"`
 }
+
+// SendAtLayout is how sendAt is written. The CEC's document gives sendAt no format; the OMNI API it follows
+// (the same /omni/1/advanced with scenarioKey, bulkId, destinations and sendAt) documents
+// yyyy-MM-dd'T'HH:mm:ss.SSSZ, which herald sends in UTC: 2025-01-16T00:00:00.000+0000.
+const SendAtLayout = "2006-01-02T15:04:05.000-0700"
 
 // destination is one recipient (Table 8); MessageID is the client's id for the message.
 type destination struct {
@@ -60,8 +69,7 @@ type body struct {
 	Placeholders []string `json:"placeholders"`
 }
 
-// button is the ButtonObject (Table 7): a dynamic URL button's suffix or a quick reply's payload. A button
-// that takes no parameter is an empty object, so that each entry keeps its template button's position.
+// button is the ButtonObject (Table 7): a dynamic URL button's suffix or a quick reply's payload.
 type button struct {
 	URLPlaceholder    string `json:"urlPlaceholder,omitempty"`
 	QuickReplyPayload string `json:"quickReplyPayload,omitempty"`
@@ -70,18 +78,21 @@ type button struct {
 // maxButtons is the most buttons a WhatsApp template has.
 const maxButtons = 10
 
-// newSendRequest builds the body for msg. It fails, before anything is sent, for what the CEC's document has no
-// field for: a document header (HeaderObject has no document: see Capabilities) is fatal, since every row of
+// newSendRequest builds the body for msg, to be sent at at (zero: at once). It fails, before anything is sent,
+// for what the CEC's document has no field for: a document header (HeaderObject has no document: see Capabilities) is fatal, since every row of
 // the template would fail alike; a location outside the documented ranges or a button index out of range fails
 // the row. A location header's name and address are not sent: HeaderObject has only latitude and longitude.
 // Typed body parameters go as their text: placeholders are strings.
-func newSendRequest(msg providers.Message) (*sendRequest, error) {
+func newSendRequest(msg providers.Message, at time.Time) (*sendRequest, error) {
 	if r := Capabilities().Refuse(providers.NeedsOf(msg)); r != nil {
 		return nil, r.AsError()
 	}
 	req := &sendRequest{BulkID: msg.Ref,
 		Destinations: []destination{{MessageID: msg.Ref, To: recipient{PhoneNumber: msg.To}}},
 		WhatsApp:     whatsApp{TemplateName: msg.Template, Language: msg.Language}}
+	if !at.IsZero() {
+		req.SendAt = at.UTC().Format(SendAtLayout)
+	}
 	placeholders := make([]string, len(msg.Body))
 	for i, p := range msg.Body {
 		placeholders[i] = p.Text
@@ -143,29 +154,38 @@ func coordinate(v, name string, limit float64) (json.Number, error) {
 	return json.Number(strconv.FormatFloat(f, 'f', -1, 64)), nil
 }
 
-// newButtons lays the button parameters out by template position.
+// newButtons lists the buttons that take a parameter, in the template's order: a dynamic URL button's suffix
+// (urlPlaceholder) and every quick reply's payload (quickReplyPayload, which "is required for the quick reply
+// button": herald's renderer gives a Huawei message one for each quick reply, the button's text when the
+// template names none). A button that takes no parameter (a fixed link) is left out, as in the OMNI API this
+// document follows ("only if quick reply or dynamic URL template buttons are used"): an empty object would be a
+// quick reply without its payload.
 func newButtons(params []providers.ButtonParams) ([]button, error) {
 	if len(params) == 0 {
 		return nil, nil
 	}
-	n := 0
-	for _, b := range params {
-		if b.Index < 0 || b.Index >= maxButtons {
+	ordered := slices.SortedStableFunc(slices.Values(params), func(a, b providers.ButtonParams) int { return a.Index - b.Index })
+	buttons := make([]button, len(ordered))
+	for i, b := range ordered {
+		switch {
+		case b.Index < 0 || b.Index >= maxButtons:
 			return nil, rowError("bad_button", fmt.Sprintf("button index %d is out of range: a template has buttons 0 to %d", b.Index, maxButtons-1))
+		case i > 0 && ordered[i-1].Index == b.Index:
+			return nil, rowError("bad_button", fmt.Sprintf("button %d is given twice", b.Index))
 		}
-		n = max(n, b.Index+1)
-	}
-	buttons := make([]button, n)
-	for _, b := range params {
 		var v string
 		if len(b.Params) > 0 {
 			v = b.Params[0].Text
 		}
 		switch b.Kind {
 		case providers.ButtonURL:
-			buttons[b.Index].URLPlaceholder = v
+			buttons[i].URLPlaceholder = v
 		case providers.ButtonQuickReply:
-			buttons[b.Index].QuickReplyPayload = v
+			if v == "" {
+				return nil, rowError("missing_payload", fmt.Sprintf("quick reply button %d has no payload: Huawei CEC "+
+					"requires quickReplyPayload for every quick reply", b.Index))
+			}
+			buttons[i].QuickReplyPayload = v
 		default:
 			return nil, rowError("bad_button", fmt.Sprintf("button %d has kind %q: use url or quick_reply", b.Index, b.Kind))
 		}

@@ -143,13 +143,19 @@ func (s *Server) huaweiSend(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, huaweiFault{"400", err.Error()})
 		return
 	}
-	if status, msg := body.check(); msg != "" {
+	status, msg := body.check()
+	sendAt, sendAtMsg := s.huaweiSendAt(body.SendAt)
+	if msg == "" && sendAtMsg != "" {
+		status, msg = http.StatusInternalServerError, sendAtMsg
+	}
+	if msg != "" {
 		writeJSON(w, status, huaweiFault{strconv.Itoa(status), msg})
 		return
 	}
 	reqs := make([]Request, len(body.Destinations))
 	for i, d := range body.Destinations {
-		reqs[i] = Request{Dialect: "huawei", To: d.To.PhoneNumber, Template: body.WhatsApp.TemplateName, Ref: d.MessageID}
+		reqs[i] = Request{Dialect: "huawei", To: d.To.PhoneNumber, Template: body.WhatsApp.TemplateName, Ref: d.MessageID,
+			SendAt: sendAt}
 	}
 	acts := s.admit(r.Context(), reqs)
 	act := Accept
@@ -327,8 +333,12 @@ func (m *huaweiMedia) check() (int, string) {
 		return shape, fmt.Sprintf("%s.buttons has %d entries: a template has at most %d buttons", at, len(m.Buttons), huaweiMaxButtons)
 	}
 	for i, btn := range m.Buttons {
-		if btn.URLPlaceholder != "" && btn.QuickReplyPayload != "" {
+		switch {
+		case btn.URLPlaceholder != "" && btn.QuickReplyPayload != "":
 			return shape, fmt.Sprintf("%s.buttons[%d] must hold urlPlaceholder or quickReplyPayload, not both", at, i)
+		case btn.URLPlaceholder == "" && btn.QuickReplyPayload == "":
+			return shape, fmt.Sprintf("%s.buttons[%d] holds neither urlPlaceholder nor quickReplyPayload: quickReplyPayload "+
+				"is required for the quick reply button, and a button without a parameter is left out", at, i)
 		}
 	}
 	return 0, ""

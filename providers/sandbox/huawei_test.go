@@ -265,6 +265,13 @@ func TestHuaweiRejectsMalformedBodies(t *testing.T) {
 		{"latitude out of range", edit(`"textPlaceholder":"Ada"`, `"latitude":95,"longitude":1`), "latitude must be from -90 to 90", value},
 		{"button with both", edit(`{"urlPlaceholder":"t/A-1"}`, `{"urlPlaceholder":"t","quickReplyPayload":"p"}`), "buttons[0] must hold", ""},
 		{"eleven buttons", edit(`[{"urlPlaceholder":"t/A-1"}]`, "["+strings.Repeat("{},", 10)+"{}]"), "at most 10 buttons", ""},
+		{"quick reply without payload", edit(`[{"urlPlaceholder":"t/A-1"}]`, `[{"urlPlaceholder":"t/A-1"},{}]`),
+			"buttons[1] holds neither urlPlaceholder nor quickReplyPayload: quickReplyPayload is required", ""},
+		{"sendAt without milliseconds", edit(`"bulkId":"b1",`, `"bulkId":"b1","sendAt":"2999-01-16T09:00:00+09:00",`),
+			"must be a date and time as yyyy-MM-dd'T'HH:mm:ss.SSSZ", value},
+		{"sendAt as a date", edit(`"bulkId":"b1",`, `"bulkId":"b1","sendAt":"2999-01-16",`), `sendAt "2999-01-16"`, value},
+		{"sendAt in the past", edit(`"bulkId":"b1",`, `"bulkId":"b1","sendAt":"2020-01-16T09:00:00.000+0000",`),
+			"is not in the future", value},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -72,6 +72,8 @@ type Request struct {
 	// Template is the template name; Ref the client reference the adapter sent (bulkId, uid, ...), if any.
 	Template string
 	Ref      string
+	// SendAt is the time a scheduled message is to go (Huawei's sendAt); zero for at once.
+	SendAt time.Time
 	// Seq numbers the requests the sandbox admitted, from 1.
 	Seq int64
 }
@@ -87,6 +89,7 @@ type Entry struct {
 	Action    string    `json:"action"`
 	MessageID string    `json:"message_id,omitempty"`
 	Status    int       `json:"status"`
+	SendAt    time.Time `json:"send_at,omitzero"`
 }
 
 // Options are the sandbox's knobs. The zero value accepts everything at once.
@@ -122,6 +125,8 @@ type Options struct {
 	// StrictTemplates makes a template the sandbox did not create missing: queries find nothing and sends on it
 	// are refused. Without it, such a template counts as approved in the provider's console already.
 	StrictTemplates bool
+	// ScheduleClock is the time a scheduled send time must be after (time.Now when nil): tests give their clock.
+	ScheduleClock func() time.Time
 	// Callbacks make the sandbox call back after it accepts a message (callbacks.go); none without targets.
 	Callbacks CallbackOptions
 }
@@ -336,7 +341,7 @@ func (s *Server) record(req Request, act Action, status int, messageID string) {
 		return
 	}
 	e := Entry{Seq: req.Seq, Time: time.Now().UTC(), Dialect: req.Dialect, To: req.To, Template: req.Template,
-		Ref: req.Ref, Action: act.String(), MessageID: messageID, Status: status}
+		Ref: req.Ref, Action: act.String(), MessageID: messageID, Status: status, SendAt: req.SendAt}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.opts.KeepLog {
