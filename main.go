@@ -24,6 +24,7 @@ import (
 	"golang.org/x/term"
 
 	"herald/campaign"
+	"herald/campaign/cmdline"
 	"herald/campaign/config"
 	"herald/campaign/console"
 	"herald/campaign/human"
@@ -123,87 +124,8 @@ Usage:
 func printUsage(w io.Writer) {
 	fs, _ := newCampaignFlags("", w)
 	fmt.Fprint(w, usage+"\nFlags of the TUI, preview and send:\n")
-	printFlags(w, fs)
+	cmdline.PrintFlags(w, fs)
 	fmt.Fprintln(w, "\nRun \"herald COMMAND -h\" for a command's flags. README.md documents every file format.")
-}
-
-// printFlags lists a command's flags as --name VALUE  what it is (default).
-func printFlags(w io.Writer, fs *flag.FlagSet) {
-	fs.VisitAll(func(f *flag.Flag) {
-		kind, text := flag.UnquoteUsage(f)
-		name := "--" + f.Name
-		if v, ok := flagValueNames[f.Name]; ok {
-			kind = v
-		}
-		if kind != "" {
-			name += " " + strings.ToUpper(kind)
-		}
-		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "0s" && f.DefValue != "false" {
-			text += fmt.Sprintf(" (default %s)", f.DefValue)
-		}
-		fmt.Fprintf(w, "  %-26s %s\n", name, text)
-	})
-}
-
-// flagValueNames name the value a flag takes in the usage, where its type alone would not say it.
-var flagValueNames = map[string]string{"csv": "FILE", "template": "FILE", "config": "FILE", "state": "FILE",
-	"out": "FILE", "log": "FILE", "profile": "NAME", "campaign": "NAME", "phone-column": "NAME", "region": "CC",
-	"rate": "N", "concurrency": "N", "addr": "HOST:PORT", "reject-prefix": "PREFIXES"}
-
-// parseFlags parses a command's flags, which take no other argument. -h prints the command's usage on stdout
-// (flag.ErrHelp is returned, exit 0); a mistyped flag is an input error naming the closest flag, instead of the
-// whole usage.
-func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, about string) error {
-	rest, err := parseInterleaved(fs, args, stdout, about)
-	if err == nil && len(rest) > 0 {
-		return campaign.InputError(fmt.Errorf("unexpected argument %q: flags start with -- (%s -h lists them)", rest[0], fs.Name()))
-	}
-	return err
-}
-
-// parseInterleaved parses flags given before, between or after the positional arguments, and returns those.
-// Errors are handled as parseFlags handles them.
-func parseInterleaved(fs *flag.FlagSet, args []string, stdout io.Writer, about string) ([]string, error) {
-	out := fs.Output()
-	fs.SetOutput(io.Discard)
-	defer fs.SetOutput(out)
-	var rest []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, flagError(fs, err, stdout, about)
-		}
-		if args = fs.Args(); len(args) == 0 {
-			return rest, nil
-		}
-		rest, args = append(rest, args[0]), args[1:]
-	}
-}
-
-// flagError turns a flag parsing error into what the user reads: the usage for -h, else an input error that
-// names the closest flag to a mistyped one.
-func flagError(fs *flag.FlagSet, err error, stdout io.Writer, about string) error {
-	if errors.Is(err, flag.ErrHelp) {
-		if fs.Name() == "herald" {
-			printUsage(stdout)
-			return err
-		}
-		fmt.Fprintf(stdout, "Usage: %s [flags]\n  %s\n\nFlags:\n", fs.Name(), about)
-		printFlags(stdout, fs)
-		return err
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
-		var names []string
-		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
-		hint := fs.Name() + " -h lists them"
-		if near, ok := human.Closest(name, names); ok {
-			hint = fmt.Sprintf("did you mean --%s? (%s)", near, hint)
-		}
-		return campaign.InputError(fmt.Errorf("%s has no flag --%s: %s", fs.Name(), name, hint))
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "flag needs an argument: -"); ok {
-		return campaign.InputError(fmt.Errorf("--%s needs a value (%s -h lists the flags)", name, fs.Name()))
-	}
-	return campaign.InputError(fmt.Errorf("%w (%s -h lists the flags)", err, fs.Name()))
 }
 
 // campaignFlags are the flags preview, send and the TUI share.
@@ -251,7 +173,11 @@ func newCampaignFlags(name string, stderr io.Writer) (*flag.FlagSet, *campaignFl
 // profile's provider, to know what it can carry, but not its credentials: a profile whose secrets are not set
 // is taken with a note. Errors are input errors; -h prints the usage on stdout and returns flag.ErrHelp.
 func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, sends bool, stdout io.Writer, about string) error {
-	if err := parseFlags(fs, args, stdout, about); err != nil {
+	cmd := cmdline.Command{Flags: fs, About: about}
+	if fs.Name() == "herald" {
+		cmd.Help = printUsage
+	}
+	if err := cmd.Parse(args, stdout); err != nil {
 		return err
 	}
 	fs.Visit(func(fl *flag.Flag) {
@@ -439,7 +365,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.Float64Var(&o.Callbacks.Duplicates, "duplicates", 0.05, "share of callbacks posted twice")
 	fs.BoolVar(&o.Callbacks.Shuffle, "shuffle", false, "post callbacks in random order (read before delivered, ...)")
 	fs.Float64Var(&o.Forged, "forged", 0, "share of messages that also get a forged callback (bad signature)")
-	if err := parseFlags(fs, args, stdout, "serve the provider simulator on loopback"); err != nil {
+	if err := (cmdline.Command{Flags: fs, About: "serve the provider simulator on loopback"}).Parse(args, stdout); err != nil {
 		return exitFor(err, stderr)
 	}
 	return console.Sandbox(ctx, o, stdout, stderr)
@@ -452,7 +378,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&name, "campaign", "", "campaign name (see herald campaigns)")
 	fs.StringVar(&out, "out", "", "results CSV to write (default: the campaign's usual results path)")
 	fs.StringVar(&state, "state", campaign.DefaultStatePath(), "state store")
-	if err := parseFlags(fs, args, stdout, "write the results CSV of a campaign from the state store"); err != nil {
+	if err := (cmdline.Command{Flags: fs, About: "write the results CSV of a campaign from the state store"}).Parse(args, stdout); err != nil {
 		return exitFor(err, stderr)
 	}
 	return console.Export(state, name, out, stdout, stderr)
@@ -463,7 +389,7 @@ func runCampaigns(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var state string
 	fs.StringVar(&state, "state", campaign.DefaultStatePath(), "state store")
-	if err := parseFlags(fs, args, stdout, "list past campaigns with their rows per status"); err != nil {
+	if err := (cmdline.Command{Flags: fs, About: "list past campaigns with their rows per status"}).Parse(args, stdout); err != nil {
 		return exitFor(err, stderr)
 	}
 	return console.Campaigns(state, stdout, stderr)
@@ -481,7 +407,7 @@ func runTemplates(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	fs.StringVar(&o.PhoneColumn, "phone-column", "", "create: the CSV's phone column (default: phone, mobile, msisdn, ...)")
 	fs.StringVar(&o.Region, "region", "", "create: default country for the CSV's numbers without a country code")
 	fs.BoolVar(&o.Yes, "yes", false, "create: submit without asking")
-	words, err := parseInterleaved(fs, args, stdout, "templates at the provider: list, status NAME, create FILE")
+	words, err := cmdline.Command{Flags: fs, About: "templates at the provider: list, status NAME, create FILE"}.Words(args, stdout)
 	if err != nil {
 		return exitFor(err, stderr)
 	}
@@ -550,7 +476,7 @@ func runListen(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to receive callbacks on (a tunnel exposes it)")
 	state, cfgPath := storeFlags(fs)
-	if _, err := parseInterleaved(fs, args, stdout, "receive the providers' callbacks until Ctrl-C"); err != nil {
+	if _, err := (cmdline.Command{Flags: fs, About: "receive the providers' callbacks until Ctrl-C"}).Words(args, stdout); err != nil {
 		return exitFor(err, stderr)
 	}
 	cfg, err := loadConfigOf(fs, *cfgPath)
@@ -568,7 +494,7 @@ func runOptOuts(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Region, "region", "", "default country (ISO 3166 alpha-2) for numbers written without a country code")
 	fs.StringVar(&o.Note, "note", "", "a note kept with the numbers added")
 	state, _ := storeFlags(fs)
-	rest, err := parseInterleaved(fs, args, stdout, "the opt-out list: list, add NUMBER..., remove NUMBER..., import FILE, export FILE")
+	rest, err := cmdline.Command{Flags: fs, About: "the opt-out list: list, add NUMBER..., remove NUMBER..., import FILE, export FILE"}.Words(args, stdout)
 	if err != nil {
 		return exitFor(err, stderr)
 	}
@@ -584,7 +510,7 @@ func runReceipts(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	profile := fs.String("profile", "", "the profile whose messages the report is about")
 	state, cfgPath := storeFlags(fs)
-	rest, err := parseInterleaved(fs, args, stdout, "merge a delivery report: import FILE --profile NAME")
+	rest, err := cmdline.Command{Flags: fs, About: "merge a delivery report: import FILE --profile NAME"}.Words(args, stdout)
 	if err != nil {
 		return exitFor(err, stderr)
 	}
