@@ -72,6 +72,8 @@ type Request struct {
 	// Template is the template name; Ref the client reference the adapter sent (bulkId, uid, ...), if any.
 	Template string
 	Ref      string
+	// Session is a session message's type instead of a template ("text", "interactive/list"); "" otherwise.
+	Session string
 	// Seq numbers the requests the sandbox admitted, from 1.
 	Seq int64
 }
@@ -83,6 +85,7 @@ type Entry struct {
 	Dialect   string    `json:"dialect"`
 	To        string    `json:"to"`
 	Template  string    `json:"template,omitempty"`
+	Session   string    `json:"session,omitempty"`
 	Ref       string    `json:"ref,omitempty"`
 	Action    string    `json:"action"`
 	MessageID string    `json:"message_id,omitempty"`
@@ -336,7 +339,7 @@ func (s *Server) record(req Request, act Action, status int, messageID string) {
 		return
 	}
 	e := Entry{Seq: req.Seq, Time: time.Now().UTC(), Dialect: req.Dialect, To: req.To, Template: req.Template,
-		Ref: req.Ref, Action: act.String(), MessageID: messageID, Status: status}
+		Session: req.Session, Ref: req.Ref, Action: act.String(), MessageID: messageID, Status: status}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.opts.KeepLog {
