@@ -106,7 +106,7 @@ func carries(plan Plan, tpl *template.Template) error {
 func (in *Input) openGuards() error {
 	plan := in.Plan
 	rules := guards.Rules{FrequencyCap: plan.SendFrequencyCap(), MessagingLimit: plan.Profile.MessagingLimit,
-		Profile: plan.Profile.Name, Campaign: plan.Campaign}
+		Profile: plan.Profile.Name, Campaign: plan.Campaign, SessionWindow: in.Template.IsSession()}
 	if plan.SendWindow != "" {
 		w, err := guards.ParseWindow(plan.SendWindow)
 		if err != nil {
@@ -162,9 +162,10 @@ func (in *Input) loadHistory(st *store.Store) error {
 	return in.Guards.Load(st, in.now())
 }
 
-// Estimate returns an empty cost estimate of the template's category; nil without a price table.
+// Estimate returns an empty cost estimate of the template's category; nil without a price table, and for a
+// session message (inside the 24-hour window it is not priced as a template).
 func (in *Input) Estimate() *guards.Estimate {
-	if in.Prices == nil {
+	if in.Prices == nil || in.Template.IsSession() {
 		return nil
 	}
 	return in.Prices.Estimate(in.Template.Category)

@@ -51,6 +51,9 @@ type Options struct {
 	// Clock is the time the feeder and the guard go by, and the time of the in-flight marks (default: the
 	// system's); tests give a fake one so that waiting for a window never sleeps.
 	Clock guards.Clock
+	// Reopen is the code of the skipped rows the feeder takes in row order with the ready ones and asks the
+	// guard about again at their turn (status.CodeOutsideWindow for a session message); "" for none.
+	Reopen string
 }
 
 func (o *Options) defaults() {

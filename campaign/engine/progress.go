@@ -75,7 +75,8 @@ type Snapshot struct {
 	Retries   int64
 	// RateLimited counts rate-limit answers.
 	RateLimited int64
-	// Suppressed counts rows a guard kept from being sent when their time came (the frequency cap).
+	// Suppressed counts rows a guard kept from being sent when their time came (the frequency cap, or a session
+	// message's 24-hour window: such a row is skipped).
 	Suppressed int64
 	// Waiting counts the rows deferred to a later time (send window, messaging limit); they are part of
 	// Remaining. WaitingUntil is when the next waiting row may go, and WaitingFor its code (status.CodeSendWindow

@@ -162,14 +162,14 @@ func (j *Journal) MarkManyInFlight(ctx context.Context, marks []Mark) error {
 // Record queues a row's outcome; it returns at once unless the queue is full. A write error shows in Err.
 func (j *Journal) Record(o Outcome) {
 	switch o.Status {
-	case status.Sent, status.Failed, status.Unknown, status.Ready, status.Suppressed:
+	case status.Sent, status.Failed, status.Unknown, status.Ready, status.Suppressed, status.Skipped:
 	case status.Deferred:
 		if o.NotBefore.IsZero() {
 			j.fail(fmt.Errorf("row %d: deferred without the time it may be sent", o.Row))
 			return
 		}
 	default:
-		j.fail(fmt.Errorf("row %d: outcome status %q; want sent, failed, unknown, ready, deferred or suppressed",
+		j.fail(fmt.Errorf("row %d: outcome status %q; want sent, failed, unknown, ready, deferred, suppressed or skipped",
 			o.Row, o.Status))
 		return
 	}
