@@ -337,11 +337,9 @@ func (f *campaignFlags) followUpRepliers(fs *flag.FlagSet) error {
 		return err
 	}
 	f.plan = fu.Plan(f.plan)
-	out, who := fs.Output(), human.Thousands(fu.Repliers)+" people"
-	if fu.Repliers == 1 {
-		who = "1 person"
-	}
-	fmt.Fprintf(out, "Following up campaign %s: %s replied; the recipients are in %s\n", f.followUp, who, fu.CSVPath)
+	out := fs.Output()
+	fmt.Fprintf(out, "Following up campaign %s: %s replied; the recipients are in %s\n", f.followUp,
+		human.People(fu.Repliers), fu.CSVPath)
 	switch {
 	case !f.profileGiven:
 		f.profile = fu.Of.Profile
