@@ -473,7 +473,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.Float64Var(&o.Callbacks.Read, "read", 0.6, "share of delivered messages that are read")
 	fs.Float64Var(&o.Callbacks.Failed, "fail-later", 0.03, "share of accepted messages that fail later (131049)")
 	fs.Float64Var(&o.Callbacks.Stop, "stop", 0.02, "share of delivered messages answered STOP")
-	fs.Float64Var(&o.Callbacks.Reply, "reply", 0.1, "share of delivered messages answered with a question (the people a follow-up reaches)")
+	fs.Float64Var(&o.Callbacks.Reply, "reply", 0.2, "share of delivered messages answered with a question (the people a follow-up reaches)")
 	fs.Float64Var(&o.Callbacks.Duplicates, "duplicates", 0.05, "share of callbacks posted twice")
 	fs.BoolVar(&o.Callbacks.Shuffle, "shuffle", false, "post callbacks in random order (read before delivered, ...)")
 	fs.Float64Var(&o.Forged, "forged", 0, "share of messages that also get a forged callback (bad signature)")

@@ -142,7 +142,7 @@ func WriteFollowUp(statePath, name string) (FollowUp, error) {
 // often) and the profile are the caller's: the campaign's profile (FollowUp.Of.Profile) is the one whose
 // replies opened the 24-hour windows.
 func (fu FollowUp) Plan(plan Plan) Plan {
-	plan.CSVPath = fu.CSVPath
+	plan.CSVPath, plan.FollowUp = fu.CSVPath, fu.Of.Name
 	if plan.PhoneColumn == "" {
 		plan.PhoneColumn = fu.Of.PhoneColumn
 	}

@@ -146,7 +146,7 @@ type SandboxCallbacks struct {
 // within a second or two, more than half read, a few failing later, a few answered STOP and some answered with a
 // question.
 var DefaultSandboxCallbacks = SandboxCallbacks{Delay: 200 * time.Millisecond, Jitter: 800 * time.Millisecond,
-	Read: 0.6, Failed: 0.03, Stop: 0.02, Reply: 0.1, Duplicates: 0.05}
+	Read: 0.6, Failed: 0.03, Stop: 0.02, Reply: 0.2, Duplicates: 0.05}
 
 // Knobs returns the knobs to use: c's, or the defaults when c sets none (its URL aside).
 func (c SandboxCallbacks) Knobs() SandboxCallbacks {

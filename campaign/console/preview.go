@@ -66,8 +66,12 @@ func Preview(ctx context.Context, plan campaign.Plan, stdout, stderr io.Writer) 
 		if profile == "" {
 			profile = "NAME"
 		}
-		fmt.Fprintf(stdout, "To send the %s: herald send --csv %s --template %s --profile %s (or herald, the TUI)\n",
-			human.Plural(n, "row"), in.Plan.CSVPath, in.Plan.TemplatePath, profile)
+		recipients := "--csv " + in.Plan.CSVPath
+		if in.Plan.FollowUp != "" {
+			recipients = "--followup " + in.Plan.FollowUp
+		}
+		fmt.Fprintf(stdout, "To send the %s: herald send %s --template %s --profile %s (or herald, the TUI)\n",
+			human.Plural(n, "row"), recipients, in.Plan.TemplatePath, profile)
 	}
 	if sum.Counts[status.Invalid] > 0 {
 		return 1
