@@ -45,6 +45,29 @@ func wroteIn(t *testing.T, st *store.Store, profile string, at map[string]time.T
 	}
 }
 
+// prepareAt opens and prepares plan with the fake clock; the test closes the session (and its input).
+func prepareAt(t *testing.T, plan campaign.Plan, clock *fakeclock.Clock) *campaign.Session {
+	t.Helper()
+	in, err := campaign.Open(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Clock = clock
+	sess, err := campaign.Prepare(context.Background(), in, nil)
+	if err != nil {
+		in.Close()
+		t.Fatal(err)
+	}
+	sess.Input.Plan.Profile.Timeout = 5 * time.Second
+	return sess
+}
+
+// closeAll closes a session prepared by prepareAt.
+func closeAll(sess *campaign.Session) {
+	sess.Close()
+	sess.Input.Close()
+}
+
 // rowsByNumber returns the campaign's rows by number.
 func rowsByNumber(t *testing.T, sess *campaign.Session) map[string]store.Row {
 	t.Helper()
@@ -72,17 +95,8 @@ func TestSessionWindowEdges(t *testing.T) {
 		nums[3]: t0.Add(-23 * time.Hour)})
 	wrote(t, r.plan.StatePath, "another-profile", map[string]time.Time{nums[2]: t0.Add(-time.Hour)})
 
-	in, err := campaign.Open(r.plan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	in.Clock = clock
-	sess, err := campaign.Prepare(context.Background(), in, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
+	sess := prepareAt(t, r.plan, clock)
+	defer closeAll(sess)
 	if c := sess.Counts; c[status.Ready] != 2 || c[status.Skipped] != 2 {
 		t.Fatalf("at the check: %v, want 2 ready (23h59m, 23h) and 2 skipped (24h01m, never)", c)
 	}
@@ -95,7 +109,6 @@ func TestSessionWindowEdges(t *testing.T) {
 	}
 
 	clock.Set(t0.Add(2 * time.Minute))
-	sess.Input.Plan.Profile.Timeout = 5 * time.Second
 	eng, prov, err := sess.Start(campaign.RunOptions{StopOnPause: true, Engine: fastOpts()})
 	if err != nil {
 		t.Fatal(err)
@@ -155,20 +168,10 @@ func TestReplyDuringFollowUp(t *testing.T) {
 	wrote(t, r.plan.StatePath, r.plan.Profile.Name, replied)
 
 	run := func() (map[string]int, map[string]store.Row) {
-		in, err := campaign.Open(r.plan)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer in.Close()
-		in.Clock = clock
-		sess, err := campaign.Prepare(context.Background(), in, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer sess.Close()
+		sess := prepareAt(t, r.plan, clock)
+		defer closeAll(sess)
 		st = sess.Store
 		before := sess.Counts
-		sess.Input.Plan.Profile.Timeout = 5 * time.Second
 		eng, prov, err := sess.Start(campaign.RunOptions{StopOnPause: true, Engine: fastOpts()})
 		if err != nil {
 			t.Fatal(err)
@@ -192,20 +195,11 @@ func TestReplyDuringFollowUp(t *testing.T) {
 
 	// A CSV with two more people, who had not written at its check; one writes before the rerun.
 	r.plan.CSVPath = r.writeRecipients("repliers.csv", nums)
-	in, err := campaign.Open(r.plan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.Clock = clock
-	sess, err := campaign.Prepare(context.Background(), in, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess := prepareAt(t, r.plan, clock)
 	if c := sess.Counts; c[status.Skipped] != 302 || sess.ToSend() != 0 {
 		t.Fatalf("checked again: %v, to send %d; want the 300 sent skipped as messaged and the 2 new outside the window", c, sess.ToSend())
 	}
-	sess.Close()
-	in.Close()
+	closeAll(sess)
 	wrote(t, r.plan.StatePath, "sandbox-meta", map[string]time.Time{nums[300]: t0})
 	run()
 	if sent[nums[300]] != 1 || sent[nums[301]] != 0 || len(sent) != 301 {

@@ -142,17 +142,8 @@ func (s *Server) mountItniotech(mux *http.ServeMux) {
 // itniotechSend authenticates, checks the body, admits the one recipient and answers per action.
 func (s *Server) itniotechSend(w http.ResponseWriter, r *http.Request) {
 	acc := s.opts.Credentials["itniotech"]
-	if code := itnioAuth(r.Header, acc, time.Now()); code != "" {
-		writeJSON(w, http.StatusOK, itnioFault(code, ""))
-		return
-	}
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		writeJSON(w, http.StatusOK, itnioFault("-7", "Content-Type must be application/json"))
-		return
-	}
 	var body itnioRequest
-	if err := readJSON(r, &body, true); err != nil {
-		writeJSON(w, http.StatusOK, itnioFault("-7", err.Error()))
+	if !itnioRead(w, r, acc, &body) {
 		return
 	}
 	if code, detail := body.check(acc); code != "" {
@@ -165,6 +156,24 @@ func (s *Server) itniotechSend(w http.ResponseWriter, r *http.Request) {
 		act = TemplateMissing
 	}
 	s.itnioRespond(w, req, act)
+}
+
+// itnioRead authenticates a send request against acc and decodes its JSON body into v; it answers the request
+// itself, and returns false, when either fails.
+func itnioRead(w http.ResponseWriter, r *http.Request, acc Account, v any) bool {
+	if code := itnioAuth(r.Header, acc, time.Now()); code != "" {
+		writeJSON(w, http.StatusOK, itnioFault(code, ""))
+		return false
+	}
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		writeJSON(w, http.StatusOK, itnioFault("-7", "Content-Type must be application/json"))
+		return false
+	}
+	if err := readJSON(r, v, true); err != nil {
+		writeJSON(w, http.StatusOK, itnioFault("-7", err.Error()))
+		return false
+	}
+	return true
 }
 
 // itnioRespond records an admitted request and answers it per action, as Itniotech's send endpoints do.

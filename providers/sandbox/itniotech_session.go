@@ -3,7 +3,6 @@ package sandbox
 import (
 	"net/http"
 	"strings"
-	"time"
 )
 
 // itnioSessionPath is Itniotech's custom (session) message path.
@@ -36,17 +35,8 @@ var itnioSessionCodes = map[string]string{"text": "-114", "text.body": "-115", "
 // recipient admitted, answered in the same envelope.
 func (s *Server) itniotechSession(w http.ResponseWriter, r *http.Request) {
 	acc := s.opts.Credentials["itniotech"]
-	if code := itnioAuth(r.Header, acc, time.Now()); code != "" {
-		writeJSON(w, http.StatusOK, itnioFault(code, ""))
-		return
-	}
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		writeJSON(w, http.StatusOK, itnioFault("-7", "Content-Type must be application/json"))
-		return
-	}
 	var body itnioSessionRequest
-	if err := readJSON(r, &body, true); err != nil {
-		writeJSON(w, http.StatusOK, itnioFault("-7", err.Error()))
+	if !itnioRead(w, r, acc, &body) {
 		return
 	}
 	if code, detail := itnioCheckAccount(body.AppID, body.BusinessPhone, body.Recipient, body.ChannelType, acc); code != "" {
