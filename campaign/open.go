@@ -106,7 +106,13 @@ func carries(plan Plan, tpl *template.Template) error {
 func (in *Input) openGuards() error {
 	plan := in.Plan
 	rules := guards.Rules{FrequencyCap: plan.SendFrequencyCap(), MessagingLimit: plan.Profile.MessagingLimit,
-		Profile: plan.Profile.Name, Campaign: plan.Campaign, SessionWindow: in.Template.IsSession()}
+		Profile: plan.Profile.Name, Campaign: plan.Campaign}
+	if in.Template.IsSession() {
+		// A session message answers someone who wrote in the last 24 hours: neither the frequency cap (which
+		// keeps business-initiated messages from coming too often) nor Meta's messaging limit (of
+		// business-initiated conversations) holds it back; the 24-hour window does.
+		rules.FrequencyCap, rules.MessagingLimit, rules.SessionWindow = 0, 0, true
+	}
 	if plan.SendWindow != "" {
 		w, err := guards.ParseWindow(plan.SendWindow)
 		if err != nil {

@@ -298,3 +298,26 @@ func TestFollowUpRepliers(t *testing.T) {
 		t.Fatalf("plan %+v", plan)
 	}
 }
+
+// TestSessionMessagesIgnoreCapAndLimit: the follow-up of a campaign reaches its repliers although the campaign
+// messaged them within the frequency cap and the profile's messaging limit is 1: a session message answers
+// someone who wrote, which neither rule is about.
+func TestSessionMessagesIgnoreCapAndLimit(t *testing.T) {
+	r := newRig(t, 3, sandbox.Options{})
+	r.plan.FrequencyCap = 72 * time.Hour
+	if _, counts := r.send(r.plan, fastOpts()); counts[status.Sent] != 3 {
+		t.Fatalf("the campaign: %v", counts)
+	}
+	at := map[string]time.Time{}
+	for i := 0; i < 3; i++ {
+		at[fmt.Sprintf("447400%06d", 100000+i)] = time.Now().Add(-time.Minute)
+	}
+	wrote(t, r.plan.StatePath, r.plan.Profile.Name, at)
+	plan := r.plan
+	plan.TemplatePath, plan.Campaign = filepath.Join(r.dir, "thanks.yaml"), "follow-up"
+	plan.Profile.MessagingLimit = 1
+	writeFile(t, plan.TemplatePath, sessionText)
+	if _, counts := r.send(plan, fastOpts()); counts[status.Sent] != 3 {
+		t.Fatalf("the follow-up: %v, want the 3 repliers sent", counts)
+	}
+}
