@@ -2,6 +2,7 @@ package guards
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"herald/campaign/check"
@@ -19,12 +20,16 @@ const retryLastInbound = time.Minute
 
 // conversations is the session messages' rule: a row goes only to a number that wrote to the business through
 // the profile (the business number whose webhook recorded it) within SessionWindow before the row is checked,
-// and again when its turn comes. The check reads every number's last message once (Load); the feeder asks the
-// store for the row's number at its turn, so that someone who writes during the run is seen.
+// and again when its turn comes. The check reads every number's last message once (Load). At a row's turn, a
+// number whose last known message is still inside the window goes without asking the store (messages are only
+// ever added, so its last message can only be later); any other is asked about in the store, so that someone
+// who writes during the run is seen.
 type conversations struct {
 	profile string
-	// last is when each number that wrote through the profile last did, as Load read it.
-	last map[string]time.Time
+	// last is when each number that wrote through the profile last did, as Load read it; later holds the later
+	// messages the store showed at a row's turn. Both only ever move forward.
+	last  map[string]time.Time
+	later sync.Map // number -> time.Time
 }
 
 // hold is the row's hold at now given when its number last wrote (wrote false: never): nil inside the window,
@@ -74,10 +79,25 @@ func (c *conversations) checkGuard(now time.Time) check.Guard {
 // atTurn is the rule when a row's turn comes: it asks st when the number last wrote. A store that cannot say
 // defers the row a minute (code outside_window) rather than skip someone who may have written.
 func (c *conversations) atTurn(st *store.Store, number string, now time.Time) *Hold {
+	if at, ok := c.known(number); ok && c.hold(at, true, now) == nil {
+		return nil
+	}
 	last, wrote, err := st.LastInbound(c.profile, number)
 	if err != nil {
 		return &Hold{Status: status.Deferred, Code: status.CodeOutsideWindow, NotBefore: now.Add(retryLastInbound),
 			Reason: "the state store could not say when this number last wrote (" + err.Error() + "): it is asked again in a minute"}
 	}
+	if wrote {
+		c.later.Store(number, last)
+	}
 	return c.hold(last, wrote, now)
+}
+
+// known is when number last wrote, as far as the rule has seen.
+func (c *conversations) known(number string) (time.Time, bool) {
+	if v, ok := c.later.Load(number); ok {
+		return v.(time.Time), true
+	}
+	at, ok := c.last[number]
+	return at, ok
 }
