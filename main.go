@@ -135,6 +135,7 @@ type campaignFlags struct {
 	config      string
 	rate        string
 	freqCap     string
+	followUp    string
 	yes         bool
 	configGiven bool
 	// profileGiven is set when --profile was on the command line.
@@ -165,6 +166,7 @@ func newCampaignFlags(name string, stderr io.Writer) (*flag.FlagSet, *campaignFl
 	fs.StringVar(&f.plan.SendWindow, "send-window", "", "send only inside this window of each recipient's local time, HH:MM-HH:MM (e.g. 09:00-20:00; 21:00-08:00 crosses midnight)")
 	fs.StringVar(&f.freqCap, "frequency-cap", "", `suppress numbers any other campaign in the store messaged within DUR (e.g. 72h; 0 turns the profile's frequency_cap off)`)
 	fs.StringVar(&f.plan.PricesPath, "prices", "", "price table CSV (country, category, price, currency) for the cost estimate")
+	fs.StringVar(&f.followUp, "followup", "", "follow up the people who replied to this campaign: they are the recipients (instead of --csv), usually with a session message as --template")
 	return fs, f
 }
 
@@ -188,6 +190,9 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, sends bool, stdou
 			f.profileGiven = true
 		}
 	})
+	if err := f.followUpRepliers(fs); err != nil {
+		return err
+	}
 	if f.plan.CSVPath == "" && f.plan.TemplatePath == "" {
 		if fileExists(sampleCSV) && fileExists(sampleTemplate) {
 			f.plan.CSVPath, f.plan.TemplatePath = sampleCSV, sampleTemplate
@@ -235,6 +240,38 @@ func (f *campaignFlags) parse(fs *flag.FlagSet, args []string, sends bool, stdou
 			return campaign.InputError(fmt.Errorf("--rate %q: give messages per second as a positive number (e.g. 80) or \"unlimited\"", f.rate))
 		}
 		f.plan.Rate = v
+	}
+	return nil
+}
+
+// followUpRepliers, with --followup CAMPAIGN, writes the people who replied to the campaign as the recipients
+// CSV (campaign.WriteFollowUp) and plans the follow-up on it: through the campaign's own profile unless
+// --profile names another (whose 24-hour windows are its own), reading numbers as the campaign did.
+func (f *campaignFlags) followUpRepliers(fs *flag.FlagSet) error {
+	if f.followUp == "" {
+		return nil
+	}
+	switch {
+	case f.plan.CSVPath != "":
+		return campaign.InputError(fmt.Errorf("--followup %s makes the recipients the people who replied to it: leave --csv out", f.followUp))
+	case f.plan.TemplatePath == "" && fs.Name() != "herald":
+		return campaign.InputError(fmt.Errorf("--followup %s needs --template FILE, the message to send them: a session message "+
+			"(kind: session, see templates/price_list.yaml) or an approved template", f.followUp))
+	}
+	fu, err := campaign.WriteFollowUp(f.plan.StatePath, f.followUp)
+	if err != nil {
+		return err
+	}
+	f.plan = fu.Plan(f.plan)
+	out := fs.Output()
+	fmt.Fprintf(out, "Following up campaign %s: %s replied; the recipients are in %s\n", f.followUp,
+		human.People(fu.Repliers), fu.CSVPath)
+	switch {
+	case !f.profileGiven:
+		f.profile = fu.Of.Profile
+	case f.profile != fu.Of.Profile:
+		fmt.Fprintf(out, "note: campaign %s was sent through profile %s; a session message through %s reaches only "+
+			"the people who wrote through %s in the last 24 hours\n", f.followUp, fu.Of.Profile, f.profile, f.profile)
 	}
 	return nil
 }
@@ -362,6 +399,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.Float64Var(&o.Callbacks.Read, "read", 0.6, "share of delivered messages that are read")
 	fs.Float64Var(&o.Callbacks.Failed, "fail-later", 0.03, "share of accepted messages that fail later (131049)")
 	fs.Float64Var(&o.Callbacks.Stop, "stop", 0.02, "share of delivered messages answered STOP")
+	fs.Float64Var(&o.Callbacks.Reply, "reply", 0.2, "share of delivered messages answered with a question (the people a follow-up reaches)")
 	fs.Float64Var(&o.Callbacks.Duplicates, "duplicates", 0.05, "share of callbacks posted twice")
 	fs.BoolVar(&o.Callbacks.Shuffle, "shuffle", false, "post callbacks in random order (read before delivered, ...)")
 	fs.Float64Var(&o.Forged, "forged", 0, "share of messages that also get a forged callback (bad signature)")

@@ -125,6 +125,12 @@ func (in *Input) openGuards() error {
 	plan := in.Plan
 	rules := guards.Rules{FrequencyCap: plan.SendFrequencyCap(), MessagingLimit: plan.Profile.MessagingLimit,
 		Profile: plan.Profile.Name, Campaign: plan.Campaign}
+	if in.Template.IsSession() {
+		// A session message answers someone who wrote in the last 24 hours: neither the frequency cap (which
+		// keeps business-initiated messages from coming too often) nor Meta's messaging limit (of
+		// business-initiated conversations) holds it back; the 24-hour window does.
+		rules.FrequencyCap, rules.MessagingLimit, rules.SessionWindow = 0, 0, true
+	}
 	if plan.SendWindow != "" {
 		w, err := guards.ParseWindow(plan.SendWindow)
 		if err != nil {
@@ -180,9 +186,10 @@ func (in *Input) loadHistory(st *store.Store) error {
 	return in.Guards.Load(st, in.now())
 }
 
-// Estimate returns an empty cost estimate of the template's category; nil without a price table.
+// Estimate returns an empty cost estimate of the template's category; nil without a price table, and for a
+// session message (inside the 24-hour window it is not priced as a template).
 func (in *Input) Estimate() *guards.Estimate {
-	if in.Prices == nil {
+	if in.Prices == nil || in.Template.IsSession() {
 		return nil
 	}
 	return in.Prices.Estimate(in.Template.Category)

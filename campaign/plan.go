@@ -47,6 +47,9 @@ type Plan struct {
 	FrequencyCap time.Duration
 	// PricesPath is --prices, the price table of the cost estimate ("" for none).
 	PricesPath string
+	// FollowUp is --followup: the campaign whose repliers CSVPath holds (FollowUp.Plan); "" otherwise. Only the
+	// commands a front end prints use it.
+	FollowUp string
 }
 
 // SendFrequencyCap is how recently another campaign may have messaged a number before this one suppresses it:

@@ -14,7 +14,8 @@ import (
 // PreviewResult is what a preview found: the summary, the first rendered messages and the results CSV's path.
 type PreviewResult struct {
 	Summary check.Summary
-	// Samples are the first ready rows with their rendered messages.
+	// Samples are the first ready rows with their rendered messages (with, for a session message, the rows
+	// skipped outside the 24-hour window).
 	Samples []check.Row
 	// OutPath is where the results CSV was written.
 	OutPath string
@@ -52,7 +53,7 @@ func Preview(ctx context.Context, in *Input, samples int, rows *atomic.Int64) (P
 				res.Cost.Add(in.Phones.Region(r.Number))
 			}
 		}
-		if r.Status == status.Ready && len(res.Samples) < samples {
+		if sample(r) && len(res.Samples) < samples {
 			keep := *r
 			keep.Fields = append([]string(nil), r.Fields...)
 			res.Samples = append(res.Samples, keep)
@@ -68,6 +69,13 @@ func Preview(ctx context.Context, in *Input, samples int, rows *atomic.Int64) (P
 		return res, err
 	}
 	return res, nil
+}
+
+// sample reports whether a checked row's message is shown as a sample: a ready row's, or a session message's
+// row skipped because its number has not written in 24 hours (it goes if they write before its turn).
+func sample(r *check.Row) bool {
+	return r.Status == status.Ready ||
+		(r.Status == status.Skipped && r.Problem != nil && r.Problem.Code == status.CodeOutsideWindow)
 }
 
 // resultOf is a checked row's line in a preview's results CSV.

@@ -45,8 +45,9 @@ type Session struct {
 	// Outlook is what the guards say about the run: when its rows go, the messaging limit, the cost.
 	Outlook Outlook
 	unlock  func() error
-	// resend counts the rows Begin will put back in the queue.
-	resend int
+	// resend counts the rows Begin will put back in the queue; reopen the rows of a session message skipped
+	// before whose number has written since (conversation.go).
+	resend, reopen int
 }
 
 // Fingerprint identifies a campaign's input: the CSV's bytes, the template file's bytes and the options that
@@ -109,6 +110,9 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 	if err := s.releaseDeferred(); err != nil {
 		return nil, err
 	}
+	if err := s.countReopen(); err != nil {
+		return nil, err
+	}
 	if s.Counts, err = st.Counts(id); err != nil {
 		return nil, err
 	}
@@ -137,9 +141,11 @@ func Prepare(ctx context.Context, in *Input, rows *atomic.Int64) (*Session, erro
 	return s, nil
 }
 
-// ToSend is how many rows a run would send: the ready rows, the deferred rows (as their time comes) and those
-// the plan asks to send again.
-func (s *Session) ToSend() int { return s.Counts[status.Ready] + s.Counts[status.Deferred] + s.resend }
+// ToSend is how many rows a run would send: the ready rows, the deferred rows (as their time comes), those the
+// plan asks to send again, and the skipped rows of a session message whose number has written since.
+func (s *Session) ToSend() int {
+	return s.Counts[status.Ready] + s.Counts[status.Deferred] + s.resend + s.reopen
+}
 
 // Begin puts the rows the plan asks to send again (--resend-unknown, --retry-failed) back in the queue, and the
 // rows waiting for their send window when the provider schedules (they go to it at once). It is called once the
@@ -291,8 +297,11 @@ func (s *Session) Start(o RunOptions) (*engine.Engine, io.Closer, error) {
 	eo.Rate, eo.Concurrency, eo.StopOnPause = plan.SendRate(), plan.SendConcurrency(), o.StopOnPause
 	eo.Clock = s.Input.clock()
 	eo.Schedule = s.Input.scheduler() != ""
-	if g := s.Input.Guards.Sender(); g != nil {
+	if g := s.Input.Guards.Sender(s.Store); g != nil {
 		eo.Guard = g
+	}
+	if s.Input.Template.IsSession() {
+		eo.Reopen = status.CodeOutsideWindow
 	}
 	// The provider closes first: the built-in sandbox posts its last callbacks while the listener still takes them.
 	var once sync.Once

@@ -45,8 +45,10 @@ func OrderedCounts(counts map[string]int) []StatusCount {
 	return out
 }
 
-// RenderText is a rendered message as plain text: header, body, footer and buttons, as the recipient reads it,
-// with the link of a URL button and the payload a quick reply sends back when it is tapped.
+// RenderText is a rendered message as plain text: header, body, footer and buttons (or a list message's list),
+// as the recipient reads it, with the link of a URL button and the payload a quick reply sends back when it is
+// tapped. A session message shows the same way: a text message as its body, a media message as its media and
+// caption, a location as its header.
 func RenderText(r template.Rendered) string {
 	var b strings.Builder
 	switch h := r.Header; h.Kind {
@@ -54,14 +56,20 @@ func RenderText(r template.Rendered) string {
 	case "text":
 		fmt.Fprintf(&b, "*%s*\n", h.Text)
 	case "location":
-		fmt.Fprintf(&b, "[location: %s, %s (%s, %s)]\n", h.Name, h.Address, h.Latitude, h.Longitude)
+		place := strings.Join(nonEmpty(h.Name, h.Address), ", ")
+		if place != "" {
+			place += " "
+		}
+		fmt.Fprintf(&b, "[location: %s(%s, %s)]\n", place, h.Latitude, h.Longitude)
 	case "document":
 		fmt.Fprintf(&b, "[document %s: %s]\n", h.Filename, h.Text)
 	default:
 		fmt.Fprintf(&b, "[%s: %s]\n", h.Kind, h.Text)
 	}
-	b.WriteString(r.Body)
-	b.WriteString("\n")
+	if r.Body != "" {
+		b.WriteString(r.Body)
+		b.WriteString("\n")
+	}
 	if r.Footer != "" {
 		fmt.Fprintf(&b, "_%s_\n", r.Footer)
 	}
@@ -75,7 +83,33 @@ func RenderText(r template.Rendered) string {
 			fmt.Fprintf(&b, "[ %s ]\n", btn.Text)
 		}
 	}
+	if l := r.List; l != nil {
+		fmt.Fprintf(&b, "[ %s ] opens the list:\n", l.Button)
+		for _, s := range l.Sections {
+			if s.Title != "" {
+				fmt.Fprintf(&b, "  %s\n", s.Title)
+			}
+			for _, row := range s.Rows {
+				if row.Description != "" {
+					fmt.Fprintf(&b, "  - %s: %s\n", row.Title, row.Description)
+				} else {
+					fmt.Fprintf(&b, "  - %s\n", row.Title)
+				}
+			}
+		}
+	}
 	return b.String()
+}
+
+// nonEmpty returns the strings of ss that are not empty.
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Estimate is how long sending n messages takes at rate r; 0 when the rate is unlimited.

@@ -61,6 +61,9 @@ func (m Message) BatchKey() string {
 		field(string(bt.Kind))
 		params("p", bt.Params)
 	}
+	if m.Session != nil {
+		writeSessionKey(&b, m.Session)
+	}
 	return b.String()
 }
 

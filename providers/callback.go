@@ -129,10 +129,13 @@ type SandboxCallbacks struct {
 	Delay  time.Duration `yaml:"delay"`
 	Jitter time.Duration `yaml:"jitter"`
 	// Read is the share (0..1) of delivered messages that are read; Failed the share of accepted messages that
-	// fail later (131049); Stop the share of delivered messages whose recipient replies STOP.
+	// fail later (131049); Stop the share of delivered messages whose recipient replies STOP; Reply the share
+	// whose recipient (among the others) replies with a question, which opens their 24-hour window for a
+	// follow-up.
 	Read   float64 `yaml:"read"`
 	Failed float64 `yaml:"failed"`
 	Stop   float64 `yaml:"stop"`
+	Reply  float64 `yaml:"reply"`
 	// Duplicates is the share of callbacks posted twice; Shuffle posts callbacks in random order (read before
 	// delivered, a reply before its message is known).
 	Duplicates float64 `yaml:"duplicates"`
@@ -140,9 +143,10 @@ type SandboxCallbacks struct {
 }
 
 // DefaultSandboxCallbacks are the built-in sandbox's knobs when its profile sets none: most messages delivered
-// within a second or two, more than half read, a few failing later and a few answered STOP.
+// within a second or two, more than half read, a few failing later, a few answered STOP and some answered with a
+// question.
 var DefaultSandboxCallbacks = SandboxCallbacks{Delay: 200 * time.Millisecond, Jitter: 800 * time.Millisecond,
-	Read: 0.6, Failed: 0.03, Stop: 0.02, Duplicates: 0.05}
+	Read: 0.6, Failed: 0.03, Stop: 0.02, Reply: 0.2, Duplicates: 0.05}
 
 // Knobs returns the knobs to use: c's, or the defaults when c sets none (its URL aside).
 func (c SandboxCallbacks) Knobs() SandboxCallbacks {

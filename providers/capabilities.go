@@ -28,8 +28,10 @@ type Capabilities struct {
 	// Schedules is set when a request may carry a send time and the provider holds the message until then
 	// (Huawei's sendAt); the provider's adapter is then a Scheduler.
 	Schedules bool
-	// SessionTypes are the free-form message types it sends inside the 24-hour window (text, image, ...).
+	// SessionTypes are the free-form message types its documents list for the 24-hour window (text, image, ...).
 	SessionTypes []string
+	// Sessions is what herald sends through it of those: the zero value for none.
+	Sessions SessionSupport
 }
 
 // ButtonSupport is one button kind a provider fills, and what it needs.
@@ -41,16 +43,23 @@ type ButtonSupport struct {
 }
 
 // Needs is what a template asks of a provider: its header kind ("" for none), the typed parameters of its body
-// and the kinds of its buttons that take parameters.
+// and the kinds of its buttons that take parameters; or, for a session message, what Session says.
 type Needs struct {
 	Header    ParamKind
 	TypedBody []ParamKind
 	Buttons   []ButtonKind
+	// Session is a session message's needs; nil for a template message.
+	Session *SessionNeeds
 }
 
 // NeedsOf is what one message asks of a provider, for an adapter's last check before it builds a request.
 func NeedsOf(msg Message) Needs {
 	var n Needs
+	if msg.Session != nil {
+		sn := msg.Session.Needs()
+		n.Session = &sn
+		return n
+	}
 	if len(msg.Header) > 0 {
 		n.Header = msg.Header[0].Kind
 	}
@@ -89,6 +98,9 @@ func (c Capabilities) Button(k ButtonKind) (ButtonSupport, bool) {
 // Refuse returns the first thing of n the provider cannot carry, nil when it carries it all. Typed body
 // parameters are never refused: a provider without them gets their text.
 func (c Capabilities) Refuse(n Needs) *Refusal {
+	if n.Session != nil {
+		return c.refuseSession(n.Session)
+	}
 	if slices.Contains(templateHeaders, n.Header) && !c.Carries(n.Header) {
 		return &Refusal{Provider: c.Provider, Code: "unsupported_header", Feature: articled(string(n.Header)) + " header",
 			Reason:  c.Source + " lists " + kindList(c.Headers, "and") + " headers only",
@@ -156,9 +168,12 @@ func (r *Refusal) AsError() *Error {
 }
 
 // kindList writes kinds as "text, image, video or document" (conj "or") or "... and document".
-func kindList(kinds []ParamKind, conj string) string {
-	s := make([]string, len(kinds))
-	for i, k := range kinds {
+func kindList(kinds []ParamKind, conj string) string { return wordList(kinds, conj) }
+
+// wordList writes words as "a, b or c" (conj "or") or "a, b and c"; "no" for none.
+func wordList[T ~string](words []T, conj string) string {
+	s := make([]string, len(words))
+	for i, k := range words {
 		s[i] = string(k)
 	}
 	switch len(s) {

@@ -76,7 +76,8 @@ type Profile struct {
 	Latency   time.Duration `yaml:"latency"`
 	Jitter    time.Duration `yaml:"jitter"`
 	ErrorRate float64       `yaml:"error_rate"`
-	// Callbacks are the sandbox's callback knobs (provider: sandbox): delivered, read, failed later, STOP.
+	// Callbacks are the sandbox's callback knobs (provider: sandbox): delivered, read, failed later, STOP, a
+	// question.
 	Callbacks SandboxCallbacks `yaml:"callbacks"`
 
 	// Receiving callbacks (herald listen): VerifyToken answers the provider's subscription check (GET
@@ -168,8 +169,9 @@ func (p Profile) Validate() error {
 	if p.Rate < 0 || p.Concurrency < 0 || p.ErrorRate < 0 || p.ErrorRate > 1 {
 		return fmt.Errorf("profile %q: rate and concurrency must be positive and error_rate between 0 and 1", p.Name)
 	}
-	if c := p.Callbacks; !share(c.Read) || !share(c.Failed) || !share(c.Stop) || !share(c.Duplicates) || c.Delay < 0 || c.Jitter < 0 {
-		return fmt.Errorf("profile %q: callbacks: read, failed, stop and duplicates are shares between 0 and 1, delay and jitter durations such as 500ms", p.Name)
+	if c := p.Callbacks; !share(c.Read) || !share(c.Failed) || !share(c.Stop) || !share(c.Reply) || !share(c.Duplicates) ||
+		c.Delay < 0 || c.Jitter < 0 {
+		return fmt.Errorf("profile %q: callbacks: read, failed, stop, reply and duplicates are shares between 0 and 1, delay and jitter durations such as 500ms", p.Name)
 	}
 	if p.MessagingLimit < 0 || p.FrequencyCap < 0 {
 		return fmt.Errorf("profile %q: messaging_limit (e.g. 1000) and frequency_cap (e.g. 72h) must not be negative", p.Name)

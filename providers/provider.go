@@ -21,7 +21,8 @@ import (
 	"time"
 )
 
-// Provider sends one template message. Implementations are safe for concurrent use by many workers.
+// Provider sends one message: a template message, or a session message where its capabilities say it sends
+// them. Implementations are safe for concurrent use by many workers.
 type Provider interface {
 	// Send delivers msg to the provider. It returns the provider's receipt, or an *Error (possibly wrapped)
 	// whose Class tells the engine whether to retry, slow down, fail the row, stop the campaign or record an
@@ -87,7 +88,8 @@ type ButtonParams struct {
 	Params []Param `json:"params"`
 }
 
-// Message is one template message to one recipient, as every provider needs it.
+// Message is one message to one recipient, as every provider needs it: a template message (Template, Language
+// and the parameters), or a session message (Session).
 type Message struct {
 	// To is the recipient: digits only, country code first, no '+' (447911123456).
 	To string `json:"to"`
@@ -98,6 +100,8 @@ type Message struct {
 	Header  []Param        `json:"header,omitempty"`
 	Body    []Param        `json:"body,omitempty"`
 	Buttons []ButtonParams `json:"buttons,omitempty"`
+	// Session is a session message's content; nil for a template message, which every field above describes.
+	Session *Session `json:"session,omitempty"`
 	// Ref is the client reference, unique per row attempt: [A-Za-z0-9_-], at most 32 characters. Adapters use it
 	// where the provider has a client id (bulkId, messageId, uid, custom_args).
 	Ref string `json:"ref"`

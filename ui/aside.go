@@ -20,14 +20,18 @@ type copiedMsg struct {
 	err  error
 }
 
-// aside handles what happens beside the campaign's steps: the campaigns screen, a row's detail over the active
-// screen, and the clipboard. It reports false for messages it does not handle.
+// aside handles what happens beside the campaign's steps: the campaigns screen, a follow-up of a campaign's
+// repliers (followup.go), a row's detail over the active screen, and the clipboard. It reports false for messages it does not handle.
 func (m *model) aside(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case history.CloseMsg:
 		m.show(m.historyFrom)
 	case history.ResumeMsg:
 		return m.resumeCampaign(msg.Plan), true
+	case history.FollowUpMsg:
+		return followUpCmd(msg.StatePath, msg.Campaign), true
+	case followUpReadyMsg:
+		return m.followUpReady(msg), true
 	case rowdetail.OpenMsg:
 		return rowdetail.Load(msg), true
 	case rowdetail.LoadedMsg:

@@ -141,6 +141,9 @@ func describeInput(in *campaign.Input) inputInfo {
 	phone := in.Recipients.PhoneIndex()
 	info := inputInfo{plan: in.Plan, template: in.Template.Name, language: in.Template.Language,
 		phoneColumn: strings.TrimSpace(header[phone]), header: header, variables: in.Template.Variables()}
+	if in.Template.IsSession() {
+		info.language = "session " + string(in.Template.SessionKind()) + " message"
+	}
 	for _, col := range in.Binding.Columns() {
 		for i, h := range header {
 			if i != phone && strings.TrimSpace(h) == col && len(info.columns) < previewColumns {

@@ -122,8 +122,13 @@ func (p *previewPane) note() string {
 	return p.Styles.Muted.Render(common.FitWords(held, width))
 }
 
-// sentAsText is what the provider receives for a row: the template and its parameters in order.
+// sentAsText is what the provider receives for a row: the template and its parameters in order, or a session
+// message.
 func sentAsText(msg providers.Message) string {
+	if s := msg.Session; s != nil {
+		return fmt.Sprintf("Sent as a session %s message: free-form, no template; it goes only if the person "+
+			"wrote in the 24 hours before its turn.", s.Kind)
+	}
 	var parts []string
 	if len(msg.Header) > 0 {
 		parts = append(parts, "header "+paramsText(msg.Header))

@@ -274,14 +274,21 @@ func (s *setupPane) key(msg tea.KeyMsg) tea.Cmd {
 // openPicker shows the file picker for the CSV or the template, in the folder of the current choice.
 func (s *setupPane) openPicker(field setupField) tea.Cmd {
 	current := s.plan.CSVPath
-	kind := files.Kind{Extensions: []string{".csv", ".tsv"}, Hide: []string{".results.csv"}}
 	if field == fieldTemplate {
 		current = s.plan.TemplatePath
-		kind = files.Kind{Extensions: []string{".yaml", ".yml"}}
 	}
 	dir := "."
 	if current != "" {
 		dir = filepath.Dir(current)
+	}
+	return s.openPickerIn(field, dir)
+}
+
+// openPickerIn shows the file picker for the CSV or the template in the folder dir.
+func (s *setupPane) openPickerIn(field setupField, dir string) tea.Cmd {
+	kind := files.Kind{Extensions: []string{".csv", ".tsv"}, Hide: []string{".results.csv"}}
+	if field == fieldTemplate {
+		kind = files.Kind{Extensions: []string{".yaml", ".yml"}}
 	}
 	s.picker, s.pickFor = files.New(s.Common, dir, kind), field
 	s.picker.SetSize(s.Width, s.pickerHeight())

@@ -13,6 +13,7 @@ import (
 	"herald/campaign/human"
 	"herald/campaign/status"
 	"herald/ui/common"
+	"herald/ui/history"
 )
 
 // Requests the summary makes of the root.
@@ -28,11 +29,13 @@ type (
 
 // summaryPane closes a run: what happened in it, the rows per status in the store, the results CSV (its path
 // can be copied), and what can be done next (send the rest, retry the failures that may pass now, resend the
-// unknown rows, start another campaign). The funnel and the cost, once the run's record has them, go under
-// "All rows".
+// unknown rows, start another campaign, follow up the people who replied). The funnel and the cost, once the
+// run's record has them, go under "All rows".
 type summaryPane struct {
 	common.Common
 	campaign, outPath string
+	// statePath is the campaign's state store, for a follow-up of the people who replied.
+	statePath string
 	// snap is the run's last snapshot; nil when there was nothing to send.
 	snap   *engine.Snapshot
 	counts map[string]int
@@ -51,7 +54,8 @@ func newSummaryPane(c common.Common) *summaryPane { return &summaryPane{Common: 
 
 // set shows the outcome of the session's run (snap nil when nothing was left to send).
 func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, done finishedMsg, err error) {
-	*p = summaryPane{Common: p.Common, campaign: sess.Info.Name, outPath: done.outAbs, snap: snap,
+	*p = summaryPane{Common: p.Common, campaign: sess.Info.Name, outPath: done.outAbs,
+		statePath: sess.Input.Plan.StatePath, snap: snap,
 		counts: done.counts, retryable: done.retryable, funnel: done.funnel, note: done.note, cost: done.cost,
 		err: err}
 }
@@ -83,6 +87,8 @@ func (p *summaryPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return p, common.Emit(common.CopyMsg{Text: p.outPath})
 	case key.Matches(km, k.NewCampaign):
 		return p, common.Emit(newCampaignMsg{})
+	case key.Matches(km, k.FollowUp) && p.funnel.Replied > 0:
+		return p, common.Emit(history.FollowUpMsg{StatePath: p.statePath, Campaign: p.campaign})
 	}
 	return p, nil
 }
@@ -123,6 +129,10 @@ func (p *summaryPane) View() string {
 			done += fmt.Sprintf(" The %s invalid rows were not: the results CSV says why and how to fix them.", human.Thousands(n))
 		}
 		lines = append(lines, "", p.Paragraph(st.OK, done))
+	}
+	if n := p.funnel.Replied; n > 0 {
+		lines = append(lines, "", p.Paragraph(st.Muted, fmt.Sprintf("%s replied: o follows them up with a "+
+			"message of your choice (a session message reaches them within 24 hours of their last message).", human.People(n))))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -178,6 +188,9 @@ func (p *summaryPane) ShortHelp() []key.Binding {
 	}
 	if p.counts[status.Unknown] > 0 {
 		keys = append(keys, k.ResendUnknown)
+	}
+	if p.funnel.Replied > 0 {
+		keys = append(keys, k.FollowUp)
 	}
 	return append(keys, k.Copy, k.NewCampaign)
 }

@@ -28,8 +28,11 @@ func Preview(ctx context.Context, plan campaign.Plan, stdout, stderr io.Writer) 
 		return fail(err, stderr)
 	}
 	sum := res.Summary
-	fmt.Fprintf(stdout, "Checked %s: %s with template %s (%s)\n\n", in.Plan.CSVPath, human.Plural(sum.Rows, "row"),
-		in.Template.Name, in.Template.Language)
+	what := fmt.Sprintf("template %s (%s)", in.Template.Name, in.Template.Language)
+	if in.Template.IsSession() {
+		what = fmt.Sprintf("session message %s (%s)", in.Template.Name, in.Template.SessionKind())
+	}
+	fmt.Fprintf(stdout, "Checked %s: %s with %s\n\n", in.Plan.CSVPath, human.Plural(sum.Rows, "row"), what)
 	writeCounts(stdout, sum.Counts)
 	if len(sum.Problems) > 0 {
 		fmt.Fprintln(stdout, "\nMost common problems:")
@@ -42,7 +45,11 @@ func Preview(ctx context.Context, plan campaign.Plan, stdout, stderr io.Writer) 
 		}
 	}
 	for i, s := range res.Samples {
-		fmt.Fprintf(stdout, "\n--- row %d, to +%s ---\n%s", s.Num, s.Number, campaign.RenderText(s.Rendered))
+		note := ""
+		if s.Status == status.Skipped {
+			note = " (skipped: it goes only if they write before its turn)"
+		}
+		fmt.Fprintf(stdout, "\n--- row %d, to +%s%s ---\n%s", s.Num, s.Number, note, campaign.RenderText(s.Rendered))
 		if i == len(res.Samples)-1 {
 			fmt.Fprintln(stdout, "---")
 		}
@@ -62,8 +69,12 @@ func Preview(ctx context.Context, plan campaign.Plan, stdout, stderr io.Writer) 
 		if profile == "" {
 			profile = "NAME"
 		}
-		fmt.Fprintf(stdout, "To send the %s: herald send --csv %s --template %s --profile %s (or herald, the TUI)\n",
-			human.Plural(n, "row"), in.Plan.CSVPath, in.Plan.TemplatePath, profile)
+		recipients := "--csv " + in.Plan.CSVPath
+		if in.Plan.FollowUp != "" {
+			recipients = "--followup " + in.Plan.FollowUp
+		}
+		fmt.Fprintf(stdout, "To send the %s: herald send %s --template %s --profile %s (or herald, the TUI)\n",
+			human.Plural(n, "row"), recipients, in.Plan.TemplatePath, profile)
 	}
 	if sum.Counts[status.Invalid] > 0 {
 		return 1

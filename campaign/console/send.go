@@ -236,6 +236,11 @@ func finishRun(sess *campaign.Session, snap *engine.Snapshot, stdout, stderr io.
 	}
 	if f, ok := sess.LiveFunnel(); ok && campaign.FunnelHeard(f) {
 		fmt.Fprintln(stdout, "After the send:", campaign.FunnelText(f))
+		if f.Replied > 0 {
+			fmt.Fprintf(stdout, "%s replied: herald send --followup %s --template FILE sends them a message "+
+				"(a session message such as templates/price_list.yaml, within 24 hours of their reply)\n",
+				human.People(f.Replied), sess.Info.Name)
+		}
 	}
 	if cost, err := sess.SentCost(); err != nil {
 		fmt.Fprintln(stderr, "herald:", err)

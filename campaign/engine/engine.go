@@ -55,6 +55,9 @@ type Options struct {
 	// opens, when the provider takes a send time (providers.Scheduler, Capabilities.Schedules) and sends one row
 	// a request: see schedule.go. Without it, or with another provider, such rows wait for their time.
 	Schedule bool
+	// Reopen is the code of the skipped rows the feeder takes in row order with the ready ones and asks the
+	// guard about again at their turn (status.CodeOutsideWindow for a session message); "" for none.
+	Reopen string
 }
 
 func (o *Options) defaults() {

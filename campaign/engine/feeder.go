@@ -47,9 +47,10 @@ func (e *Engine) feed() error {
 	}
 }
 
-// feedPage hands out a page of ready rows and a page of due deferred rows, and returns how many it took.
+// feedPage hands out a page of ready rows (with the skipped rows it reopens: reopen.go) and a page of due
+// deferred rows, and returns how many it took.
 func (e *Engine) feedPage(cur *feedCursor) (int, error) {
-	rows, err := e.store.ReadyRows(e.info.ID, cur.ready, feedPage)
+	rows, err := e.readyPage(cur.ready)
 	if err != nil {
 		return 0, err
 	}
@@ -113,6 +114,9 @@ func (e *Engine) idle(cur *feedCursor) (done bool, err error) {
 // hand passes one row through the guard and on to the workers (through the grouper when the provider
 // batches); it returns false once the run stops.
 func (e *Engine) hand(r store.Row, wasDeferred bool) bool {
+	if r.Status == status.Skipped && !e.reopen(r) {
+		return true // still outside the 24-hour window: it stays skipped
+	}
 	jr := jobRow{row: r.Row, number: r.Number, fields: r.Fields, attempts: r.Attempts}
 	if g := e.opts.Guard; g != nil {
 		waited := false

@@ -75,7 +75,8 @@ type Snapshot struct {
 	Retries   int64
 	// RateLimited counts rate-limit answers.
 	RateLimited int64
-	// Suppressed counts rows a guard kept from being sent when their time came (the frequency cap).
+	// Suppressed counts rows a guard kept from being sent when their time came (the frequency cap, or a session
+	// message's 24-hour window: such a row is skipped).
 	Suppressed int64
 	// Scheduled counts the sent rows the provider holds until their send window opens (part of Sent).
 	Scheduled int64

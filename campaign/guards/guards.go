@@ -36,6 +36,9 @@ type Rules struct {
 	// Campaign is this campaign's name: the frequency cap leaves out its own messages (the numbers an earlier
 	// plan of it messaged are skipped as already messaged).
 	Campaign string
+	// SessionWindow holds a session message to the numbers that wrote to the business through Profile within
+	// the last 24 hours (skipped, code outside_window, otherwise).
+	SessionWindow bool
 }
 
 // Guards are the rules together with what the state store says about the numbers already messaged. Load reads
@@ -43,6 +46,8 @@ type Rules struct {
 type Guards struct {
 	rules   Rules
 	windows *Windows
+	// conv is the 24-hour window of session messages; nil for a template.
+	conv *conversations
 	// capped are the numbers under the frequency cap; history the profile's messages in the last 24 hours.
 	capped  *numberList
 	history []message
@@ -60,6 +65,9 @@ func New(r Rules) *Guards {
 	if r.Window != nil {
 		g.windows = NewWindows(*r.Window)
 	}
+	if r.SessionWindow {
+		g.conv = &conversations{profile: r.Profile}
+	}
 	return g
 }
 
@@ -68,15 +76,24 @@ func (g *Guards) Rules() Rules { return g.rules }
 
 // Active reports whether any rule is on.
 func (g *Guards) Active() bool {
-	return g.windows != nil || g.rules.FrequencyCap > 0 || g.rules.MessagingLimit > 0
+	return g.windows != nil || g.rules.FrequencyCap > 0 || g.rules.MessagingLimit > 0 || g.conv != nil
 }
 
-// NeedsHistory reports whether a rule depends on the numbers messaged before (frequency cap, messaging limit).
-func (g *Guards) NeedsHistory() bool { return g.rules.FrequencyCap > 0 || g.rules.MessagingLimit > 0 }
+// NeedsHistory reports whether a rule depends on what the state store holds: the numbers messaged before
+// (frequency cap, messaging limit), or the people who wrote (the 24-hour window of session messages).
+func (g *Guards) NeedsHistory() bool {
+	return g.rules.FrequencyCap > 0 || g.rules.MessagingLimit > 0 || g.conv != nil
+}
 
-// Load reads, as of now, the numbers other campaigns messaged within the frequency cap and the numbers the
-// profile messaged in the last 24 hours, replacing what an earlier Load read.
+// Load reads, as of now, the numbers other campaigns messaged within the frequency cap, the numbers the
+// profile messaged in the last 24 hours and, for a session message, when each number last wrote, replacing
+// what an earlier Load read.
 func (g *Guards) Load(st *store.Store, now time.Time) error {
+	if g.conv != nil {
+		if err := g.conv.load(st); err != nil {
+			return err
+		}
+	}
 	if within := g.rules.FrequencyCap; within > 0 {
 		list := &numberList{}
 		err := st.MessagedSince(store.MessagedFilter{Since: now.Add(-within), ExceptCampaign: g.rules.Campaign},
@@ -137,9 +154,9 @@ func (g *Guards) capReason() string {
 		"it is not messaged again so soon", g.rules.FrequencyCap)
 }
 
-// Check returns the rules as check guards at now, in the order they apply: the frequency cap (suppressed),
-// the send window (deferred to its opening, or suppressed when it never opens for the number), the
-// messaging limit (deferred to the time a place is expected to free).
+// Check returns the rules as check guards at now, in the order they apply: the frequency cap (suppressed), the
+// 24-hour window of a session message (skipped), the send window (deferred to its opening, or suppressed when
+// it never opens for the number), the messaging limit (deferred to the time a place is expected to free).
 func (g *Guards) Check(now time.Time) []check.Guard {
 	var out []check.Guard
 	if g.capped != nil {
@@ -150,6 +167,9 @@ func (g *Guards) Check(now time.Time) []check.Guard {
 				hold.apply(r)
 			}
 		})
+	}
+	if g.conv != nil {
+		out = append(out, g.conv.checkGuard(now))
 	}
 	if g.windows != nil {
 		ws := g.windows
@@ -166,31 +186,40 @@ func (g *Guards) Check(now time.Time) []check.Guard {
 }
 
 // Sender returns the rules as the engine applies them when a row's time comes, with the history of the last
-// Load; nil when no rule is on.
-func (g *Guards) Sender() *Sender {
+// Load; nil when no rule is on. st is the store the run records into: the 24-hour window asks it when each
+// number last wrote.
+func (g *Guards) Sender(st *store.Store) *Sender {
 	if !g.Active() {
 		return nil
 	}
-	s := &Sender{windows: g.windows, limit: g.limit(), capped: g.capped}
+	s := &Sender{windows: g.windows, limit: g.limit(), capped: g.capped, conv: g.conv, st: st}
 	if s.capped != nil {
 		s.capHold = &Hold{Status: status.Suppressed, Code: status.CodeFrequencyCap, Reason: g.capReason()}
 	}
 	return s
 }
 
-// Sender applies the rules at send time: the frequency cap and the send window hold a row back (Hold), the
-// messaging limit makes it wait for a place (Reserve). Safe for concurrent use.
+// Sender applies the rules at send time: the frequency cap, the 24-hour window of a session message and the
+// send window hold a row back (Hold), the messaging limit makes it wait for a place (Reserve). Safe for
+// concurrent use.
 type Sender struct {
 	windows *Windows
 	limit   *Limit
 	capped  *numberList
 	capHold *Hold
+	conv    *conversations
+	st      *store.Store
 }
 
 // Hold says why number may not be sent at now: nil when it may.
 func (s *Sender) Hold(number string, now time.Time) *Hold {
 	if s.capped != nil && s.capped.contains(number) {
 		return s.capHold
+	}
+	if s.conv != nil {
+		if h := s.conv.atTurn(s.st, number, now); h != nil {
+			return h
+		}
 	}
 	if s.windows != nil {
 		return s.windows.Hold(number, now)

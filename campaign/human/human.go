@@ -37,6 +37,14 @@ func Plural[T ~int | ~int64](n T, word string) string {
 	return Thousands(n) + " " + word + "s"
 }
 
+// People counts people: "1 person", "2 people", "1,200 people".
+func People[T ~int | ~int64](n T) string {
+	if n == 1 {
+		return "1 person"
+	}
+	return Thousands(n) + " people"
+}
+
 // Duration is a duration for people: 1h02m, 3m05s, 12s.
 func Duration(d time.Duration) string {
 	d = d.Round(time.Second)

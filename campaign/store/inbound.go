@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -17,6 +18,54 @@ func (s *Store) WroteSince(number string, since time.Time) (bool, error) {
 		return false, fmt.Errorf("state store %s: read inbound messages: %w", s.path, err)
 	}
 	return yes, nil
+}
+
+// LastInbound returns when number last wrote to the business through profile (its webhook), and whether it ever
+// did: the start of its 24-hour window for session messages.
+func (s *Store) LastInbound(profile, number string) (time.Time, bool, error) {
+	var at sql.NullInt64
+	err := s.db.QueryRow(`SELECT MAX(at) FROM inbound WHERE number = ? AND profile = ?`, number, profile).Scan(&at)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("state store %s: read when %s last wrote: %w", s.path, number, err)
+	}
+	return fromMillis(at.Int64), at.Valid, nil
+}
+
+// EachLastInbound calls fn with every number that wrote to the business through profile and when it last did,
+// stopping at fn's first error.
+func (s *Store) EachLastInbound(profile string, fn func(number string, at time.Time) error) error {
+	rows, err := s.db.Query(`SELECT number, MAX(at) FROM inbound WHERE profile = ? GROUP BY number`, profile)
+	if err != nil {
+		return fmt.Errorf("state store %s: read inbound messages: %w", s.path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var number string
+		var at int64
+		if err := rows.Scan(&number, &at); err != nil {
+			return fmt.Errorf("state store %s: read inbound messages: %w", s.path, err)
+		}
+		if err := fn(number, fromMillis(at)); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("state store %s: read inbound messages: %w", s.path, err)
+	}
+	return nil
+}
+
+// CountSkippedWrote counts the campaign's rows skipped with code whose number wrote to the business through
+// profile at or after since: the rows of a session message a run may send now.
+func (s *Store) CountSkippedWrote(id int64, code, profile string, since time.Time) (int, error) {
+	var n int
+	err := s.db.QueryRow(`SELECT COUNT(*) FROM rows r WHERE r.campaign_id = ? AND r.status = 'skipped'
+		AND r.error_code = ? AND EXISTS (SELECT 1 FROM inbound i WHERE i.number = r.number AND i.profile = ?
+		AND i.at >= ?)`, id, code, profile, since.UnixMilli()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("campaign %d: count the skipped rows whose number wrote since: %w", id, err)
+	}
+	return n, nil
 }
 
 // InboundFrom returns the messages number sent the business, oldest first, each once however often its

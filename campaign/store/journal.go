@@ -170,7 +170,7 @@ func (j *Journal) MarkManyInFlight(ctx context.Context, marks []Mark) error {
 // Record queues a row's outcome; it returns at once unless the queue is full. A write error shows in Err.
 func (j *Journal) Record(o Outcome) {
 	switch o.Status {
-	case status.Failed, status.Unknown, status.Ready, status.Suppressed:
+	case status.Failed, status.Unknown, status.Ready, status.Suppressed, status.Skipped:
 		o.NotBefore = time.Time{}
 	case status.Sent:
 	case status.Deferred:
@@ -179,7 +179,7 @@ func (j *Journal) Record(o Outcome) {
 			return
 		}
 	default:
-		j.fail(fmt.Errorf("row %d: outcome status %q; want sent, failed, unknown, ready, deferred or suppressed",
+		j.fail(fmt.Errorf("row %d: outcome status %q; want sent, failed, unknown, ready, deferred, suppressed or skipped",
 			o.Row, o.Status))
 		return
 	}

@@ -151,13 +151,13 @@ func (p *Loader) Add(r NewRow) error {
 
 func (p *Loader) add(r NewRow) error {
 	switch r.Status {
-	case status.Ready, status.Invalid, status.Duplicate, status.Suppressed:
+	case status.Ready, status.Invalid, status.Duplicate, status.Suppressed, status.Skipped:
 	case status.Deferred:
 		if r.NotBefore.IsZero() {
 			return fmt.Errorf("a deferred row needs the time it may be sent")
 		}
 	default:
-		return fmt.Errorf("status %q; want ready, invalid, duplicate, deferred or suppressed", r.Status)
+		return fmt.Errorf("status %q; want ready, invalid, duplicate, deferred, suppressed or skipped", r.Status)
 	}
 	if r.Row < 1 {
 		return fmt.Errorf("row numbers start at 1")
@@ -172,7 +172,9 @@ func (p *Loader) add(r NewRow) error {
 			p.txPrior = tx.Stmt(p.prior)
 		}
 	}
-	if (r.Status == status.Ready || r.Status == status.Deferred) && p.prior != nil {
+	// A row that may still go (a skipped session message's row may, once its person writes) is skipped as
+	// already messaged when an earlier plan of the campaign messaged its number.
+	if (r.Status == status.Ready || r.Status == status.Deferred || r.Status == status.Skipped) && p.prior != nil {
 		var was, messageID string
 		var row int
 		err := p.txPrior.QueryRow(p.id, r.Number).Scan(&was, &messageID, &row)

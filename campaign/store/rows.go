@@ -138,6 +138,26 @@ func (s *Store) ReadyRows(id int64, afterRow, limit int) ([]Row, error) {
 	return page, nil
 }
 
+// FeedRows is ReadyRows with, in row order among them, the rows skipped with the code reopen: rows the feeder
+// asks about again when their turn comes (a session message's row skipped because the person had not written
+// in 24 hours may go once they have). It reads every row after afterRow until it has limit of them: only
+// campaigns that reopen rows use it.
+func (s *Store) FeedRows(id int64, afterRow, limit int, reopen string) ([]Row, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("campaign %d: read rows to send: the page size %d is not positive", id, limit)
+	}
+	rows, err := s.db.Query(`SELECT `+rowColumns+` FROM rows WHERE campaign_id = ? AND row > ?
+		AND (status = 'ready' OR (status = 'skipped' AND error_code = ?)) ORDER BY row LIMIT ?`, id, afterRow, reopen, limit)
+	if err != nil {
+		return nil, fmt.Errorf("campaign %d: read rows to send: %w", id, err)
+	}
+	page := make([]Row, 0, min(limit, 64))
+	if err := scanRows(rows, func(r Row) error { page = append(page, r); return nil }); err != nil {
+		return nil, fmt.Errorf("campaign %d: read rows to send: %w", id, err)
+	}
+	return page, nil
+}
+
 // EachRow calls fn with every row of the campaign in row order, streaming them from the file. It stops at fn's
 // first error and returns it unchanged.
 func (s *Store) EachRow(id int64, fn func(Row) error) error {

@@ -93,6 +93,15 @@ func cleanParam(s string, strict bool) (string, badParam) {
 	return out.String(), paramOK
 }
 
+// clean makes a cell or a fallback the value of p: cleanParam's rules, or, for a session message's free-form
+// text, the value with its surrounding whitespace trimmed and its line breaks kept.
+func (p *param) clean(s string) (string, badParam) {
+	if p.free {
+		return strings.TrimSpace(s), paramOK
+	}
+	return cleanParam(s, p.strict)
+}
+
 // isHTTPLink reports whether s is an http or https URL with a host and no whitespace.
 func isHTTPLink(s string) bool {
 	for _, scheme := range []string{"https://", "http://"} {

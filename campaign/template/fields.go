@@ -59,9 +59,10 @@ type occurrence struct {
 	ref      string
 	position int // n of {{n}}; 0 for a column name
 	fallback string
-	// hasFallback, strict, place and line are as in param and Variable.
+	// hasFallback, strict, free, place and line are as in param and Variable.
 	hasFallback bool
 	strict      bool
+	free        bool
 	place       string
 	line        int
 }
@@ -72,6 +73,8 @@ type partParser struct {
 	name   string
 	occ    []occurrence
 	fields []*field
+	// free marks the variables of the texts read while it is set as free-form (a session message's text).
+	free bool
 }
 
 // part reads one part's texts with read, then turns its variables into the template's params: one per
@@ -135,7 +138,7 @@ func (pp *partParser) text(dst *field, s string, node *yaml.Node, place string, 
 		if err != nil {
 			return err
 		}
-		o.strict, o.place = strict, place
+		o.strict, o.free, o.place = strict, pp.free && !strict, place
 		if start > pos {
 			dst.segs = append(dst.segs, segment{lit: s[pos:start], param: -1})
 		}
@@ -264,6 +267,10 @@ func (pp *partParser) params(cols columnList) ([]int, error) {
 				"number the variables {{1}}, {{2}}, ... without gaps")
 		}
 	}
+	if cols.key == "" {
+		return nil, pp.p.fail(pp.occ[first[1]].line, fmt.Sprintf("{{%d}} in %s is a position, which a session message has no list for", 1, part),
+			"write the CSV column's name between the braces, as in {{first_name}}")
+	}
 	if len(cols.names) < highest {
 		n := len(cols.names) + 1
 		return nil, pp.p.fail(pp.occ[first[n]].line, fmt.Sprintf("{{%d}} in %s has no column", n, part),
@@ -307,6 +314,7 @@ func (pp *partParser) param(o occurrence, column string, line int) param {
 		Variable: Variable{Ref: o.ref, Column: column, Fallback: o.fallback, HasFallback: o.hasFallback,
 			Part: pp.name, Line: line},
 		strict: o.strict,
+		free:   o.free,
 		place:  o.place,
 	}
 }
@@ -316,7 +324,7 @@ func (pp *partParser) cleanFallback(v *param, line int) error {
 	if !v.HasFallback {
 		return nil
 	}
-	s, bad := cleanParam(v.Fallback, v.strict)
+	s, bad := v.clean(v.Fallback)
 	switch bad {
 	case badBlankLine:
 		return pp.p.fail(line, "the fallback of {{"+v.Ref+"}} has a blank line", "write the fallback as one paragraph")

@@ -84,6 +84,10 @@ func checkTemplateErrors(t *testing.T, err error) {
 // checkRendered fails unless r respects WhatsApp's rules for tpl.
 func checkRendered(t *testing.T, tpl *Template, r Rendered) {
 	t.Helper()
+	if tpl.IsSession() {
+		checkSessionRendered(t, tpl, r)
+		return
+	}
 	m := r.Message
 	if m.Template != tpl.Name || m.Language != tpl.Language || m.To != "" || m.Ref != "" {
 		t.Fatalf("message identity %q %q to %q ref %q", m.Template, m.Language, m.To, m.Ref)
@@ -117,6 +121,39 @@ func checkRendered(t *testing.T, tpl *Template, r Rendered) {
 	for _, p := range params {
 		if cleaned, bad := cleanParam(p.Text, false); p.Text == "" || bad != paramOK || cleaned != p.Text {
 			t.Fatalf("parameter %q is empty or not one WhatsApp accepts", p.Text)
+		}
+	}
+}
+
+// checkSessionRendered fails unless r is a session message within WhatsApp's bounds.
+func checkSessionRendered(t *testing.T, tpl *Template, r Rendered) {
+	t.Helper()
+	m, s := r.Message, r.Message.Session
+	if s == nil || m.Template != "" || len(m.Body) > 0 || s.Kind != tpl.SessionKind() || r.Session != s.Kind {
+		t.Fatalf("session message %+v", m)
+	}
+	over := func(v string, limit int) bool { return utf8.RuneCountInString(v) > limit }
+	if over(s.Text, maxSessionText) || over(s.Caption, maxCaption) {
+		t.Fatalf("text of %d, caption of %d characters rendered", utf8.RuneCountInString(s.Text), utf8.RuneCountInString(s.Caption))
+	}
+	in := s.Interactive
+	if (in == nil) != (s.Kind != providers.SessionInteractive) {
+		t.Fatalf("interactive part %+v for a %s message", in, s.Kind)
+	}
+	if in == nil {
+		return
+	}
+	rows := 0
+	for _, sec := range in.Sections {
+		rows += len(sec.Rows)
+	}
+	if over(s.Text, maxInteractiveBody) || over(in.Footer, maxFooterRunes) || len(in.Buttons) > maxReplyButtons ||
+		rows > maxListRows || (in.Kind == providers.InteractiveButtons) == (len(in.Buttons) == 0) {
+		t.Fatalf("interactive message %+v", in)
+	}
+	for _, b := range in.Buttons {
+		if b.Title == "" || over(b.Title, maxButtonTitle) || b.ID == "" {
+			t.Fatalf("button %+v", b)
 		}
 	}
 }

@@ -78,7 +78,7 @@ func (b *Binding) Cells(fields []string) []string {
 		if b.cells[i] >= len(fields) {
 			continue
 		}
-		if v, bad := cleanParam(fields[b.cells[i]], b.t.params[i].strict); bad == paramOK {
+		if v, bad := b.t.params[i].clean(fields[b.cells[i]]); bad == paramOK {
 			vals[i] = v
 		}
 	}

@@ -21,11 +21,33 @@ func Parse(data []byte, path string) (*Template, error) {
 	if len(doc.Content) == 0 {
 		return nil, p.fail(0, "the template file is empty", "start from templates/spring_sale.yaml")
 	}
-	top, err := p.keys(doc.Content[0], "the template", topKeys)
+	kind, err := p.kind(doc.Content[0])
 	if err != nil {
 		return nil, err
 	}
-	t := &Template{Path: path}
+	allowed, what := topKeys, "the template"
+	if kind == KindSession {
+		allowed, what = sessionTopKeys, "the session message"
+	}
+	if err := p.otherKindKeys(doc.Content[0], kind); err != nil {
+		return nil, err
+	}
+	top, err := p.keys(doc.Content[0], what, allowed)
+	if err != nil {
+		return nil, err
+	}
+	t := &Template{Path: path, Kind: KindTemplate}
+	if kind == KindSession {
+		if t.Name, err = p.required(top, "name", "a name for the message, such as price_list (it names the campaign)"); err != nil {
+			return nil, err
+		}
+		if !templateNameRE.MatchString(t.Name) {
+			return nil, p.fail(top["name"].val.Line, fmt.Sprintf("name %q is not a message name", t.Name),
+				"write it with lower-case letters, digits and _ (price_list)")
+		}
+		p.t = t
+		return p.session(top)
+	}
 	if t.Name, err = p.required(top, "name", "the approved template's name at the provider"); err != nil {
 		return nil, err
 	}

@@ -127,6 +127,9 @@ func (t *Template) typeKinds() []providers.ParamKind {
 // kinds of its buttons that take parameters. The campaign checks it against the profile's provider before
 // anything is previewed or sent.
 func (t *Template) Needs() providers.Needs {
+	if t.session != nil {
+		return t.session.needs()
+	}
 	n := providers.Needs{Header: t.HeaderKind, TypedBody: t.typeKinds()}
 	for _, b := range t.buttons {
 		takesParam := b.url.hasVars() || (b.kind == providers.ButtonQuickReply && len(b.payload.segs) > 0)

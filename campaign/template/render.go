@@ -34,6 +34,9 @@ func (b *Binding) Render(fields []string) (Rendered, *status.Problem) {
 		}
 		vals = append(vals, v)
 	}
+	if t.session != nil {
+		return b.renderSession(vals)
+	}
 	amounts, prob := b.amounts(vals)
 	if prob != nil {
 		return Rendered{}, prob
@@ -199,7 +202,7 @@ func (b *Binding) columnsOf(f *field) string {
 // value is the cleaned value of params[i] in a row: its cell, else its fallback.
 func (b *Binding) value(i int, fields []string) (string, *status.Problem) {
 	p, column := &b.t.params[i], b.names[i]
-	v, bad := cleanParam(fields[b.cells[i]], p.strict)
+	v, bad := p.clean(fields[b.cells[i]])
 	switch bad {
 	case badBlankLine:
 		return "", &status.Problem{Code: status.CodeBadParameter, Reason: "column " + column +

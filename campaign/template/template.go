@@ -38,8 +38,15 @@ type Template struct {
 	// Footer is the fixed text under the body, "" when there is none.
 	Footer string
 	// Category is the template's WhatsApp category, one of Categories (default marketing): it picks the price
-	// of the cost estimate and the category a template created at the provider gets.
+	// of the cost estimate and the category a template created at the provider gets. A session message has
+	// none.
 	Category string
+	// Kind is KindTemplate, or KindSession for a session message (kind: session): a free-form message, no
+	// template at the provider, sent only to people who wrote in the last 24 hours.
+	Kind string
+
+	// session is a session message's content; nil for a template.
+	session *sessionSpec
 
 	// examples are the sample values of example:, by the column they stand for; exampleLine is where it is.
 	examples    map[string]string
@@ -88,8 +95,9 @@ func (t *Template) Variables() []Variable {
 // param is a Variable with what rendering needs to clean and report its value.
 type param struct {
 	Variable
-	// strict is set when the value goes into a link or a coordinate, where no space may appear.
-	strict bool
+	// strict is set when the value goes into a link or a coordinate, where no space may appear; free when it
+	// goes into a session message's text, caption, body or footer, where line breaks are kept.
+	strict, free bool
 	// place says where the value goes, for problems: "the body", "the URL of button 1".
 	place string
 	// kind is a body parameter's type from `types:` (currency, date_time; "" or text for text); money is how a
@@ -174,12 +182,13 @@ func Load(path string) (*Template, error) {
 
 // The keys each part of a template file accepts, and the shapes of names and codes.
 var (
-	topKeys      = []string{"name", "language", "category", "header", "body", "footer", "buttons", "params", "types", "example"}
-	headerKinds  = []string{"text", "image", "video", "document", "location"}
-	documentKeys = []string{"link", "filename"}
-	locationKeys = []string{"latitude", "longitude", "name", "address"}
-	buttonKeys   = []string{"url", "text", "quick_reply", "payload", "opt_out"}
-	paramsKeys   = []string{"header", "body", "buttons"}
+	topKeys        = []string{"name", "language", "category", "header", "body", "footer", "buttons", "params", "types", "example", "kind"}
+	sessionTopKeys = []string{"name", "kind", "text", "image", "document", "video", "location", "interactive"}
+	headerKinds    = []string{"text", "image", "video", "document", "location"}
+	documentKeys   = []string{"link", "filename"}
+	locationKeys   = []string{"latitude", "longitude", "name", "address"}
+	buttonKeys     = []string{"url", "text", "quick_reply", "payload", "opt_out"}
+	paramsKeys     = []string{"header", "body", "buttons"}
 
 	templateNameRE = regexp.MustCompile(`^[a-z0-9_]{1,512}$`)
 	languageRE     = regexp.MustCompile(`^[A-Za-z]{2,3}(_[A-Za-z0-9]{2,4})?$`)

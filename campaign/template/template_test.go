@@ -36,7 +36,7 @@ body: Hello: {{a}}: b`,
 	{"not a mapping",
 		`- name
 - body`,
-		"spring_sale.yaml line 1: the template must be a set of keys (name, language, category, header, body, footer, buttons, params, types, example) - write each key on its own line, indented under its parent, as in templates/spring_sale.yaml"},
+		"spring_sale.yaml line 1: the template must be a set of keys (name, language, category, header, body, footer, buttons, params, types, example, kind) - write each key on its own line, indented under its parent, as in templates/spring_sale.yaml"},
 	{"unknown category",
 		`name: spring_sale
 language: en_US
@@ -90,13 +90,13 @@ body: Hello`,
 		`name: spring_sale
 language: en_US
 bodyy: Hello`,
-		"spring_sale.yaml line 3: \"bodyy\" is not a key of the template - did you mean body? The keys are name, language, category, header, body, footer, buttons, params, types, example"},
+		"spring_sale.yaml line 3: \"bodyy\" is not a key of the template - did you mean body? The keys are name, language, category, header, body, footer, buttons, params, types, example, kind"},
 	{"unknown key far",
 		`name: spring_sale
 language: en_US
 body: Hello
 colour: red`,
-		"spring_sale.yaml line 4: \"colour\" is not a key of the template - the keys are name, language, category, header, body, footer, buttons, params, types, example"},
+		"spring_sale.yaml line 4: \"colour\" is not a key of the template - the keys are name, language, category, header, body, footer, buttons, params, types, example, kind"},
 	{"duplicate key",
 		`name: spring_sale
 language: en_US

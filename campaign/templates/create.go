@@ -47,6 +47,10 @@ func Create(ctx context.Context, req CreateRequest) (*Draft, error) {
 	if err != nil {
 		return nil, err
 	}
+	if t.IsSession() {
+		return nil, fmt.Errorf("%s is a session message (kind: session): it is sent as it is to people who wrote in "+
+			"the last 24 hours, with nothing to create or approve at the provider", req.TemplatePath)
+	}
 	var row []string
 	var where string
 	if req.CSVPath != "" {

@@ -1,6 +1,7 @@
 // Package cloudapi is the WhatsApp Cloud API's template components model: the "components" array that Meta's
 // messages endpoint takes and that Itniotech and EngageLab forward to Meta as it is. Components turns a
-// providers.Message's header, body and buttons into that array.
+// providers.Message's header, body and buttons into that array; SessionContent turns its session message into
+// the free-form message objects (text, image, document, video, location, interactive) the same three take.
 //
 // What differs between those providers stays with each adapter: the language above all (Meta's LanguageObject
 // with policy "deterministic", Itniotech's object with a code only, EngageLab's plain string in a template object
@@ -49,10 +50,12 @@ type DateTime struct {
 	FallbackValue string `json:"fallback_value"`
 }
 
-// Media is an image, video or document given by link (the MediaObject); Filename is a document's only.
+// Media is an image, video or document given by link (the MediaObject); Filename is a document's only, Caption
+// a session message's only (a template's media has none).
 type Media struct {
 	Link     string `json:"link"`
 	Filename string `json:"filename,omitempty"`
+	Caption  string `json:"caption,omitempty"`
 }
 
 // Location is a location header's parameter. The coordinates are strings, as the documents write them.

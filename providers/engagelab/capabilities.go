@@ -10,7 +10,8 @@ const MaxRecipients = 1000
 // currency, date_time, image, video and document, "multimedia material types only in the header" (so a text,
 // image, video or document header, and no location); url buttons (a text parameter; the document lists no
 // payload parameter for a quick reply); to[], many recipients a request; and the body types text, image, audio,
-// video, document and sticker for free-form messages. It publishes no send time.
+// video, document and sticker for free-form messages, of which herald sends text, image, video and document (a
+// document's filename is optional there). It publishes no send time.
 func Capabilities() providers.Capabilities {
 	return providers.Capabilities{
 		Provider: "EngageLab",
@@ -21,5 +22,10 @@ func Capabilities() providers.Capabilities {
 		Buttons:      []providers.ButtonSupport{{Kind: providers.ButtonURL}},
 		BatchSize:    MaxRecipients,
 		SessionTypes: []string{"text", "image", "audio", "video", "document", "sticker"},
+		Sessions: providers.SessionSupport{
+			Source: "EngageLab's Send Message API",
+			Kinds: []providers.SessionKind{providers.SessionText, providers.SessionImage, providers.SessionVideo,
+				providers.SessionDocument},
+		},
 	}
 }

@@ -32,12 +32,16 @@ type templateMessage struct {
 	Components []cloudapi.Component `json:"components,omitempty"`
 }
 
-// encodeRequest builds the JSON body for msg sent from from to the numbers to. What EngageLab cannot carry at all (a location
-// header: see Capabilities) is a fatal refusal, the same for every row; a parameter of a kind no template takes
+// encodeRequest builds the JSON body for msg (a template message, or a session message: session.go) sent from
+// from to the numbers to. What EngageLab cannot carry at all (a location header: see Capabilities) is a fatal
+// refusal, the same for every row; a parameter of a kind no template takes
 // is a permanent error for the row.
 func encodeRequest(from string, msg providers.Message, to []string) ([]byte, error) {
 	if r := Capabilities().Refuse(providers.NeedsOf(msg)); r != nil {
 		return nil, r.AsError()
+	}
+	if msg.Session != nil {
+		return encodeSession(from, msg, to)
 	}
 	comps, err := cloudapi.Components(msg)
 	if err != nil {

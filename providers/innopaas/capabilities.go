@@ -9,7 +9,9 @@ const MaxRecipients = 1000
 // header object it does show (the interactive message's) has the types text, image, video and document, so a
 // location header is refused. bodyParams are strings (typed parameters go as their text); buttonParams are for
 // dynamic link buttons; recipientNumber takes up to 1,000 comma-separated numbers; the free-form types are the
-// document's messageType list. It publishes no send time.
+// document's messageType list, of which herald sends text, image, video, document (filename "required when
+// messageType=document"), location and interactive (list, or reply buttons; the InteractiveHeader's types text,
+// image, video and document, with no file name field). It publishes no send time.
 func Capabilities() providers.Capabilities {
 	return providers.Capabilities{
 		Provider: "InnoPaaS",
@@ -20,5 +22,14 @@ func Capabilities() providers.Capabilities {
 		BatchSize: MaxRecipients,
 		SessionTypes: []string{"text", "image", "video", "audio", "location", "document", "sticker", "contacts",
 			"interactive"},
+		Sessions: providers.SessionSupport{
+			Source: "InnoPaaS's msg/submit document",
+			Kinds: []providers.SessionKind{providers.SessionText, providers.SessionImage, providers.SessionVideo,
+				providers.SessionDocument, providers.SessionLocation, providers.SessionInteractive},
+			Interactive: []providers.InteractiveKind{providers.InteractiveButtons, providers.InteractiveList},
+			InteractiveHeaders: []providers.ParamKind{providers.ParamText, providers.ParamImage, providers.ParamVideo,
+				providers.ParamDocument},
+			RequiresFilename: true,
+		},
 	}
 }

@@ -6,19 +6,24 @@ import (
 	"herald/providers"
 )
 
-// submitRequest is the body of POST /api/whatsapp/v3/msg/submit for a template message, fields in the order of
-// innopaas-msg-submit.txt.
+// submitRequest is the body of POST /api/whatsapp/v3/msg/submit, fields in the order of
+// innopaas-msg-submit.txt: a template message's (language, templateName and the parameters), or a session
+// message's (body for text, media, location or interactive: session.go).
 type submitRequest struct {
-	WabaID          string         `json:"wabaId"`
-	MessageType     string         `json:"messageType"`
-	UID             string         `json:"uid,omitempty"`
-	SendNumber      string         `json:"sendNumber"`
-	RecipientNumber string         `json:"recipientNumber"`
-	Language        string         `json:"language"`
-	TemplateName    string         `json:"templateName"`
-	Header          *headerDto     `json:"header,omitempty"`
-	BodyParams      []string       `json:"bodyParams,omitempty"`
-	ButtonParams    []parameterDto `json:"buttonParams,omitempty"`
+	WabaID          string          `json:"wabaId"`
+	MessageType     string          `json:"messageType"`
+	UID             string          `json:"uid,omitempty"`
+	SendNumber      string          `json:"sendNumber"`
+	RecipientNumber string          `json:"recipientNumber"`
+	Body            string          `json:"body,omitempty"`
+	Language        string          `json:"language,omitempty"`
+	TemplateName    string          `json:"templateName,omitempty"`
+	Header          *headerDto      `json:"header,omitempty"`
+	BodyParams      []string        `json:"bodyParams,omitempty"`
+	ButtonParams    []parameterDto  `json:"buttonParams,omitempty"`
+	Media           *mediaDto       `json:"media,omitempty"`
+	Location        *locationDto    `json:"location,omitempty"`
+	Interactive     *interactiveDto `json:"interactive,omitempty"`
 }
 
 // headerDto is the template header's variable or media (the document's HeaderDto, whose fields InnoPaaS does not
@@ -48,6 +53,9 @@ type parameterDto struct {
 func (a *Adapter) buildRequest(msg providers.Message) (submitRequest, error) {
 	if r := Capabilities().Refuse(providers.NeedsOf(msg)); r != nil {
 		return submitRequest{}, r.AsError()
+	}
+	if msg.Session != nil {
+		return a.sessionRequest(msg)
 	}
 	req := submitRequest{
 		WabaID:          a.wabaID,

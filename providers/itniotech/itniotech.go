@@ -1,5 +1,6 @@
 // Package itniotech sends WhatsApp template messages through Itniotech's template API
-// (POST https://api.itniotech.com/wa/template/sendMsg), signing each request as Itniotech documents:
+// (POST https://api.itniotech.com/wa/template/sendMsg), and session messages through its custom message API
+// (POST /wa/custom/sendMsg, session.go), signing each request as Itniotech documents:
 // Sign = lowercase hex md5(apiKey + apiSecret + Timestamp), Timestamp in epoch seconds.
 //
 // Itniotech has no client-reference field, so Message.Ref is not sent. It publishes no rate limit; an HTTP 429
@@ -32,10 +33,11 @@ var contentType = []string{"application/json;charset=UTF-8"}
 
 // Adapter sends template messages through one Itniotech account. It is safe for concurrent use.
 type Adapter struct {
-	client        *http.Client
-	url           string
-	appID         string
-	businessPhone string
+	client *http.Client
+	// url is the template send endpoint; sessionURL the custom (session) message endpoint.
+	url, sessionURL string
+	appID           string
+	businessPhone   string
 	// keys is behind a pointer so that printing an Adapter shows an address, never the secrets (fmt cannot
 	// call Secret.String on unexported fields).
 	keys *keyPair
@@ -69,12 +71,17 @@ func New(p providers.Profile, client *http.Client) (*Adapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("itniotech: %w", err)
 	}
-	return &Adapter{client: client, url: base + SendPath, appID: p.AppID, businessPhone: p.BusinessPhone,
-		keys: &keyPair{apiKey: p.APIKey.Reveal(), apiSecret: p.APISecret.Reveal()}, now: time.Now}, nil
+	keys := &keyPair{apiKey: p.APIKey.Reveal(), apiSecret: p.APISecret.Reveal()}
+	return &Adapter{client: client, url: base + SendPath, sessionURL: base + SessionPath, appID: p.AppID,
+		businessPhone: p.BusinessPhone, keys: keys, now: time.Now}, nil
 }
 
-// Send posts msg to Itniotech and returns the message id it assigned, or a classified *providers.Error.
+// Send posts msg to Itniotech (a session message to custom/sendMsg) and returns the message id it assigned, or a
+// classified *providers.Error.
 func (a *Adapter) Send(ctx context.Context, msg providers.Message) (providers.Receipt, error) {
+	if msg.Session != nil {
+		return a.sendSession(ctx, msg)
+	}
 	payload, err := newSendRequest(a.appID, a.businessPhone, msg)
 	if err != nil {
 		return providers.Receipt{}, err

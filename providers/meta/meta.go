@@ -7,7 +7,6 @@ package meta
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -70,17 +69,12 @@ func New(p providers.Profile, client *http.Client) (*Adapter, error) {
 	}, nil
 }
 
-// Send posts msg as a template message and returns the wamid Meta assigned, or a classified *providers.Error.
+// Send posts msg (a template message, or a session message) and returns the wamid Meta assigned, or a classified
+// *providers.Error.
 func (a *Adapter) Send(ctx context.Context, msg providers.Message) (providers.Receipt, error) {
-	body, err := buildRequest(msg)
+	payload, err := encode(msg)
 	if err != nil {
-		return providers.Receipt{}, &providers.Error{Class: providers.ClassPermanent, Code: "invalid_message",
-			Message: fmt.Sprintf("template %q: %v", msg.Template, err), Err: err}
-	}
-	payload, err := json.Marshal(&body)
-	if err != nil {
-		return providers.Receipt{}, &providers.Error{Class: providers.ClassPermanent, Code: "invalid_message",
-			Message: fmt.Sprintf("encoding template %q as JSON: %v", msg.Template, err), Err: err}
+		return providers.Receipt{}, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.url, bytes.NewReader(payload))
 	if err != nil {

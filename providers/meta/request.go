@@ -1,9 +1,36 @@
 package meta
 
 import (
+	"encoding/json"
+	"fmt"
+
 	"herald/providers"
 	"herald/providers/cloudapi"
 )
+
+// encode is the JSON body of msg: a template message, or a session message (session.go). A message herald
+// should never build is a permanent error for its row.
+func encode(msg providers.Message) ([]byte, error) {
+	what := fmt.Sprintf("template %q", msg.Template)
+	var body any
+	var err error
+	if msg.Session != nil {
+		what = "the session " + string(msg.Session.Kind) + " message"
+		body, err = buildSessionRequest(msg)
+	} else {
+		body, err = buildRequest(msg)
+	}
+	if err != nil {
+		return nil, &providers.Error{Class: providers.ClassPermanent, Code: "invalid_message",
+			Message: fmt.Sprintf("%s: %v", what, err), Err: err}
+	}
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return nil, &providers.Error{Class: providers.ClassPermanent, Code: "invalid_message",
+			Message: fmt.Sprintf("encoding %s as JSON: %v", what, err), Err: err}
+	}
+	return payload, nil
+}
 
 // sendRequest is the body of POST /{api_version}/{phone_number_id}/messages for a template message, as the
 // Cloud API's TemplateMessage schema describes it.
@@ -23,12 +50,12 @@ const languagePolicy = "deterministic"
 
 // buildRequest turns msg into the Cloud API body. It fails only on a message the campaign should never build
 // (an unknown parameter or button kind); the error says which part of the message is wrong.
-func buildRequest(msg providers.Message) (sendRequest, error) {
+func buildRequest(msg providers.Message) (*sendRequest, error) {
 	components, err := cloudapi.Components(msg)
 	if err != nil {
-		return sendRequest{}, err
+		return nil, err
 	}
-	return sendRequest{
+	return &sendRequest{
 		MessagingProduct: "whatsapp",
 		RecipientType:    "individual",
 		To:               msg.To,

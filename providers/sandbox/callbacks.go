@@ -3,6 +3,7 @@ package sandbox
 import (
 	"container/heap"
 	"context"
+	"hash/fnv"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -21,7 +22,7 @@ type CallbackTarget struct {
 }
 
 // CallbackOptions make the sandbox call back after it accepts a message: delivered (then read for some), a
-// later failure 131049 for some, a STOP reply for some, in Meta's webhook format (meta, itniotech, huawei and
+// later failure 131049 for some, a STOP reply for some, a question for others, in Meta's webhook format (meta, itniotech, huawei and
 // innopaas dialects) or EngageLab's status callbacks (engagelab). A dialect without a target gets none.
 type CallbackOptions struct {
 	Knobs   providers.SandboxCallbacks
@@ -67,6 +68,8 @@ const (
 	lateFailureCode  = "131049"
 	lateFailureTitle = "This message was not delivered to maintain healthy ecosystem engagement."
 	stopReply        = "STOP"
+	// questionReply is the reply of the recipients who answer with a question (CallbackOptions' Reply).
+	questionReply = "Yes please, can you send me the prices?"
 )
 
 // callbacks is the sandbox's callback machinery: the fates decided, and a queue of posts due at given times
@@ -150,9 +153,13 @@ func (c *callbacks) accepted(req Request, messageID string) {
 			f.State, f.Read = providers.DeliveryRead, base.Add(2*time.Second)
 			events = append(events, event{kind: providers.DeliveryRead, at: f.Read})
 		}
-		if stop {
+		switch {
+		case stop:
 			f.Reply, f.Replied = stopReply, base.Add(3*time.Second)
 			events = append(events, event{kind: "reply", at: f.Replied, text: stopReply})
+		case share(messageID) < k.Reply:
+			f.Reply, f.Replied = questionReply, base.Add(3*time.Second)
+			events = append(events, event{kind: "reply", at: f.Replied, text: questionReply})
 		}
 	}
 	target := c.o.Targets[req.Dialect]
@@ -188,6 +195,14 @@ func (c *callbacks) accepted(req Request, messageID string) {
 	}
 	c.mu.Unlock()
 	c.poke()
+}
+
+// share is a number in [0, 1) drawn from the message id, so that choosing who asks a question leaves the
+// sandbox's random sequence (and so every other choice of a seeded run) as it was.
+func share(messageID string) float64 {
+	h := fnv.New64a()
+	h.Write([]byte(messageID))
+	return float64(h.Sum64()>>11) / (1 << 53)
 }
 
 // due is when the i-th of n events of a message is posted: after Delay, plus a random share of Jitter; in

@@ -70,7 +70,12 @@ func (s *Server) engagelabSend(w http.ResponseWriter, r *http.Request) {
 				Message: fmt.Sprintf("invalid parameter: to[%d] %q is not a phone number with its country code", i, to)})
 			return
 		}
-		reqs[i] = Request{Dialect: "engagelab", To: n, Template: body.Body.Template.Name, Ref: body.RequestID}
+		reqs[i] = Request{Dialect: "engagelab", To: n, Ref: body.RequestID}
+		if t := body.Body.Template; t != nil {
+			reqs[i].Template = t.Name
+		} else {
+			reqs[i].Session = sessionLabel(body.Body.Type, &body.Body.sessionContent)
+		}
 	}
 	act, culprit := Accept, 0
 	for i, a := range s.admit(r.Context(), reqs) {
@@ -101,6 +106,10 @@ func (s *Server) engagelabAnswer(w http.ResponseWriter, act Action, reqs []Reque
 			Message: fmt.Sprintf("invalid parameter: to[%d] %s is not a valid WhatsApp number", culprit, reqs[culprit].To)}
 	case TemplateMissing:
 		t := body.Body.Template
+		if t == nil {
+			status, answer = http.StatusBadRequest, engagelabSessionRefused
+			break
+		}
 		status, answer = http.StatusBadRequest, engagelabError{Code: 4001,
 			Message: "resource does not exist: template " + t.Name + " (" + t.Language + ")"}
 	case AuthFail:
@@ -136,6 +145,8 @@ type engagelabRequest struct {
 type engagelabBody struct {
 	Type     string             `json:"type"`
 	Template *engagelabTemplate `json:"template"`
+	// A session message's object (engagelab_session.go), in place of the template.
+	sessionContent
 }
 
 type engagelabTemplate struct {
@@ -186,7 +197,7 @@ func (b *engagelabRequest) check() string {
 	case b.Body == nil:
 		return "body is required"
 	case b.Body.Type != "template":
-		return fmt.Sprintf("body.type %q cannot be sent outside a 24-hour conversation: use template", b.Body.Type)
+		return b.Body.checkSession()
 	case b.Body.Template == nil:
 		return "whatsapp.template field must be set correctly when type is template"
 	case !engagelabTemplateName(b.Body.Template.Name):

@@ -41,7 +41,8 @@ const (
 // innopaasMaxRecipients is the most recipients one request may name.
 const innopaasMaxRecipients = 1000
 
-// innopaasRequest is the template-message body the sandbox accepts; unknown fields are refused.
+// innopaasRequest is the body the sandbox accepts, a template message or a session message; unknown fields are
+// refused.
 type innopaasRequest struct {
 	WabaID          string           `json:"wabaId"`
 	MessageType     string           `json:"messageType"`
@@ -53,6 +54,8 @@ type innopaasRequest struct {
 	Header          *innopaasHeader  `json:"header"`
 	BodyParams      []string         `json:"bodyParams"`
 	ButtonParams    []innopaasButton `json:"buttonParams"`
+	// A session message's fields (innopaas_session.go).
+	innopaasSession
 }
 
 // innopaasHeader is the template header's variable or media.
@@ -128,7 +131,8 @@ func (s *Server) innopaasSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	reqs := make([]Request, len(recipients))
 	for i, to := range recipients {
-		reqs[i] = Request{Dialect: "innopaas", To: to, Template: body.TemplateName, Ref: body.UID}
+		reqs[i] = Request{Dialect: "innopaas", To: to, Template: body.TemplateName, Ref: body.UID,
+			Session: body.sessionLabel()}
 	}
 	acts := s.admit(r.Context(), reqs)
 	act, taken := Accept, 0
@@ -239,9 +243,10 @@ func innopaasCheck(b *innopaasRequest, wabaID, sendNumber string) ([]string, *in
 
 // innopaasShape returns what is wrong with a template request's fields, or "".
 func innopaasShape(b *innopaasRequest) string {
+	if b.MessageType != "template" {
+		return b.checkSession()
+	}
 	switch {
-	case b.MessageType != "template":
-		return "messageType must be template, got " + strconv.Quote(b.MessageType)
 	case !innopaasTemplateName(b.TemplateName):
 		return "templateName must be lower-case letters, digits and underscores, got " + strconv.Quote(b.TemplateName)
 	case b.Language == "":

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// The itniotech dialect: POST /wa/template/sendMsg, signed with the Api-Key, Timestamp and Sign headers
+// The itniotech dialect: POST /wa/template/sendMsg (and /wa/custom/sendMsg: itniotech_session.go), signed with the Api-Key, Timestamp and Sign headers
 // (Sign = lowercase hex md5(apiKey + apiSecret + Timestamp), Timestamp within itnioWindow of the sandbox's clock).
 // Itniotech answers HTTP 200 with its status in the JSON envelope, success or not. It publishes no rate limit: when
 // the sandbox rate-limits, it answers HTTP 429 with Retry-After and {"status":"-429","reason":"too many requests"},
@@ -40,6 +40,7 @@ var itnioReasons = map[string]string{
 	"-96":  "Business number does not exist",
 	"-112": "The channelType only can be 0 in param",
 	"-114": "Required for text parameter",
+	"-115": "Required for body parameter",
 	"-116": "Required for image parameter",
 	"-117": "Required for link parameter",
 	"-120": "Required for video parameter",
@@ -49,6 +50,7 @@ var itnioReasons = map[string]string{
 	"-127": "Required for location parameter",
 	"-128": "Required for longitude parameter",
 	"-129": "Required for latitude parameter",
+	"-132": "Unknown message type",
 	"-133": "The link format is incorrect",
 	"-134": "The param of parameters type error",
 	"-135": "Required for variable parameters",
@@ -132,6 +134,7 @@ type itnioLocation struct {
 // mountItniotech serves the itniotech dialect.
 func (s *Server) mountItniotech(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+itnioPath, s.itniotechSend)
+	mux.HandleFunc("POST "+itnioSessionPath, s.itniotechSession)
 	mux.HandleFunc("POST "+itnioTemplateAddPath, s.itniotechTemplateAdd)
 	mux.HandleFunc("POST "+itnioTemplateQueryPath, s.itniotechTemplateQuery)
 }
@@ -139,17 +142,8 @@ func (s *Server) mountItniotech(mux *http.ServeMux) {
 // itniotechSend authenticates, checks the body, admits the one recipient and answers per action.
 func (s *Server) itniotechSend(w http.ResponseWriter, r *http.Request) {
 	acc := s.opts.Credentials["itniotech"]
-	if code := itnioAuth(r.Header, acc, time.Now()); code != "" {
-		writeJSON(w, http.StatusOK, itnioFault(code, ""))
-		return
-	}
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		writeJSON(w, http.StatusOK, itnioFault("-7", "Content-Type must be application/json"))
-		return
-	}
 	var body itnioRequest
-	if err := readJSON(r, &body, true); err != nil {
-		writeJSON(w, http.StatusOK, itnioFault("-7", err.Error()))
+	if !itnioRead(w, r, acc, &body) {
 		return
 	}
 	if code, detail := body.check(acc); code != "" {
@@ -161,6 +155,29 @@ func (s *Server) itniotechSend(w http.ResponseWriter, r *http.Request) {
 	if act == Accept && !s.templateSendable(body.Template.Name, body.Template.languageCode()) {
 		act = TemplateMissing
 	}
+	s.itnioRespond(w, req, act)
+}
+
+// itnioRead authenticates a send request against acc and decodes its JSON body into v; it answers the request
+// itself, and returns false, when either fails.
+func itnioRead(w http.ResponseWriter, r *http.Request, acc Account, v any) bool {
+	if code := itnioAuth(r.Header, acc, time.Now()); code != "" {
+		writeJSON(w, http.StatusOK, itnioFault(code, ""))
+		return false
+	}
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		writeJSON(w, http.StatusOK, itnioFault("-7", "Content-Type must be application/json"))
+		return false
+	}
+	if err := readJSON(r, v, true); err != nil {
+		writeJSON(w, http.StatusOK, itnioFault("-7", err.Error()))
+		return false
+	}
+	return true
+}
+
+// itnioRespond records an admitted request and answers it per action, as Itniotech's send endpoints do.
+func (s *Server) itnioRespond(w http.ResponseWriter, req Request, act Action) {
 	status, id := http.StatusOK, ""
 	switch act {
 	case Accept:
@@ -188,7 +205,7 @@ func (s *Server) itniotechSend(w http.ResponseWriter, r *http.Request) {
 	case AuthFail:
 		writeJSON(w, status, itnioFault("-1", ""))
 	case TemplateMissing:
-		writeJSON(w, status, itnioFault("-2", ""))
+		writeJSON(w, status, itnioFault(map[bool]string{true: "-2", false: "-8"}[req.Session == ""], ""))
 	case Drop:
 		drop(w)
 	case HTMLPage:
@@ -222,27 +239,10 @@ func itnioAuth(h http.Header, acc Account, now time.Time) string {
 
 // check returns the status code and a detail for the first thing wrong with the body, or "" when it is fine.
 func (b *itnioRequest) check(acc Account) (code, detail string) {
+	if code, detail := itnioCheckAccount(b.AppID, b.BusinessPhone, b.Recipient, b.ChannelType, acc); code != "" {
+		return code, detail
+	}
 	switch {
-	case b.AppID == "":
-		return "-8", "appId is required"
-	case b.AppID != acc.AppID:
-		return "-10", ""
-	case b.ChannelType == nil:
-		return "-8", "channelType is required"
-	case *b.ChannelType != 0:
-		return "-112", ""
-	case !isMSISDN(b.BusinessPhone):
-		return "-95", ""
-	case b.BusinessPhone != acc.BusinessPhone:
-		return "-96", ""
-	case b.Recipient == "":
-		return "-8", "recipient is required"
-	case len(b.Recipient) > 15:
-		return "-70", ""
-	case len(b.Recipient) < 7:
-		return "-71", ""
-	case !isMSISDN(b.Recipient):
-		return "-72", ""
 	case b.Template == nil || b.Template.Name == "":
 		return "-8", "template.name is required"
 	case b.Template.Language != nil && b.Template.Language.Code == "":
@@ -252,6 +252,34 @@ func (b *itnioRequest) check(acc Account) (code, detail string) {
 		if code, detail := b.Template.Components[i].check(); code != "" {
 			return code, detail
 		}
+	}
+	return "", ""
+}
+
+// itnioCheckAccount checks the fields every send request carries: the application, the channel, the business
+// number and the recipient.
+func itnioCheckAccount(appID, businessPhone, recipient string, channelType *int, acc Account) (code, detail string) {
+	switch {
+	case appID == "":
+		return "-8", "appId is required"
+	case appID != acc.AppID:
+		return "-10", ""
+	case channelType == nil:
+		return "-8", "channelType is required"
+	case *channelType != 0:
+		return "-112", ""
+	case !isMSISDN(businessPhone):
+		return "-95", ""
+	case businessPhone != acc.BusinessPhone:
+		return "-96", ""
+	case recipient == "":
+		return "-8", "recipient is required"
+	case len(recipient) > 15:
+		return "-70", ""
+	case len(recipient) < 7:
+		return "-71", ""
+	case !isMSISDN(recipient):
+		return "-72", ""
 	}
 	return "", ""
 }

@@ -226,7 +226,7 @@ func TestItniotechChecksRequests(t *testing.T) {
 	}
 }
 
-// TestItniotechRoutes: only POST on the documented path is served.
+// TestItniotechRoutes: only POST on the documented paths is served.
 func TestItniotechRoutes(t *testing.T) {
 	_, url := itnioSandbox(t, sandbox.Options{})
 	for _, tt := range []struct {
@@ -234,7 +234,8 @@ func TestItniotechRoutes(t *testing.T) {
 		want         int
 	}{
 		{http.MethodGet, itniotech.SendPath, http.StatusMethodNotAllowed},
-		{http.MethodPost, "/wa/custom/sendMsg", http.StatusNotFound},
+		{http.MethodGet, itniotech.SessionPath, http.StatusMethodNotAllowed},
+		{http.MethodPost, "/wa/custom/sendMessage", http.StatusNotFound},
 	} {
 		req, err := http.NewRequest(tt.method, url+tt.path, nil)
 		if err != nil {

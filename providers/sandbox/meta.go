@@ -9,7 +9,7 @@ import (
 )
 
 // metaDialect serves Meta's Cloud API: POST /{api_version}/{phone_number_id}/messages with
-// Authorization: Bearer {access_token}, one template message per request.
+// Authorization: Bearer {access_token}, one template or session message per request.
 type metaDialect struct {
 	s       *Server
 	token   []byte
@@ -90,8 +90,12 @@ func (d *metaDialect) serve(w http.ResponseWriter, r *http.Request) {
 		d.answerError(w, a)
 		return
 	}
-	req := Request{Dialect: "meta", To: strings.TrimPrefix(body.To, "+"), Template: body.Template.Name,
-		Ref: body.BizOpaqueCallbackData}
+	req := Request{Dialect: "meta", To: strings.TrimPrefix(body.To, "+"), Ref: body.BizOpaqueCallbackData}
+	if body.Template != nil {
+		req.Template = body.Template.Name
+	} else {
+		req.Session = sessionLabel(body.Type, &body.sessionContent)
+	}
 	act := d.s.admitOne(r.Context(), &req)
 	d.act(w, act, req, &body)
 }
@@ -129,6 +133,10 @@ func (d *metaDialect) act(w http.ResponseWriter, act Action, req Request, body *
 	case AuthFail:
 		a = metaRevokedToken
 	case TemplateMissing:
+		if body.Template == nil {
+			a = metaOutsideWindow
+			break
+		}
 		a = metaAnswer{http.StatusNotFound, metaError{Type: "OAuthException", Code: 132001,
 			Message: "(#132001) Template name does not exist in the translation",
 			ErrorData: &metaErrorData{"whatsapp", fmt.Sprintf("template name (%s) does not exist in %s",
@@ -195,8 +203,8 @@ func invalidParameter(code int, details string) metaAnswer {
 		ErrorData: &metaErrorData{"whatsapp", details}}}
 }
 
-// metaSend is the body of a template message as the Cloud API's TemplateMessage schema describes it. Unknown
-// fields are refused.
+// metaSend is the body of a template message as the Cloud API's TemplateMessage schema describes it, or of a
+// session message (meta_session.go). Unknown fields are refused.
 type metaSend struct {
 	MessagingProduct      string        `json:"messaging_product"`
 	RecipientType         string        `json:"recipient_type"`
@@ -204,6 +212,8 @@ type metaSend struct {
 	Type                  string        `json:"type"`
 	Template              *metaTemplate `json:"template"`
 	BizOpaqueCallbackData string        `json:"biz_opaque_callback_data"`
+	// A session message's object (meta_session.go), in place of the template.
+	sessionContent
 }
 
 // metaTemplate is the TemplateObject.
@@ -268,7 +278,7 @@ func checkMetaSend(m *metaSend) (metaAnswer, bool) {
 	case !isMSISDN(strings.TrimPrefix(m.To, "+")):
 		return invalidParameter(131009, "parameter 'to' must be a phone number: digits, country code first"), true
 	case m.Type != "template":
-		return invalidParameter(131009, "type must be \"template\": the sandbox simulates template messages"), true
+		return checkMetaSession(m)
 	case m.Template == nil:
 		return invalidParameter(131008, "parameter 'template' is required"), true
 	case m.Template.Name == "":

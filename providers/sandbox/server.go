@@ -74,6 +74,8 @@ type Request struct {
 	Ref      string
 	// SendAt is the time a scheduled message is to go (Huawei's sendAt); zero for at once.
 	SendAt time.Time
+	// Session is a session message's type instead of a template ("text", "interactive/list"); "" otherwise.
+	Session string
 	// Seq numbers the requests the sandbox admitted, from 1.
 	Seq int64
 }
@@ -85,6 +87,7 @@ type Entry struct {
 	Dialect   string    `json:"dialect"`
 	To        string    `json:"to"`
 	Template  string    `json:"template,omitempty"`
+	Session   string    `json:"session,omitempty"`
 	Ref       string    `json:"ref,omitempty"`
 	Action    string    `json:"action"`
 	MessageID string    `json:"message_id,omitempty"`
@@ -341,7 +344,8 @@ func (s *Server) record(req Request, act Action, status int, messageID string) {
 		return
 	}
 	e := Entry{Seq: req.Seq, Time: time.Now().UTC(), Dialect: req.Dialect, To: req.To, Template: req.Template,
-		Ref: req.Ref, Action: act.String(), MessageID: messageID, Status: status, SendAt: req.SendAt}
+		Session: req.Session, Ref: req.Ref, Action: act.String(), MessageID: messageID, Status: status,
+		SendAt: req.SendAt}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.opts.KeepLog {

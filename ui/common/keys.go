@@ -43,7 +43,9 @@ type KeyMap struct {
 	ResendUnknown key.Binding
 	NewCampaign   key.Binding
 	// Campaigns shows the past campaigns; Export writes a campaign's results CSV; Resume runs a past campaign
-	// again; RetryFailures retries a past campaign's failures; Copy puts the results CSV's path on the clipboard.
+	// again; RetryFailures retries a past campaign's failures; Copy puts the results CSV's path on the clipboard;
+	// FollowUp starts a campaign to the people who replied to one (campaigns screen, summary).
+	FollowUp      key.Binding
 	Campaigns     key.Binding
 	Export        key.Binding
 	Resume        key.Binding
@@ -86,6 +88,7 @@ func DefaultKeyMap() *KeyMap {
 		Resume:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume")),
 		RetryFailures: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "retry failures")),
 		Copy:          key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy path")),
+		FollowUp:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "follow up repliers")),
 		Erase:         key.NewBinding(key.WithKeys("backspace"), key.WithHelp("⌫", "erase")),
 	}
 	// The table's own defaults use f, d, b and u for paging, which herald gives other meanings.

@@ -1,6 +1,6 @@
 // Package history is the campaigns screen: every campaign in the state store with its status and rows per
-// status; one opens to its rows (and a row to its detail), its results CSV can be exported, and it can be
-// resumed or its failures retried from the setup.
+// status; one opens to its rows (and a row to its detail), its results CSV can be exported, it can be resumed or
+// its failures retried from the setup, and the people who replied to it followed up.
 //
 // Slots for what other parts add: a campaign's funnel (delivered, read, replied) and its cost go in
 // campaignLine's parts and in details, once the store's CampaignInfo carries them.
@@ -29,6 +29,10 @@ type ResumeMsg struct{ Plan campaign.Plan }
 
 // CloseMsg asks the root to leave the campaigns screen.
 type CloseMsg struct{}
+
+// FollowUpMsg asks the root to open the setup on the people who replied to the campaign named Campaign, in
+// the store at StatePath, with the message to send them still to choose. The summary asks it too.
+type FollowUpMsg struct{ StatePath, Campaign string }
 
 // loadedMsg delivers the campaigns of the store, read at now.
 type loadedMsg struct {
@@ -136,6 +140,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		plan := campaign.ResumePlan(m.statePath, c)
 		plan.RetryFailed = true
 		return common.Emit(ResumeMsg{Plan: plan})
+	case key.Matches(msg, k.FollowUp) && c.Funnel.Replied > 0:
+		return common.Emit(FollowUpMsg{StatePath: m.statePath, Campaign: c.Name})
 	}
 	return nil
 }
@@ -259,6 +265,9 @@ func (m *Model) details() []string {
 	if n := c.Counts[status.Failed]; n > 0 {
 		next = append(next, fmt.Sprintf("%s (f retries those that may pass now)", human.Plural(n, "failure")))
 	}
+	if n := c.Funnel.Replied; n > 0 {
+		next = append(next, fmt.Sprintf("%s replied (o follows them up)", human.People(n)))
+	}
 	if len(next) > 0 {
 		lines = append(lines, " "+st.Muted.Render(common.FitWords(strings.Join(next, " · "), m.Width-1)))
 	}
@@ -278,6 +287,9 @@ func (m *Model) ShortHelp() []key.Binding {
 		}
 		if c.Counts[status.Failed] > 0 {
 			keys = append(keys, k.RetryFailures)
+		}
+		if c.Funnel.Replied > 0 {
+			keys = append(keys, k.FollowUp)
 		}
 		keys = append(keys, k.Export)
 	}
