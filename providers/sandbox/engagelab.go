@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"herald/providers/sandbox/sessions"
 	"net/http"
 	"slices"
 	"strconv"
@@ -74,7 +75,7 @@ func (s *Server) engagelabSend(w http.ResponseWriter, r *http.Request) {
 		if t := body.Body.Template; t != nil {
 			reqs[i].Template = t.Name
 		} else {
-			reqs[i].Session = sessionLabel(body.Body.Type, &body.Body.sessionContent)
+			reqs[i].Session = sessions.Label(body.Body.Type, &body.Body.Content)
 		}
 	}
 	act, culprit := Accept, 0
@@ -146,7 +147,7 @@ type engagelabBody struct {
 	Type     string             `json:"type"`
 	Template *engagelabTemplate `json:"template"`
 	// A session message's object (engagelab_session.go), in place of the template.
-	sessionContent
+	sessions.Content
 }
 
 type engagelabTemplate struct {

@@ -1,9 +1,11 @@
 package sandbox
 
+import "herald/providers/sandbox/sessions"
+
 // engagelabSessionRules are the body types of EngageLab's Send Message API that herald sends besides template
 // (the document's audio and sticker are not simulated): text, image, video and document, a document's filename
 // optional.
-var engagelabSessionRules = sessionRules{types: []string{"text", "image", "video", "document"}}
+var engagelabSessionRules = sessions.Rules{Types: []string{"text", "image", "video", "document"}}
 
 // engagelabSessionRefused is EngageLab's answer to a session message WhatsApp would not deliver (the recipient
 // has not written in 24 hours): what the sandbox answers a session message a Decide hook refuses as
@@ -16,8 +18,8 @@ func (b *engagelabBody) checkSession() string {
 	if b.Template != nil {
 		return "body.template must not be set when body.type is " + b.Type
 	}
-	if p := checkSession(b.Type, &b.sessionContent, engagelabSessionRules); p != nil {
-		return "body." + p.msg
+	if p := sessions.Check(b.Type, &b.Content, engagelabSessionRules); p != nil {
+		return "body." + p.Msg
 	}
 	return ""
 }

@@ -1,19 +1,22 @@
 package sandbox
 
-import "strconv"
+import (
+	"herald/providers/sandbox/sessions"
+	"strconv"
+)
 
 // innopaasSessionRules are the session messageTypes of innopaas-msg-submit.txt that herald sends: a document's
 // filename is required; an interactive header (InteractiveHeader) is text, image, video or document, without a
 // file name.
-var innopaasSessionRules = sessionRules{types: []string{"text", "image", "video", "document", "location", "interactive"},
-	interactive: []string{"button", "list"}, headers: []string{"text", "image", "video", "document"},
-	requireFilename: true}
+var innopaasSessionRules = sessions.Rules{Types: []string{"text", "image", "video", "document", "location", "interactive"},
+	Interactive: []string{"button", "list"}, Headers: []string{"text", "image", "video", "document"},
+	RequireFilename: true}
 
 // innopaasSession holds a session message's fields as the document names them.
 type innopaasSession struct {
 	Body        string               `json:"body"`
-	Media       *sessionMedia        `json:"media"`
-	Location    *sessionLocation     `json:"location"`
+	Media       *sessions.Media      `json:"media"`
+	Location    *sessions.Location   `json:"location"`
 	Interactive *innopaasInteractive `json:"interactive"`
 }
 
@@ -26,8 +29,8 @@ type innopaasInteractive struct {
 		Caption    string `json:"caption"`
 		ParamValue string `json:"paramValue"`
 	} `json:"header"`
-	Body   *sessionText `json:"body"`
-	Footer *sessionText `json:"footer"`
+	Body   *sessions.Text `json:"body"`
+	Footer *sessions.Text `json:"footer"`
 	Action *struct {
 		Buttons []struct {
 			Type  string `json:"type"`
@@ -36,18 +39,18 @@ type innopaasInteractive struct {
 		} `json:"buttons"`
 		Button   string `json:"button"`
 		Sections []struct {
-			Title string       `json:"title"`
-			Rows  []sessionRow `json:"rows"`
+			Title string         `json:"title"`
+			Rows  []sessions.Row `json:"rows"`
 		} `json:"sections"`
 	} `json:"action"`
 }
 
-// content is the session message in the Cloud API's shapes, which checkSession reads: body becomes the text,
+// content is the session message in the Cloud API's shapes, which sessions.Check reads: body becomes the text,
 // media the object of messageType, a text header's paramValue its text, a flat button a reply.
-func (b *innopaasRequest) content() *sessionContent {
-	c := &sessionContent{Location: b.Location}
+func (b *innopaasRequest) content() *sessions.Content {
+	c := &sessions.Content{Location: b.Location}
 	if b.Body != "" {
-		c.Text = &sessionTextMessage{Body: b.Body}
+		c.Text = &sessions.TextMessage{Body: b.Body}
 	}
 	switch b.MessageType {
 	case "image":
@@ -61,10 +64,10 @@ func (b *innopaasRequest) content() *sessionContent {
 	if in == nil {
 		return c
 	}
-	c.Interactive = &sessionInteractive{Type: in.Type, Body: in.Body, Footer: in.Footer}
+	c.Interactive = &sessions.Interactive{Type: in.Type, Body: in.Body, Footer: in.Footer}
 	if h := in.Header; h != nil {
-		ch := &sessionHeader{Type: h.Type, Text: h.ParamValue}
-		m := &sessionMedia{Link: h.Link, Caption: h.Caption}
+		ch := &sessions.Header{Type: h.Type, Text: h.ParamValue}
+		m := &sessions.Media{Link: h.Link, Caption: h.Caption}
 		switch h.Type {
 		case "image":
 			ch.Image = m
@@ -76,9 +79,9 @@ func (b *innopaasRequest) content() *sessionContent {
 		c.Interactive.Header = ch
 	}
 	if a := in.Action; a != nil {
-		ca := &sessionAction{Button: a.Button}
+		ca := &sessions.Action{Button: a.Button}
 		for _, bt := range a.Buttons {
-			sb := sessionButton{Type: bt.Type}
+			sb := sessions.Button{Type: bt.Type}
 			sb.Reply = &struct {
 				ID    string `json:"id"`
 				Title string `json:"title"`
@@ -86,7 +89,7 @@ func (b *innopaasRequest) content() *sessionContent {
 			ca.Buttons = append(ca.Buttons, sb)
 		}
 		for _, sec := range a.Sections {
-			ca.Sections = append(ca.Sections, sessionSection{Title: sec.Title, Rows: sec.Rows})
+			ca.Sections = append(ca.Sections, sessions.Section{Title: sec.Title, Rows: sec.Rows})
 		}
 		c.Interactive.Action = ca
 	}
@@ -109,8 +112,8 @@ func (b *innopaasRequest) checkSession() string {
 		b.Interactive.Header.ParamValue != "":
 		return "interactive.header.paramValue is for a text header only"
 	}
-	if p := checkSession(b.MessageType, b.content(), innopaasSessionRules); p != nil {
-		return p.msg
+	if p := sessions.Check(b.MessageType, b.content(), innopaasSessionRules); p != nil {
+		return p.Msg
 	}
 	return ""
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"herald/providers/sandbox/sessions"
 	"net/http"
 	"strings"
 )
@@ -10,8 +11,8 @@ const itnioSessionPath = "/wa/custom/sendMsg"
 
 // itnioSessionRules are the custom message types herald sends, as itniotech-custom-sendMsg.txt shows them: a
 // document's filename and a location's name and address are required, an interactive header is text.
-var itnioSessionRules = sessionRules{types: []string{"text", "image", "video", "document", "location", "interactive"},
-	interactive: []string{"button", "list"}, headers: []string{"text"}, requireFilename: true, requirePlace: true}
+var itnioSessionRules = sessions.Rules{Types: []string{"text", "image", "video", "document", "location", "interactive"},
+	Interactive: []string{"button", "list"}, Headers: []string{"text"}, RequireFilename: true, RequirePlace: true}
 
 // itnioSessionRequest is the body of POST /wa/custom/sendMsg; unknown fields are a JSON error.
 type itnioSessionRequest struct {
@@ -23,7 +24,7 @@ type itnioSessionRequest struct {
 	Context       *struct {
 		RefMessageID string `json:"refMessageId"`
 	} `json:"context"`
-	sessionContent
+	sessions.Content
 }
 
 // itnioSessionCodes are the documented codes of a missing part, by the path the check names.
@@ -43,19 +44,19 @@ func (s *Server) itniotechSession(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, itnioFault(code, detail))
 		return
 	}
-	if p := checkSession(body.Type, &body.sessionContent, itnioSessionRules); p != nil {
-		code, detail := itnioSessionCodes[p.path], ""
+	if p := sessions.Check(body.Type, &body.Content, itnioSessionRules); p != nil {
+		code, detail := itnioSessionCodes[p.Path], ""
 		switch {
-		case p.path == "type":
-			code, detail = "-132", p.msg
-		case !p.missing && strings.HasSuffix(p.path, ".link"):
+		case p.Path == "type":
+			code, detail = "-132", p.Msg
+		case !p.Missing && strings.HasSuffix(p.Path, ".link"):
 			code = "-133"
-		case code == "" || !p.missing:
-			code, detail = "-8", p.msg
+		case code == "" || !p.Missing:
+			code, detail = "-8", p.Msg
 		}
 		writeJSON(w, http.StatusOK, itnioFault(code, detail))
 		return
 	}
-	req := Request{Dialect: "itniotech", To: body.Recipient, Session: sessionLabel(body.Type, &body.sessionContent)}
+	req := Request{Dialect: "itniotech", To: body.Recipient, Session: sessions.Label(body.Type, &body.Content)}
 	s.itnioRespond(w, req, s.admitOne(r.Context(), &req))
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"herald/providers/sandbox/templateadd"
 	"net/http"
 	"slices"
 	"strconv"
@@ -199,12 +200,12 @@ func (s *Server) templateSendable(name, language string) bool {
 // itniotechTemplateAdd serves POST /wa/template/add.
 func (s *Server) itniotechTemplateAdd(w http.ResponseWriter, r *http.Request) {
 	acc := s.opts.Credentials["itniotech"]
-	var body itnioTemplateAdd
+	var body templateadd.Body
 	if code, detail := itnioTemplateRequest(r, acc, &body); code != "" {
 		writeJSON(w, http.StatusOK, itnioTemplateFault(code, detail))
 		return
 	}
-	if code, detail := body.check(acc); code != "" {
+	if code, detail := body.Check(acc.AppID); code != "" {
 		writeJSON(w, http.StatusOK, itnioTemplateFault(code, detail))
 		return
 	}
@@ -245,7 +246,7 @@ func (s *Server) itniotechTemplateQuery(w http.ResponseWriter, r *http.Request) 
 	case q.ChannelType != nil && *q.ChannelType != 0:
 		writeJSON(w, http.StatusOK, itnioTemplateFault("-99", ""))
 		return
-	case q.Language != "" && !itnioLanguageRE.MatchString(q.Language):
+	case q.Language != "" && !templateadd.LanguageCode(q.Language):
 		writeJSON(w, http.StatusOK, itnioTemplateFault("-74", ""))
 		return
 	}

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"crypto/subtle"
 	"fmt"
+	"herald/providers/sandbox/sessions"
 	"net/http"
 	"strconv"
 	"strings"
@@ -94,7 +95,7 @@ func (d *metaDialect) serve(w http.ResponseWriter, r *http.Request) {
 	if body.Template != nil {
 		req.Template = body.Template.Name
 	} else {
-		req.Session = sessionLabel(body.Type, &body.sessionContent)
+		req.Session = sessions.Label(body.Type, &body.Content)
 	}
 	act := d.s.admitOne(r.Context(), &req)
 	d.act(w, act, req, &body)
@@ -213,7 +214,7 @@ type metaSend struct {
 	Template              *metaTemplate `json:"template"`
 	BizOpaqueCallbackData string        `json:"biz_opaque_callback_data"`
 	// A session message's object (meta_session.go), in place of the template.
-	sessionContent
+	sessions.Content
 }
 
 // metaTemplate is the TemplateObject.

@@ -1,12 +1,15 @@
 package sandbox
 
-import "net/http"
+import (
+	"herald/providers/sandbox/sessions"
+	"net/http"
+)
 
 // metaSessionRules are the session messages of Meta's Cloud API that herald sends (TextMessage, ImageMessage,
 // VideoMessage, DocumentMessage, LocationMessage, InteractiveMessage of type button or list).
-var metaSessionRules = sessionRules{types: []string{"text", "image", "video", "document", "location", "interactive"},
-	interactive: []string{"button", "list"}, headers: []string{"text", "image", "video", "document"},
-	headerFilename: true}
+var metaSessionRules = sessions.Rules{Types: []string{"text", "image", "video", "document", "location", "interactive"},
+	Interactive: []string{"button", "list"}, Headers: []string{"text", "image", "video", "document"},
+	HeaderFilename: true}
 
 // metaOutsideWindow is the Cloud API's refusal of a session message to someone who has not written in the last
 // 24 hours: what the sandbox answers a session message a Decide hook refuses as TemplateMissing.
@@ -20,12 +23,12 @@ func checkMetaSession(m *metaSend) (metaAnswer, bool) {
 	if m.Template != nil {
 		return invalidParameter(131009, "template must not be set when type is "+m.Type), true
 	}
-	if p := checkSession(m.Type, &m.sessionContent, metaSessionRules); p != nil {
+	if p := sessions.Check(m.Type, &m.Content, metaSessionRules); p != nil {
 		code := 131009
-		if p.missing {
+		if p.Missing {
 			code = 131008
 		}
-		return invalidParameter(code, p.msg), true
+		return invalidParameter(code, p.Msg), true
 	}
 	return metaAnswer{}, false
 }

@@ -1,4 +1,6 @@
-package sandbox
+// Package templateadd checks the bodies of Itniotech's template/add requests as its document bounds them, for
+// the sandbox: the first thing wrong, as the documented code and a detail.
+package templateadd
 
 import (
 	"encoding/json"
@@ -75,8 +77,8 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// itnioTemplateAdd is template/add's documented body; unknown fields are a JSON error.
-type itnioTemplateAdd struct {
+// Body is template/add's documented body; unknown fields are a JSON error.
+type Body struct {
 	AppID        string              `json:"appId"`
 	ChannelType  *int                `json:"channelType"`
 	TemplateName string              `json:"templateName"`
@@ -134,13 +136,14 @@ type itnioTplButton struct {
 	SignatureHash string          `json:"signature_hash"`
 }
 
-// check returns the documented code and a detail for the first thing wrong with a template/add body, "" when
+// Check returns the documented code and a detail for the first thing wrong with a template/add body (appID
+// is the account's), "" when
 // it is fine (a duplicate is the registry's to find).
-func (b *itnioTemplateAdd) check(acc Account) (code, detail string) {
+func (b *Body) Check(appID string) (code, detail string) {
 	switch {
 	case b.AppID == "":
 		return "-8", "appId is required"
-	case b.AppID != acc.AppID:
+	case b.AppID != appID:
 		return "-10", ""
 	case b.ChannelType == nil:
 		return "-8", "channelType is required"
@@ -382,3 +385,6 @@ func prefixed(detail string) string {
 	}
 	return ": " + detail
 }
+
+// LanguageCode reports whether s is written as a language code (en, en_US), whether or not WhatsApp knows it.
+func LanguageCode(s string) bool { return itnioLanguageRE.MatchString(s) }

@@ -1,4 +1,6 @@
-package sandbox
+// Package sessions checks session (free-form) messages as WhatsApp bounds them, for the sandbox's dialects:
+// each dialect decodes its own request into Content and calls Check with the rules its document lists.
+package sessions
 
 import (
 	"fmt"
@@ -10,70 +12,70 @@ import (
 
 // Session messages: the free-form messages a business may send within 24 hours of a person's last message. The
 // meta, itniotech and engagelab dialects take them in the Cloud API's shapes (a type and the object it names);
-// the innopaas dialect in its own, which it turns into the same shapes to check them. checkSession holds every
+// the innopaas dialect in its own, which it turns into the same shapes to check them. Check holds every
 // dialect to WhatsApp's bounds (Meta's, which every provider forwards to) and to what the dialect's document
 // lists; a dialect words the problem as its provider does.
 
-// sessionContent is a session message's object, the one its type names; the others must be absent.
-type sessionContent struct {
-	Text        *sessionTextMessage `json:"text"`
-	Image       *sessionMedia       `json:"image"`
-	Video       *sessionMedia       `json:"video"`
-	Document    *sessionMedia       `json:"document"`
-	Location    *sessionLocation    `json:"location"`
-	Interactive *sessionInteractive `json:"interactive"`
+// Content is a session message's object, the one its type names; the others must be absent.
+type Content struct {
+	Text        *TextMessage `json:"text"`
+	Image       *Media       `json:"image"`
+	Video       *Media       `json:"video"`
+	Document    *Media       `json:"document"`
+	Location    *Location    `json:"location"`
+	Interactive *Interactive `json:"interactive"`
 }
 
-// sessionTextMessage is a text message's object.
-type sessionTextMessage struct {
+// TextMessage is a text message's object.
+type TextMessage struct {
 	Body       string `json:"body"`
 	PreviewURL *bool  `json:"preview_url"`
 }
 
-// sessionMedia is a MediaObject of a session message: a link (or an uploaded media id), a caption, a document's
+// Media is a MediaObject of a session message: a link (or an uploaded media id), a caption, a document's
 // file name.
-type sessionMedia struct {
+type Media struct {
 	ID       string `json:"id"`
 	Link     string `json:"link"`
 	Caption  string `json:"caption"`
 	Filename string `json:"filename"`
 }
 
-// sessionLocation is a location message's object.
-type sessionLocation struct {
+// Location is a location message's object.
+type Location struct {
 	Latitude  string `json:"latitude"`
 	Longitude string `json:"longitude"`
 	Name      string `json:"name"`
 	Address   string `json:"address"`
 }
 
-// sessionInteractive is the InteractiveObject of a button or list message.
-type sessionInteractive struct {
-	Type   string         `json:"type"`
-	Header *sessionHeader `json:"header"`
-	Body   *sessionText   `json:"body"`
-	Footer *sessionText   `json:"footer"`
-	Action *sessionAction `json:"action"`
+// Interactive is the InteractiveObject of a button or list message.
+type Interactive struct {
+	Type   string  `json:"type"`
+	Header *Header `json:"header"`
+	Body   *Text   `json:"body"`
+	Footer *Text   `json:"footer"`
+	Action *Action `json:"action"`
 }
 
-// sessionHeader is an interactive message's HeaderObject.
-type sessionHeader struct {
-	Type     string        `json:"type"`
-	Text     string        `json:"text"`
-	Image    *sessionMedia `json:"image"`
-	Video    *sessionMedia `json:"video"`
-	Document *sessionMedia `json:"document"`
+// Header is an interactive message's HeaderObject.
+type Header struct {
+	Type     string `json:"type"`
+	Text     string `json:"text"`
+	Image    *Media `json:"image"`
+	Video    *Media `json:"video"`
+	Document *Media `json:"document"`
 }
 
-// sessionAction is the ActionObject: reply buttons, or a list's button and sections.
-type sessionAction struct {
-	Buttons  []sessionButton  `json:"buttons"`
-	Button   string           `json:"button"`
-	Sections []sessionSection `json:"sections"`
+// Action is the ActionObject: reply buttons, or a list's button and sections.
+type Action struct {
+	Buttons  []Button  `json:"buttons"`
+	Button   string    `json:"button"`
+	Sections []Section `json:"sections"`
 }
 
-// sessionButton is one reply button.
-type sessionButton struct {
+// Button is one reply button.
+type Button struct {
 	Type  string `json:"type"`
 	Reply *struct {
 		ID    string `json:"id"`
@@ -81,39 +83,39 @@ type sessionButton struct {
 	} `json:"reply"`
 }
 
-// sessionSection is one section of a list.
-type sessionSection struct {
-	Title string       `json:"title"`
-	Rows  []sessionRow `json:"rows"`
+// Section is one section of a list.
+type Section struct {
+	Title string `json:"title"`
+	Rows  []Row  `json:"rows"`
 }
 
-// sessionRow is one row of a list section.
-type sessionRow struct {
+// Row is one row of a list section.
+type Row struct {
 	ID          string `json:"id"`
 	Title       string `json:"title"`
 	Description string `json:"description"`
 }
 
-// sessionText is a BodyObject or a FooterObject.
-type sessionText struct {
+// Text is a BodyObject or a FooterObject.
+type Text struct {
 	Text string `json:"text"`
 }
 
-// sessionRules are what one dialect's document lists of session messages.
-type sessionRules struct {
+// Rules are what one dialect's document lists of session messages.
+type Rules struct {
 	// types are the message types, interactive the interactive types, headers a button message's header types.
-	types, interactive, headers []string
+	Types, Interactive, Headers []string
 	// headerFilename allows a file name on a document header; requireFilename and requirePlace make a
 	// document's filename and a location's name and address required.
-	headerFilename, requireFilename, requirePlace bool
+	HeaderFilename, RequireFilename, RequirePlace bool
 }
 
-// sessionProblem is what is wrong with a session message: the field's path, whether it is missing (rather than
+// Problem is what is wrong with a session message: the field's path, whether it is missing (rather than
 // not valid), and a sentence.
-type sessionProblem struct {
-	path    string
-	missing bool
-	msg     string
+type Problem struct {
+	Path    string
+	Missing bool
+	Msg     string
 }
 
 // WhatsApp's bounds on session messages (Meta's Cloud API reference, which every provider forwards to).
@@ -135,16 +137,16 @@ const (
 	maxRowDesciption = 72
 )
 
-// checkSession checks a session message of type typ against rules; nil when it is well formed.
-func checkSession(typ string, c *sessionContent, rules sessionRules) *sessionProblem {
-	bad := func(path, format string, args ...any) *sessionProblem {
-		return &sessionProblem{path: path, msg: path + " " + fmt.Sprintf(format, args...)}
+// Check checks a session message of type typ against rules; nil when it is well formed.
+func Check(typ string, c *Content, rules Rules) *Problem {
+	bad := func(path, format string, args ...any) *Problem {
+		return &Problem{Path: path, Msg: path + " " + fmt.Sprintf(format, args...)}
 	}
-	missing := func(path string) *sessionProblem {
-		return &sessionProblem{path: path, missing: true, msg: path + " is required when type is " + typ}
+	missing := func(path string) *Problem {
+		return &Problem{Path: path, Missing: true, Msg: path + " is required when type is " + typ}
 	}
-	if !slices.Contains(rules.types, typ) {
-		return bad("type", "%q is not a message type of this API: use template, %s", typ, strings.Join(rules.types, ", "))
+	if !slices.Contains(rules.Types, typ) {
+		return bad("type", "%q is not a message type of this API: use template, %s", typ, strings.Join(rules.Types, ", "))
 	}
 	set := map[string]bool{"text": c.Text != nil, "image": c.Image != nil, "video": c.Video != nil,
 		"document": c.Document != nil, "location": c.Location != nil, "interactive": c.Interactive != nil}
@@ -163,35 +165,35 @@ func checkSession(typ string, c *sessionContent, rules sessionRules) *sessionPro
 		}
 		return tooLong("text.body", c.Text.Body, maxSessionText)
 	case "image", "video", "document":
-		m := map[string]*sessionMedia{"image": c.Image, "video": c.Video, "document": c.Document}[typ]
-		return checkSessionMedia(typ, m, typ == "document" && rules.requireFilename, true)
+		m := map[string]*Media{"image": c.Image, "video": c.Video, "document": c.Document}[typ]
+		return checkSessionMedia(typ, m, typ == "document" && rules.RequireFilename, true)
 	case "location":
-		return checkSessionLocation(c.Location, rules.requirePlace)
+		return checkSessionLocation(c.Location, rules.RequirePlace)
 	}
 	return checkInteractive(c.Interactive, rules)
 }
 
 // checkSessionMedia checks a media object at path: a link (http or https) or an id, a caption, a file name only
 // on a document.
-func checkSessionMedia(path string, m *sessionMedia, needFilename, caption bool) *sessionProblem {
+func checkSessionMedia(path string, m *Media, needFilename, caption bool) *Problem {
 	switch {
 	case m.Link == "" && m.ID == "":
-		return &sessionProblem{path: path + ".link", missing: true, msg: path + ".link (or id) is required"}
+		return &Problem{Path: path + ".link", Missing: true, Msg: path + ".link (or id) is required"}
 	case m.Link != "" && !httpLink(m.Link):
-		return &sessionProblem{path: path + ".link", msg: path + ".link must be an http(s) link"}
+		return &Problem{Path: path + ".link", Msg: path + ".link must be an http(s) link"}
 	case m.Filename != "" && !strings.HasSuffix(path, "document"):
-		return &sessionProblem{path: path + ".filename", msg: path + ".filename is for a document only"}
+		return &Problem{Path: path + ".filename", Msg: path + ".filename is for a document only"}
 	case needFilename && m.Filename == "":
-		return &sessionProblem{path: path + ".filename", missing: true, msg: path + ".filename is required for a document"}
+		return &Problem{Path: path + ".filename", Missing: true, Msg: path + ".filename is required for a document"}
 	case m.Caption != "" && !caption:
-		return &sessionProblem{path: path + ".caption", msg: path + ".caption cannot be set here"}
+		return &Problem{Path: path + ".caption", Msg: path + ".caption cannot be set here"}
 	}
 	return tooLong(path+".caption", m.Caption, maxCaption)
 }
 
 // checkSessionLocation checks a location message's coordinates and, when the document requires them, its name
 // and address.
-func checkSessionLocation(l *sessionLocation, requirePlace bool) *sessionProblem {
+func checkSessionLocation(l *Location, requirePlace bool) *Problem {
 	for _, c := range []struct {
 		name, value string
 		limit       float64
@@ -199,30 +201,30 @@ func checkSessionLocation(l *sessionLocation, requirePlace bool) *sessionProblem
 		f, err := strconv.ParseFloat(c.value, 64)
 		switch {
 		case c.value == "":
-			return &sessionProblem{path: "location." + c.name, missing: true, msg: "location." + c.name + " is required"}
+			return &Problem{Path: "location." + c.name, Missing: true, Msg: "location." + c.name + " is required"}
 		case err != nil || f < -c.limit || f > c.limit:
-			return &sessionProblem{path: "location." + c.name,
-				msg: fmt.Sprintf("location.%s %q must be a number from -%g to %g", c.name, c.value, c.limit, c.limit)}
+			return &Problem{Path: "location." + c.name,
+				Msg: fmt.Sprintf("location.%s %q must be a number from -%g to %g", c.name, c.value, c.limit, c.limit)}
 		}
 	}
 	if requirePlace && (l.Name == "" || l.Address == "") {
-		return &sessionProblem{path: "location.name", missing: true, msg: "location.name and location.address are required"}
+		return &Problem{Path: "location.name", Missing: true, Msg: "location.name and location.address are required"}
 	}
 	return nil
 }
 
 // checkInteractive checks a button or list message.
-func checkInteractive(in *sessionInteractive, rules sessionRules) *sessionProblem {
-	bad := func(path, format string, args ...any) *sessionProblem {
-		return &sessionProblem{path: path, msg: path + " " + fmt.Sprintf(format, args...)}
+func checkInteractive(in *Interactive, rules Rules) *Problem {
+	bad := func(path, format string, args ...any) *Problem {
+		return &Problem{Path: path, Msg: path + " " + fmt.Sprintf(format, args...)}
 	}
 	switch {
-	case !slices.Contains(rules.interactive, in.Type):
-		return bad("interactive.type", "%q must be %s", in.Type, strings.Join(rules.interactive, " or "))
+	case !slices.Contains(rules.Interactive, in.Type):
+		return bad("interactive.type", "%q must be %s", in.Type, strings.Join(rules.Interactive, " or "))
 	case in.Body == nil || in.Body.Text == "":
-		return &sessionProblem{path: "interactive.body.text", missing: true, msg: "interactive.body.text is required"}
+		return &Problem{Path: "interactive.body.text", Missing: true, Msg: "interactive.body.text is required"}
 	case in.Action == nil:
-		return &sessionProblem{path: "interactive.action", missing: true, msg: "interactive.action is required"}
+		return &Problem{Path: "interactive.action", Missing: true, Msg: "interactive.action is required"}
 	}
 	if p := tooLong("interactive.body.text", in.Body.Text, maxInteractive); p != nil {
 		return p
@@ -233,7 +235,7 @@ func checkInteractive(in *sessionInteractive, rules sessionRules) *sessionProble
 		}
 	}
 	if h := in.Header; h != nil {
-		headers := rules.headers
+		headers := rules.Headers
 		if in.Type == "list" {
 			headers = []string{"text"} // WhatsApp's list messages take a text header only
 		}
@@ -242,17 +244,17 @@ func checkInteractive(in *sessionInteractive, rules sessionRules) *sessionProble
 		}
 		if h.Type == "text" {
 			if h.Text == "" {
-				return &sessionProblem{path: "interactive.header.text", missing: true, msg: "interactive.header.text is required"}
+				return &Problem{Path: "interactive.header.text", Missing: true, Msg: "interactive.header.text is required"}
 			}
 			if p := tooLong("interactive.header.text", h.Text, maxHeaderText); p != nil {
 				return p
 			}
 		} else {
-			m := map[string]*sessionMedia{"image": h.Image, "video": h.Video, "document": h.Document}[h.Type]
+			m := map[string]*Media{"image": h.Image, "video": h.Video, "document": h.Document}[h.Type]
 			if m == nil {
-				return &sessionProblem{path: "interactive.header." + h.Type, missing: true, msg: "interactive.header." + h.Type + " is required"}
+				return &Problem{Path: "interactive.header." + h.Type, Missing: true, Msg: "interactive.header." + h.Type + " is required"}
 			}
-			if m.Filename != "" && !rules.headerFilename {
+			if m.Filename != "" && !rules.HeaderFilename {
 				return bad("interactive.header.document.filename", "is not a field of this API's interactive header")
 			}
 			if p := checkSessionMedia("interactive.header."+h.Type, m, false, false); p != nil {
@@ -267,13 +269,13 @@ func checkInteractive(in *sessionInteractive, rules sessionRules) *sessionProble
 }
 
 // checkReplyButtons checks a button message's action: 1 to 3 reply buttons with unique ids and titles.
-func checkReplyButtons(in *sessionInteractive) *sessionProblem {
+func checkReplyButtons(in *Interactive) *Problem {
 	a := in.Action
 	switch {
 	case len(a.Sections) > 0 || a.Button != "":
-		return &sessionProblem{path: "interactive.action", msg: "interactive.action of a button message takes buttons only"}
+		return &Problem{Path: "interactive.action", Msg: "interactive.action of a button message takes buttons only"}
 	case len(a.Buttons) == 0 || len(a.Buttons) > maxReplyButtons:
-		return &sessionProblem{path: "interactive.action.buttons", msg: fmt.Sprintf(
+		return &Problem{Path: "interactive.action.buttons", Msg: fmt.Sprintf(
 			"interactive.action.buttons has %d buttons: give 1 to %d", len(a.Buttons), maxReplyButtons)}
 	}
 	ids, titles := map[string]bool{}, map[string]bool{}
@@ -281,11 +283,11 @@ func checkReplyButtons(in *sessionInteractive) *sessionProblem {
 		path := fmt.Sprintf("interactive.action.buttons[%d]", i)
 		switch {
 		case b.Type != "reply":
-			return &sessionProblem{path: path + ".type", msg: path + ".type must be reply"}
+			return &Problem{Path: path + ".type", Msg: path + ".type must be reply"}
 		case b.Reply == nil || b.Reply.ID == "" || b.Reply.Title == "":
-			return &sessionProblem{path: path + ".reply", missing: true, msg: path + ".reply.id and title are required"}
+			return &Problem{Path: path + ".reply", Missing: true, Msg: path + ".reply.id and title are required"}
 		case ids[b.Reply.ID] || titles[b.Reply.Title]:
-			return &sessionProblem{path: path + ".reply", msg: path + ".reply's id and title must be unique in the message"}
+			return &Problem{Path: path + ".reply", Msg: path + ".reply's id and title must be unique in the message"}
 		}
 		ids[b.Reply.ID], titles[b.Reply.Title] = true, true
 		if p := firstProblem(tooLong(path+".reply.id", b.Reply.ID, maxButtonID),
@@ -298,15 +300,15 @@ func checkReplyButtons(in *sessionInteractive) *sessionProblem {
 
 // checkList checks a list message's action: its button, 1 to 10 sections, 1 to 10 rows in all with unique
 // ids, a title on each section when there are several.
-func checkList(in *sessionInteractive) *sessionProblem {
+func checkList(in *Interactive) *Problem {
 	a := in.Action
 	switch {
 	case len(a.Buttons) > 0:
-		return &sessionProblem{path: "interactive.action.buttons", msg: "interactive.action of a list message takes button and sections, not buttons"}
+		return &Problem{Path: "interactive.action.buttons", Msg: "interactive.action of a list message takes button and sections, not buttons"}
 	case a.Button == "":
-		return &sessionProblem{path: "interactive.action.button", missing: true, msg: "interactive.action.button is required for a list"}
+		return &Problem{Path: "interactive.action.button", Missing: true, Msg: "interactive.action.button is required for a list"}
 	case len(a.Sections) == 0 || len(a.Sections) > maxSections:
-		return &sessionProblem{path: "interactive.action.sections", msg: fmt.Sprintf(
+		return &Problem{Path: "interactive.action.sections", Msg: fmt.Sprintf(
 			"interactive.action.sections has %d sections: give 1 to %d", len(a.Sections), maxSections)}
 	}
 	if p := tooLong("interactive.action.button", a.Button, maxListButton); p != nil {
@@ -316,21 +318,21 @@ func checkList(in *sessionInteractive) *sessionProblem {
 	for i, s := range a.Sections {
 		path := fmt.Sprintf("interactive.action.sections[%d]", i)
 		if s.Title == "" && len(a.Sections) > 1 {
-			return &sessionProblem{path: path + ".title", missing: true, msg: path + ".title is required when a list has several sections"}
+			return &Problem{Path: path + ".title", Missing: true, Msg: path + ".title is required when a list has several sections"}
 		}
 		if p := tooLong(path+".title", s.Title, maxSectionTitle); p != nil {
 			return p
 		}
 		if len(s.Rows) == 0 {
-			return &sessionProblem{path: path + ".rows", missing: true, msg: path + ".rows needs at least one row"}
+			return &Problem{Path: path + ".rows", Missing: true, Msg: path + ".rows needs at least one row"}
 		}
 		for j, r := range s.Rows {
 			rp := fmt.Sprintf("%s.rows[%d]", path, j)
 			switch {
 			case r.ID == "" || r.Title == "":
-				return &sessionProblem{path: rp, missing: true, msg: rp + ".id and title are required"}
+				return &Problem{Path: rp, Missing: true, Msg: rp + ".id and title are required"}
 			case ids[r.ID]:
-				return &sessionProblem{path: rp + ".id", msg: rp + ".id must be unique in the list"}
+				return &Problem{Path: rp + ".id", Msg: rp + ".id must be unique in the list"}
 			}
 			ids[r.ID] = true
 			if p := firstProblem(tooLong(rp+".id", r.ID, maxRowID), tooLong(rp+".title", r.Title, maxRowTitle),
@@ -341,22 +343,22 @@ func checkList(in *sessionInteractive) *sessionProblem {
 		rows += len(s.Rows)
 	}
 	if rows > maxRows {
-		return &sessionProblem{path: "interactive.action.sections", msg: fmt.Sprintf(
+		return &Problem{Path: "interactive.action.sections", Msg: fmt.Sprintf(
 			"the list has %d rows: WhatsApp allows %d in all its sections", rows, maxRows)}
 	}
 	return nil
 }
 
 // tooLong is the problem of a text over limit characters, nil otherwise.
-func tooLong(path, s string, limit int) *sessionProblem {
+func tooLong(path, s string, limit int) *Problem {
 	if n := utf8.RuneCountInString(s); n > limit {
-		return &sessionProblem{path: path, msg: fmt.Sprintf("%s is %d characters: WhatsApp allows %d", path, n, limit)}
+		return &Problem{Path: path, Msg: fmt.Sprintf("%s is %d characters: WhatsApp allows %d", path, n, limit)}
 	}
 	return nil
 }
 
 // firstProblem is the first of ps that is not nil.
-func firstProblem(ps ...*sessionProblem) *sessionProblem {
+func firstProblem(ps ...*Problem) *Problem {
 	for _, p := range ps {
 		if p != nil {
 			return p
@@ -370,9 +372,9 @@ func httpLink(s string) bool {
 	return (strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")) && !strings.ContainsAny(s, " \t\n")
 }
 
-// sessionLabel names a checked session message in the log: its type, and an interactive message's kind
+// Label names a checked session message in the log: its type, and an interactive message's kind
 // ("text", "interactive/list").
-func sessionLabel(typ string, c *sessionContent) string {
+func Label(typ string, c *Content) string {
 	if typ == "interactive" && c.Interactive != nil {
 		return typ + "/" + c.Interactive.Type
 	}
