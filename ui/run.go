@@ -23,6 +23,7 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/config"
+	"herald/campaign/guards"
 	"herald/ui/common"
 )
 
@@ -33,6 +34,17 @@ type Config struct {
 	Plan campaign.Plan
 	// Config holds the profiles the setup offers; nil offers only Plan.Profile.
 	Config *config.Config
+	// Clock is the time the guards of the sender's number go by (send window, frequency cap, messaging limit);
+	// nil for the machine's. Tests fix it.
+	Clock guards.Clock
+}
+
+// clock is the configured clock, else the machine's.
+func (c Config) clock() guards.Clock {
+	if c.Clock == nil {
+		return guards.System()
+	}
+	return c.Clock
 }
 
 // forcedStopWait bounds how long quitting waits for a forced run to record its rows in flight.

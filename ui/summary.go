@@ -104,7 +104,7 @@ func (p *summaryPane) View() string {
 		lines = append(lines, p.FormRow("Cost", p.cost))
 	}
 	if campaign.FunnelHeard(p.funnel) {
-		lines = append(lines, p.FormRow("Afterwards", campaign.FunnelText(p.funnel)))
+		lines = append(lines, p.FormRow("Afterwards", common.FunnelLines(p.funnel, p.ValueWidth())))
 	}
 	if p.note != "" {
 		lines = append(lines, p.FormRow("Note", st.Warn.Render(p.note)))
