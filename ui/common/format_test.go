@@ -18,6 +18,7 @@ func TestFitWordsNeverCutsAWord(t *testing.T) {
 		{"Stop sending and quit? y stops", 13, "Stop sending…"},
 		{"Stop sending and quit? y stops", 12, "Stop…"},
 		{"unbreakable/path/of/a/file.csv", 10, "unbreakab…"}, // one word: cut, as nothing else fits
+		{" 0:00  started   3 rows to send", 20, " 0:00  started   3…"}, // the spacing kept
 	} {
 		if got := FitWords(tc.text, tc.width); got != tc.want || ansi.StringWidth(got) > tc.width {
 			t.Errorf("FitWords(%q, %d) = %q, want %q", tc.text, tc.width, got, tc.want)

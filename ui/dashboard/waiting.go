@@ -55,9 +55,9 @@ func (w *waitingList) next(s engine.Snapshot, read func(limit int) (campaign.Upc
 	}
 }
 
-// got takes a read.
+// got takes a read; the next one is upcomingEvery ticks after it.
 func (w *waitingList) got(msg upcomingMsg) {
-	w.upcoming, w.err, w.read, w.reading = msg.upcoming, msg.err, true, false
+	w.upcoming, w.err, w.read, w.reading, w.ticks = msg.upcoming, msg.err, true, false, 0
 }
 
 // title is the pane's title: how many rows wait and until when.
