@@ -206,4 +206,3 @@ func TestResumeKeepsTheSetupsGuards(t *testing.T) {
 		t.Errorf("resume dropped the window %q:\n%s", m.setup.plan.SendWindow, m.View())
 	}
 }
-

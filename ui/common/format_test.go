@@ -17,7 +17,7 @@ func TestFitWordsNeverCutsAWord(t *testing.T) {
 		{"rate 20/s of 20/s · about 2 min left", 30, "rate 20/s of 20/s · about 2…"},
 		{"Stop sending and quit? y stops", 13, "Stop sending…"},
 		{"Stop sending and quit? y stops", 12, "Stop…"},
-		{"unbreakable/path/of/a/file.csv", 10, "unbreakab…"}, // one word: cut, as nothing else fits
+		{"unbreakable/path/of/a/file.csv", 10, "unbreakab…"},           // one word: cut, as nothing else fits
 		{" 0:00  started   3 rows to send", 20, " 0:00  started   3…"}, // the spacing kept
 	} {
 		if got := FitWords(tc.text, tc.width); got != tc.want || ansi.StringWidth(got) > tc.width {
