@@ -111,6 +111,9 @@ func (p *confirmPane) View() string {
 	if d := campaign.Estimate(p.ready, p.rate); d > 0 {
 		about = "about " + human.Duration(d)
 	}
+	if sched := p.outlook.Schedule; sched != nil && sched.Waiting() > 0 {
+		about += " of sending, as their time comes" // the When row says when
+	}
 	question := fmt.Sprintf("Send %s with %s via %s at %s, %s?", human.Plural(p.ready, "message"), p.template,
 		p.profile, human.Rate(p.rate), about)
 	state := "new"

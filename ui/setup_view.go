@@ -152,9 +152,9 @@ func (s *setupPane) fieldRow(f setupField, label, value string) string {
 		case fieldRegion:
 			hint = " two letters, e.g. GB · enter applies, esc cancels"
 		case fieldWindow:
-			hint = " e.g. 09:00-20:00, empty for none · enter applies"
+			hint = " e.g. 09:00-20:00; empty: none"
 		case fieldCap:
-			hint = " e.g. 72h, 0 for none, empty for the profile's · enter applies"
+			hint = " e.g. 72h; 0: none; empty: the profile's"
 		}
 		value = s.Styles.Input.Render("[") + s.input.View() + s.Styles.Input.Render("]") + s.Styles.Muted.Render(hint)
 	}
