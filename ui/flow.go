@@ -161,7 +161,7 @@ func (m *model) finished(msg finishedMsg) tea.Cmd {
 		m.runCancel()
 	}
 	m.running, m.ran = false, true
-	m.summary.set(m.sess, m.lastSnap, msg, errors.Join(m.runErr, msg.err))
+	m.summary.set(m.sess, m.lastSnap, msg, errors.Join(m.runErr, msg.err), m.dashboard.Waited())
 	if m.dashboard.Quitting() {
 		return tea.Quit
 	}

@@ -211,7 +211,7 @@ func TestFunnelScreens(t *testing.T) {
 				outAbs: "/home/olivia/campaigns/spring-uk-april.results.csv", funnel: funnel,
 				cost: "estimated cost: 650.10 USD (13,002 marketing messages sent)",
 				note: campaign.Tally{Earlier: map[string]int{status.Sent: 40}}.EarlierNote()}
-			m.summary.set(&campaign.Session{Info: store.CampaignInfo{Name: "spring-uk-april"}}, &snap, done, nil)
+			m.summary.set(&campaign.Session{Info: store.CampaignInfo{Name: "spring-uk-april"}}, &snap, done, nil, true)
 			m.ran = true
 			m.show(screenSummary)
 			teatest.RequireEqualOutput(t, []byte(m.View()))

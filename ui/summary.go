@@ -44,16 +44,19 @@ type summaryPane struct {
 	// cost is the estimated cost of the messages sent ("" without --prices).
 	cost string
 	err  error
+	// waited is set when rows of the run waited for their time: the run's length is not its pace.
+	waited bool
 }
 
 // newSummaryPane returns an empty summary; set fills it.
 func newSummaryPane(c common.Common) *summaryPane { return &summaryPane{Common: c} }
 
-// set shows the outcome of the session's run (snap nil when nothing was left to send).
-func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, done finishedMsg, err error) {
+// set shows the outcome of the session's run (snap nil when nothing was left to send); waited says rows of the
+// run waited for their time.
+func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, done finishedMsg, err error, waited bool) {
 	*p = summaryPane{Common: p.Common, campaign: sess.Info.Name, outPath: done.outAbs, snap: snap,
 		counts: done.counts, retryable: done.retryable, funnel: done.funnel, note: done.note, cost: done.cost,
-		err: err}
+		err: err, waited: waited}
 }
 
 // exitCode is the campaign's exit code as SPEC.md defines it for send.
@@ -137,7 +140,10 @@ func (p *summaryPane) headline() string {
 	if s.Paused >= time.Second {
 		line += " (paused " + human.Duration(s.Paused) + ")"
 	}
-	if secs := (s.Elapsed - s.Paused).Seconds(); secs > 0 && s.Sent > 0 {
+	switch secs := (s.Elapsed - s.Paused).Seconds(); {
+	case p.waited:
+		line += ", rows waiting for their time"
+	case secs > 0 && s.Sent > 0:
 		line += " · " + human.Rate(float64(s.Sent)/secs) + " on average"
 	}
 	return line

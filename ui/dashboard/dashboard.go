@@ -99,6 +99,8 @@ type Model struct {
 	// store: the dashboard calls it in a command, every few seconds while rows wait.
 	Upcoming func(limit int) (campaign.Upcoming, error)
 	waiting  waitingList
+	// waited is set once a snapshot had rows that wait.
+	waited bool
 	// waitingWidth and waitingHeight are the room of the rows that wait (0 lines: no pane).
 	waitingWidth, waitingHeight int
 }
@@ -131,6 +133,10 @@ func (d *Model) Finish(s engine.Snapshot) {
 
 // Live reports whether a run is going: from Start until Finish.
 func (d *Model) Live() bool { return d.live }
+
+// Waited reports whether rows of the run waited for their time (a send window, the messaging limit): its
+// average pace then says little.
+func (d *Model) Waited() bool { return d.waited }
 
 // Quitting reports whether the user asked to quit once the run has stopped.
 func (d *Model) Quitting() bool { return d.quitting }
@@ -229,6 +235,7 @@ func (d *Model) stop(reason string, quit bool) {
 func (d *Model) refresh(s engine.Snapshot) {
 	before := d.panes()
 	d.snap = s
+	d.waited = d.waited || s.Waiting > 0
 	if d.panes() != before {
 		d.layout()
 	}
