@@ -231,10 +231,11 @@ func (s *setupPane) opened(msg openedMsg) tea.Cmd {
 	s.info, s.columns = &msg.info, msg.info.header
 	ctx, cancel := context.WithCancel(s.ctx)
 	s.cancel, s.checking, s.progress = cancel, true, &checkProgress{}
-	return tea.Batch(checkCmd(ctx, s.gen, msg.in, msg.info, s.progress), s.askApproval())
+	return checkCmd(ctx, s.gen, msg.in, msg.info, s.progress)
 }
 
-// checked records the end of the check, and moves on if Enter was pressed meanwhile.
+// checked records the end of the check, asks the provider about the template's review (once the check is
+// over: the screen settles in one order), and moves on if Enter was pressed meanwhile.
 func (s *setupPane) checked(msg checkedMsg) tea.Cmd {
 	if msg.gen != s.gen {
 		return nil
@@ -244,13 +245,13 @@ func (s *setupPane) checked(msg checkedMsg) tea.Cmd {
 		if !errors.Is(msg.err, context.Canceled) {
 			s.err = msg.err
 		}
-		return nil
+		return s.askApproval()
 	}
 	s.result = &msg.result
 	if s.proceed {
-		return s.next()
+		return tea.Batch(s.askApproval(), s.next())
 	}
-	return nil
+	return s.askApproval()
 }
 
 // next asks the root for the preview.

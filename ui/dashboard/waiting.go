@@ -37,15 +37,18 @@ type waitingList struct {
 	ticks         int
 }
 
-// show reports whether the list has a pane: rows wait, or waited at the last read.
-func (w *waitingList) show(s engine.Snapshot) bool {
-	return s.Waiting > 0 || w.read && len(w.upcoming.Rows) > 0
-}
+// show reports whether the list has a pane: rows wait for their time.
+func (w *waitingList) show(s engine.Snapshot) bool { return s.Waiting > 0 }
 
-// next returns the read to make on this tick, nil when it is not time or nothing waits.
+// next returns the read to make on this tick, nil when it is not time or nothing waits (then the next rows to
+// wait are read at once).
 func (w *waitingList) next(s engine.Snapshot, read func(limit int) (campaign.Upcoming, error)) tea.Cmd {
 	w.ticks++
-	if read == nil || w.reading || s.Waiting == 0 && !w.read || w.read && w.ticks < upcomingEvery {
+	if s.Waiting == 0 {
+		w.read = false
+		return nil
+	}
+	if read == nil || w.reading || w.read && w.ticks < upcomingEvery {
 		return nil
 	}
 	w.reading, w.ticks = true, 0
