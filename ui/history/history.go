@@ -312,7 +312,7 @@ func (m *Model) details() []string {
 			"longer holds (%s): the export lists them at the end.", human.Plural(n, "row"), common.CountsLine(c.Earlier)), m.Width-1)))
 	}
 	if campaign.FunnelHeard(c.Funnel) {
-		lines = append(lines, " "+common.FunnelLine("After the send: ", "After: ", c.Funnel, m.Width-1, true))
+		lines = append(lines, " "+common.FunnelLine("After the send: ", "After: ", c.Funnel, m.Width-1, false))
 	}
 	switch est := m.costs[c.ID]; {
 	case est != nil:
