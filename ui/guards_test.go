@@ -12,6 +12,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"herald/campaign"
 	"herald/campaign/guards"
@@ -204,5 +205,41 @@ func TestResumeKeepsTheSetupsGuards(t *testing.T) {
 	drive(t, m, keyPress("r"))
 	if m.setup.plan.SendWindow != "09:00-18:00" || strings.Contains(m.View(), "waited for their time") {
 		t.Errorf("resume dropped the window %q:\n%s", m.setup.plan.SendWindow, m.View())
+	}
+}
+
+// TestConfirmKeepsTheFieldOnAShortScreen: with the messaging limit's warning, a long cost and notes, the
+// confirmation still shows what to type and the field at 80x24: the cost, then when the rows go, then the rest
+// take one line each.
+func TestConfirmKeepsTheFieldOnAShortScreen(t *testing.T) {
+	prices, err := guards.LoadPrices(filepath.Join(wdRepo, "templates", "prices.example.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cost := prices.Estimate("marketing")
+	for _, r := range []string{"GB", "CN", "JP", "GR", "IL", "KE", "PL", "RU", "TR", "VN", "TH"} {
+		cost.Add(r)
+	}
+	sched := guards.NewSchedule(guardsMorning, time.UTC)
+	sched.Add(time.Time{}, 15)
+	sched.Add(guardsMorning.Add(25*time.Hour), 7)
+	m := newModel(context.Background(), Config{Plan: samplePlan(t.TempDir())}, nil)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	p := m.confirm
+	p.campaign, p.template, p.profile, p.outPath, p.rate, p.ready = "sample-spring_sale", "spring_sale", "itnio",
+		"/home/olivia/campaigns/sample-spring_sale.results.csv", 10, 22
+	p.counts = map[string]int{status.Ready: 15, status.Deferred: 7}
+	p.outlook = campaign.Outlook{Limit: 15, Schedule: sched, Window: "09:00-18:00", Cost: cost}
+	p.notes = []string{"the CSV or template changed since campaign sample-spring_sale last ran: it was checked again; numbers already messaged are skipped",
+		"3 ready rows opted out since the campaign was checked: they are suppressed"}
+	m.show(screenConfirm)
+	view := m.View()
+	if h := lipgloss.Height(p.View()); h > p.Height || !strings.Contains(view, "› _") ||
+		!strings.Contains(flat(view), "Type 22 (or send) and press enter") || !strings.Contains(flat(view), "Warning messaging limit") {
+		t.Errorf("the confirmation is %d lines in %d, or lacks the field:\n%s", h, p.Height, view)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 45})
+	if view := flat(m.View()); !strings.Contains(view, "not in the estimate") || !strings.Contains(view, "they are suppressed") {
+		t.Errorf("with room, the rows are not whole:\n%s", m.View())
 	}
 }

@@ -207,7 +207,7 @@ func (p *previewPane) messageView(width, height int) string {
 		heading := st.Heading.Render(fmt.Sprintf("Row %d", r.num)) + st.Muted.Render(" · to +"+r.number)
 		switch {
 		case r.status == status.Deferred && !r.notBefore.IsZero(): // held for its send window: when it goes
-			heading += " · " + st.StatusStyle(r.status).Render("deferred: goes "+common.At(r.notBefore, p.info.opened))
+			heading += " · " + st.StatusStyle(r.status).Render("deferred: goes "+common.AtPhrase(r.notBefore, p.info.opened))
 		case r.status != status.Ready: // held back, or a campaign sent before: what became of the row
 			heading += " · " + st.StatusStyle(r.status).Render(r.status)
 		}

@@ -261,7 +261,7 @@ func (s *setupPane) templateText() string {
 	return common.FitPath(s.plan.TemplatePath, s.ValueWidth()-ansi.StringWidth(name)) + name
 }
 
-// profileText is the profile's name, what it sends to and the pace.
+// profileText is the profile's name, what it sends to, the pace and its messaging limit.
 func (s *setupPane) profileText() string {
 	p := s.plan.Profile
 	name := p.Name
@@ -278,6 +278,9 @@ func (s *setupPane) profileText() string {
 	pace := human.Rate(s.plan.SendRate())
 	if n := s.plan.SendConcurrency(); n > 0 {
 		pace += fmt.Sprintf(", %d in flight", n)
+	}
+	if n := p.MessagingLimit; n > 0 {
+		pace += " · " + human.Thousands(n) + " numbers a day at most"
 	}
 	return name + " · " + where + " · " + pace
 }

@@ -179,7 +179,10 @@ func (p *summaryPane) nextSteps() string {
 func (p *summaryPane) ShortHelp() []key.Binding {
 	k := p.Keys
 	var keys []key.Binding
-	if p.canRetry() {
+	switch {
+	case p.counts[status.Ready]+p.counts[status.Deferred] > 0:
+		keys = append(keys, common.WithHelp(k.Retry, "send the rest"))
+	case p.canRetry():
 		keys = append(keys, k.Retry)
 	}
 	if p.counts[status.Unknown] > 0 {

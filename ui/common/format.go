@@ -156,6 +156,20 @@ func At(t, now time.Time) string {
 	return t.Format("Mon 2 Jan 15:04")
 }
 
+// AtPhrase is At as words in a sentence: "at 14:00", "tomorrow at 09:00", "on Mon 7 Apr at 09:00".
+func AtPhrase(t, now time.Time) string {
+	at := At(t, now)
+	day, clock, ok := strings.Cut(at, " ")
+	switch {
+	case !ok:
+		return "at " + at
+	case day == "tomorrow":
+		return "tomorrow at " + clock
+	}
+	i := strings.LastIndex(at, " ")
+	return "on " + at[:i] + " at " + at[i+1:]
+}
+
 // Amounts is an estimate's totals, one per currency: "0.74 USD", "0.74 USD + 1.20 EUR"; "unknown" when no row
 // had a price.
 func Amounts(e *guards.Estimate) string {

@@ -3,6 +3,7 @@ package common
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -81,5 +82,21 @@ func TestWrapWordsKeepsAtMostSomeLines(t *testing.T) {
 	}
 	if got := WrapWords(text, 200, 2); len(got) != 1 || got[0] != text {
 		t.Errorf("a sentence that fits: %q", got)
+	}
+}
+
+func TestAtSaysTheDayWhenItIsNotToday(t *testing.T) {
+	now := time.Date(2025, 4, 1, 3, 0, 0, 0, time.Local)
+	for _, tc := range []struct {
+		at          time.Time
+		want, words string
+	}{
+		{now.Add(90 * time.Minute), "04:30", "at 04:30"},
+		{time.Date(2025, 4, 2, 9, 0, 0, 0, time.Local), "tomorrow 09:00", "tomorrow at 09:00"},
+		{time.Date(2025, 4, 7, 9, 0, 0, 0, time.Local), "Mon 7 Apr 09:00", "on Mon 7 Apr at 09:00"},
+	} {
+		if got, words := At(tc.at, now), AtPhrase(tc.at, now); got != tc.want || words != tc.words {
+			t.Errorf("At %v: %q, %q; want %q, %q", tc.at, got, words, tc.want, tc.words)
+		}
 	}
 }

@@ -223,12 +223,26 @@ func (d *Model) banner() string {
 	case s.State == status.Stopping:
 		text = fmt.Sprintf("Stopping (%s): waiting for %s in flight.", s.Reason, human.Thousands(s.InFlight))
 	case campaign.WaitingText(s) != "":
-		return st.Muted.Render(common.JoinParts(width, " ", common.Part{Full: "Waiting: " + campaign.WaitingText(s) + "."},
+		return st.Muted.Render(common.JoinParts(width, " ", common.Part{Full: waitingText(s, width)},
 			common.Part{Full: "q stops; Campaigns (H) resumes it later.", Short: "q stops."}))
 	default:
 		return ""
 	}
 	return st.Banner.Render(common.FitWords(text, width))
+}
+
+// waitingText says what the run waits for, with when the next row goes as the pane of the rows that wait says
+// it ("tomorrow 03:44"), in fewer words when width is short.
+func waitingText(s engine.Snapshot, width int) string {
+	if s.Waiting == 0 || s.WaitingUntil.IsZero() {
+		return "Waiting: " + campaign.WaitingText(s) + "."
+	}
+	why := map[string]string{status.CodeSendWindow: " (send window)", status.CodeMessagingLimit: " (messaging limit)"}[s.WaitingFor]
+	rows, at := human.Plural(s.Waiting, "row"), common.AtPhrase(s.WaitingUntil, runClock(s))
+	if full := fmt.Sprintf("Waiting: %s wait for their time; the next goes %s%s.", rows, at, why); lipgloss.Width(full) <= width {
+		return full
+	}
+	return fmt.Sprintf("%s wait; the next goes %s%s.", rows, at, why)
 }
 
 // eventLines are the run's events, newest first, timed from the start of the run.

@@ -72,7 +72,7 @@ func (w *waitingList) title(s engine.Snapshot, width int) string {
 	}
 	title := "Waiting · " + human.Plural(n, "row")
 	if !s.WaitingUntil.IsZero() {
-		title += " · the next at " + common.At(s.WaitingUntil, runClock(s))
+		title += " · the next " + common.AtPhrase(s.WaitingUntil, runClock(s))
 	}
 	return common.FitWords(title, width)
 }
