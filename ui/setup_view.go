@@ -280,7 +280,7 @@ func (s *setupPane) profileText() string {
 		pace += fmt.Sprintf(", %d in flight", n)
 	}
 	if n := p.MessagingLimit; n > 0 {
-		pace += " · " + human.Thousands(n) + " numbers a day at most"
+		pace += " · limit " + human.Thousands(n) + " numbers/day"
 	}
 	return name + " · " + where + " · " + pace
 }

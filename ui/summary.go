@@ -158,9 +158,11 @@ func (p *summaryPane) canRetry() bool {
 func (p *summaryPane) nextSteps() string {
 	var steps []string
 	switch left := p.counts[status.Ready] + p.counts[status.Deferred]; {
-	case left > 0:
+	case left > 0 && p.retryable > 0:
 		steps = append(steps, fmt.Sprintf("%s not sent yet: r sends them (with the failures that may pass now); nobody is messaged twice.",
 			human.Plural(left, "row")))
+	case left > 0:
+		steps = append(steps, fmt.Sprintf("%s not sent yet: r sends them; nobody is messaged twice.", human.Plural(left, "row")))
 	case p.retryable > 0:
 		steps = append(steps, fmt.Sprintf("%s may pass if sent again (rate limits, time-outs): r retries them.",
 			human.Plural(p.retryable, "failure")))
