@@ -243,3 +243,17 @@ func TestConfirmKeepsTheFieldOnAShortScreen(t *testing.T) {
 		t.Errorf("with room, the rows are not whole:\n%s", m.View())
 	}
 }
+
+// TestAPriceTableThatIsNotOneSaysSoOnItsField: choosing the recipients CSV as the price table is an error that
+// names the file, the line and the columns wanted, in the words of the setup (no flag).
+func TestAPriceTableThatIsNotOneSaysSoOnItsField(t *testing.T) {
+	dir := sampleDir(t)
+	m := guardedModel(t, samplePlan(dir), fieldPrices)
+	drive(t, m, keyPress("c"))
+	drive(t, m, files.ChosenMsg{Path: filepath.Join(dir, "sample.csv")})
+	view := flat(m.View())
+	if m.setup.ready() || !strings.Contains(view, "Problem the price table") || !strings.Contains(view, "country, category, price, currency") ||
+		strings.Contains(view, "--prices") {
+		t.Errorf("a CSV of recipients taken as the price table:\n%s", m.View())
+	}
+}

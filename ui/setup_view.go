@@ -49,7 +49,7 @@ func (s *setupPane) View() string {
 	lines = append(lines, "")
 	switch {
 	case s.err != nil:
-		lines = append(lines, s.FormRow("Problem", st.Error.Render(s.err.Error())),
+		lines = append(lines, s.FormRow("Problem", st.Error.Render(fieldWords.Replace(s.err.Error()))),
 			s.FormRow("", st.Muted.Render("Fix the file, or press c on its field to choose another.")))
 	case s.opening:
 		lines = append(lines, s.FormRow("Files", s.spinner.View()+" opening…"))
@@ -58,6 +58,10 @@ func (s *setupPane) View() string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// fieldWords names, in an error, the setup's field where the message names its flag (the price table's reader
+// speaks of --prices).
+var fieldWords = strings.NewReplacer("--prices ", "the price table ")
 
 // infoLines are what herald found in the files, fitted to room lines. The closing hint gives way first, then
 // the rows under the check take one line each; the problems wrap when there is room, else take one line
