@@ -118,8 +118,10 @@ func addNumbers(est *guards.Estimate, st *store.Store, id int64, phones *phone.N
 }
 
 // SentCosts estimates, with the price table at pricesPath, what each campaign of list (from Campaigns, in the
-// store at statePath) spent on the messages it sent, by campaign id: for the campaigns screen. A campaign that
-// sent nothing, or whose template file cannot be read now (its category is unknown), is left out.
+// store at statePath) spent on the messages it sent, by campaign id: for the campaigns screen. The messages
+// its earlier CSVs sent count too (the rows a changed CSV still holds are skipped in the current record: their
+// message is in the earlier one). A campaign that sent nothing, or whose template file cannot be read now
+// (its category is unknown), is left out.
 func SentCosts(statePath, pricesPath string, list []store.CampaignInfo) (map[int64]*guards.Estimate, error) {
 	prices, err := guards.LoadPrices(pricesPath)
 	if err != nil {
@@ -136,48 +138,35 @@ func SentCosts(statePath, pricesPath string, list []store.CampaignInfo) (map[int
 	defer st.Close()
 	costs := make(map[int64]*guards.Estimate, len(list))
 	for _, c := range list {
-		if c.Counts[status.Sent]+c.Earlier[status.Sent] == 0 {
-			continue
-		}
 		tpl, err := template.Load(c.TemplatePath)
 		if err != nil {
 			continue
 		}
 		est := prices.Estimate(tpl.Category)
 		est.Which = "sent"
-		if err := addNumbers(est, st, c.ID, phones, status.Sent); err != nil {
+		archives, err := st.Earlier(c.ID)
+		if err != nil {
 			return nil, err
 		}
-		if err := addEarlier(est, st, c, phones); err != nil {
-			return nil, err
+		for _, id := range append([]int64{c.ID}, archiveIDs(archives)...) {
+			if err := addNumbers(est, st, id, phones, status.Sent); err != nil {
+				return nil, err
+			}
 		}
-		costs[c.ID] = est
+		if est.Messages() > 0 {
+			costs[c.ID] = est
+		}
 	}
 	return costs, nil
 }
 
-// addEarlier counts the messages sent to the rows earlier CSVs of campaign c messaged (those its current CSV no
-// longer holds) into est.
-func addEarlier(est *guards.Estimate, st *store.Store, c store.CampaignInfo, phones *phone.Normalizer) error {
-	if c.Earlier[status.Sent] == 0 {
-		return nil
+// archiveIDs are the ids of a campaign's records of earlier CSVs.
+func archiveIDs(archives []store.CampaignInfo) []int64 {
+	ids := make([]int64, len(archives))
+	for i, a := range archives {
+		ids[i] = a.ID
 	}
-	archives, err := st.Earlier(c.ID)
-	if err != nil {
-		return err
-	}
-	for _, a := range archives {
-		err := st.EachEarlierRow(a, func(r store.Row) error {
-			if r.Status == status.Sent {
-				est.Add(phones.Region(r.Number))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return ids
 }
 
 // SentCost estimates what the campaign's sent messages cost, for the summary; nil without --prices.
