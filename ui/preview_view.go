@@ -19,7 +19,7 @@ const (
 	markerWidth   = 1
 	rowNumWidth   = 5
 	numberWidth   = 15
-	statusWidth   = 10
+	minStatus     = 9 // "duplicate"; wider when the file has longer statuses ("suppressed")
 	minValueWidth = 10
 	cellPadding   = 2
 )
@@ -54,8 +54,8 @@ func (p *previewPane) messageHeight() int { return p.Height * 45 / 100 }
 // columns fits the row, number and status columns, then as many variable columns as there is room for.
 func (p *previewPane) columns(width int) []table.Column {
 	cols := []table.Column{{Title: "", Width: markerWidth}, {Title: "Row", Width: rowNumWidth},
-		{Title: "Number", Width: numberWidth}, {Title: "Status", Width: statusWidth}}
-	fixed := markerWidth + rowNumWidth + numberWidth + statusWidth + len(cols)*cellPadding
+		{Title: "Number", Width: numberWidth}, {Title: "Status", Width: p.statusWidth()}}
+	fixed := markerWidth + rowNumWidth + numberWidth + p.statusWidth() + len(cols)*cellPadding
 	room := width - fixed
 	n := min(len(p.info.columns), room/(minValueWidth+cellPadding))
 	for i := range p.info.columns {
@@ -66,6 +66,15 @@ func (p *previewPane) columns(width int) []table.Column {
 		cols = append(cols, table.Column{Title: p.info.columns[i], Width: w})
 	}
 	return cols
+}
+
+// statusWidth is the status column's width: the longest status the file has.
+func (p *previewPane) statusWidth() int {
+	w := minStatus
+	for _, f := range p.filters {
+		w = max(w, len(f))
+	}
+	return w
 }
 
 // View implements tea.Model.
