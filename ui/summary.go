@@ -142,7 +142,7 @@ func (p *summaryPane) headline() string {
 	}
 	switch secs := (s.Elapsed - s.Paused).Seconds(); {
 	case p.waited:
-		line += ", rows waiting for their time"
+		line += " (rows waited for their time)"
 	case secs > 0 && s.Sent > 0:
 		line += " · " + human.Rate(float64(s.Sent)/secs) + " on average"
 	}

@@ -200,7 +200,7 @@ func export(statePath, name string) tea.Cmd {
 
 // resumable reports whether a campaign has rows left to send or was cut short.
 func resumable(c store.CampaignInfo) bool {
-	return c.Counts[status.Ready] > 0 || c.Status == status.Interrupted || c.Status == status.Stopped
+	return c.Counts[status.Ready]+c.Counts[status.Deferred] > 0 || c.Status == status.Interrupted || c.Status == status.Stopped
 }
 
 // selected is the campaign under the cursor.
@@ -321,7 +321,7 @@ func (m *Model) details() []string {
 		lines = append(lines, " "+st.Warn.Render(common.FitWords("No cost: "+m.costsErr.Error(), m.Width-1)))
 	}
 	var next []string
-	if n := c.Counts[status.Ready]; n > 0 {
+	if n := c.Counts[status.Ready] + c.Counts[status.Deferred]; n > 0 {
 		next = append(next, fmt.Sprintf("%s not sent yet (r resumes)", human.Plural(n, "row")))
 	}
 	if n := c.Counts[status.Failed]; n > 0 {
