@@ -125,7 +125,7 @@ func TestDeferredRowsSurviveKill(t *testing.T) {
 	second.Stdout = &stdout
 	lines = stderrLines(t, second)
 	waitForLine(t, lines, "Resuming campaign world-world")
-	waitForLine(t, lines, "When: 0 now, 5 ")
+	waitForLine(t, lines, "When: 5 ")
 	waitForLine(t, lines, "5 rows wait for their time")
 	if err := second.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)

@@ -27,6 +27,7 @@ import (
 	"herald/campaign/cmdline"
 	"herald/campaign/config"
 	"herald/campaign/console"
+	"herald/campaign/guards"
 	"herald/campaign/human"
 	"herald/providers"
 	"herald/ui"
@@ -323,9 +324,9 @@ func (f *campaignFlags) parseCap() error {
 	if s == "" {
 		return nil
 	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return campaign.InputError(fmt.Errorf("--frequency-cap %q: give a duration such as 72h (three days) or 36h; 0 turns the profile's frequency_cap off", f.freqCap))
+	d, err := guards.ParseFrequencyCap(s)
+	if err != nil {
+		return campaign.InputError(err)
 	}
 	f.plan.FrequencyCap = d
 	if d == 0 {

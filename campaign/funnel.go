@@ -42,14 +42,26 @@ func FunnelSteps(f Funnel) []FunnelStep {
 // FunnelText is the funnel on one line: "sent 2,000 · delivered 1,900 (95%) · read 1,200 (60%) · ...".
 func FunnelText(f Funnel) string {
 	var parts []string
-	for i, s := range FunnelSteps(f) {
-		if i == 0 {
-			parts = append(parts, fmt.Sprintf("%s %s", s.Name, human.Thousands(s.Count)))
-			continue
-		}
-		parts = append(parts, fmt.Sprintf("%s %s (%s)", s.Name, human.Thousands(s.Count), percent(s.Share)))
+	for _, s := range FunnelSteps(f) {
+		parts = append(parts, s.String())
 	}
 	return strings.Join(parts, " · ")
+}
+
+// String is the step with its count and share of sent: "delivered 1,900 (95%)"; "sent 2,000" for sent.
+func (s FunnelStep) String() string {
+	if s.Name == "sent" {
+		return fmt.Sprintf("%s %s", s.Name, human.Thousands(s.Count))
+	}
+	return fmt.Sprintf("%s %s (%s)", s.Name, human.Thousands(s.Count), percent(s.Share))
+}
+
+// Short is the step with its share alone, for narrow screens: "delivered 95%"; "sent 2,000" for sent.
+func (s FunnelStep) Short() string {
+	if s.Name == "sent" {
+		return s.String()
+	}
+	return s.Name + " " + percent(s.Share)
 }
 
 // percent is a share as a whole percentage, with one decimal below 10%.

@@ -7,7 +7,10 @@ import (
 	"herald/campaign/engine"
 	"herald/campaign/guards"
 	"herald/campaign/human"
+	"herald/campaign/phone"
 	"herald/campaign/status"
+	"herald/campaign/store"
+	"herald/campaign/template"
 )
 
 // Outlook is what the guards of the sender's number say about a prepared run, for the confirmation: when its
@@ -46,16 +49,8 @@ func (s *Session) outlook() (Outlook, error) {
 		o.LimitUsed = in.Guards.LimitUsed(now)
 	}
 	o.Schedule.Add(time.Time{}, s.Counts[status.Ready]+s.resend)
-	endToday, endTomorrow := o.Schedule.Bounds()
-	soon := now.Add(time.Millisecond) // deferred rows whose time has come go now
-	for _, span := range [][2]time.Time{{{}, soon}, {soon, endToday}, {endToday, endTomorrow}, {endTomorrow, {}}} {
-		n, first, err := s.Store.CountDeferred(id, span[0], span[1])
-		if err != nil {
-			return o, err
-		}
-		if n > 0 {
-			o.Schedule.Add(first, n)
-		}
+	if err := s.addDeferred(o.Schedule, now); err != nil {
+		return o, err
 	}
 	var err error
 	if o.Limit > 0 {
@@ -67,17 +62,113 @@ func (s *Session) outlook() (Outlook, error) {
 	return o, err
 }
 
+// addDeferred counts the campaign's deferred rows into sched by when they go, from the rows_deferred index.
+func (s *Session) addDeferred(sched *guards.Schedule, now time.Time) error {
+	endToday, endTomorrow := sched.Bounds()
+	soon := now.Add(time.Millisecond) // deferred rows whose time has come go now
+	for _, span := range [][2]time.Time{{{}, soon}, {soon, endToday}, {endToday, endTomorrow}, {endTomorrow, {}}} {
+		n, first, err := s.Store.CountDeferred(s.Info.ID, span[0], span[1])
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			sched.Add(first, n)
+		}
+	}
+	return nil
+}
+
+// Upcoming is what a run waits for, for the dashboard: the next deferred rows and when all of them go.
+type Upcoming struct {
+	// Rows are the first deferred rows in the order they go (their time, then their row number).
+	Rows []store.Row
+	// Schedule counts every deferred row by when it goes: now (its time has come), later today, tomorrow, later.
+	Schedule *guards.Schedule
+}
+
+// endOfTime is after any deferred row's time.
+var endOfTime = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Upcoming reads the campaign's next limit deferred rows and counts all of them by when they go. It reads the
+// store (while the run writes it): call it from a screen's command, never from its update loop.
+func (s *Session) Upcoming(limit int) (Upcoming, error) {
+	now := s.Input.now()
+	u := Upcoming{Schedule: guards.NewSchedule(now, time.Local)}
+	if err := s.addDeferred(u.Schedule, now); err != nil {
+		return u, err
+	}
+	var err error
+	u.Rows, err = s.Store.DueRows(s.Info.ID, endOfTime, store.DeferredCursor{}, max(limit, 1))
+	return u, err
+}
+
 // estimate adds up the cost of the campaign's rows in the statuses; nil without --prices.
 func (s *Session) estimate(statuses ...string) (*guards.Estimate, error) {
 	est := s.Input.Estimate()
 	if est == nil {
 		return nil, nil
 	}
-	err := s.Store.EachNumber(s.Info.ID, statuses, func(number string) error {
-		est.Add(s.Input.Phones.Region(number))
+	return est, addNumbers(est, s.Store, s.Info.ID, s.Input.Phones, statuses...)
+}
+
+// addNumbers counts the numbers of campaign id's rows in the statuses into est, each by its country.
+func addNumbers(est *guards.Estimate, st *store.Store, id int64, phones *phone.Normalizer, statuses ...string) error {
+	return st.EachNumber(id, statuses, func(number string) error {
+		est.Add(phones.Region(number))
 		return nil
 	})
-	return est, err
+}
+
+// SentCosts estimates, with the price table at pricesPath, what each campaign of list (from Campaigns, in the
+// store at statePath) spent on the messages it sent, by campaign id: for the campaigns screen. The messages
+// its earlier CSVs sent count too (the rows a changed CSV still holds are skipped in the current record: their
+// message is in the earlier one). A campaign that sent nothing, or whose template file cannot be read now
+// (its category is unknown), is left out.
+func SentCosts(statePath, pricesPath string, list []store.CampaignInfo) (map[int64]*guards.Estimate, error) {
+	prices, err := guards.LoadPrices(pricesPath)
+	if err != nil {
+		return nil, err
+	}
+	phones, err := phone.NewNormalizer("")
+	if err != nil {
+		return nil, err
+	}
+	st, err := OpenExistingStore(statePath)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	costs := make(map[int64]*guards.Estimate, len(list))
+	for _, c := range list {
+		tpl, err := template.Load(c.TemplatePath)
+		if err != nil {
+			continue
+		}
+		est := prices.Estimate(tpl.Category)
+		est.Which = "sent"
+		archives, err := st.Earlier(c.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range append([]int64{c.ID}, archiveIDs(archives)...) {
+			if err := addNumbers(est, st, id, phones, status.Sent); err != nil {
+				return nil, err
+			}
+		}
+		if est.Messages() > 0 {
+			costs[c.ID] = est
+		}
+	}
+	return costs, nil
+}
+
+// archiveIDs are the ids of a campaign's records of earlier CSVs.
+func archiveIDs(archives []store.CampaignInfo) []int64 {
+	ids := make([]int64, len(archives))
+	for i, a := range archives {
+		ids[i] = a.ID
+	}
+	return ids
 }
 
 // SentCost estimates what the campaign's sent messages cost, for the summary; nil without --prices.

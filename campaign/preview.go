@@ -34,8 +34,8 @@ type PreviewResult struct {
 // for the frequency cap and the messaging limit. rows, when not nil, is advanced as rows are checked so a
 // screen can show progress. samples is how many rendered ready rows to keep.
 func Preview(ctx context.Context, in *Input, samples int, rows *atomic.Int64) (PreviewResult, error) {
-	res := PreviewResult{OutPath: in.Plan.OutPath, Schedule: guards.NewSchedule(in.now(), time.Local),
-		Cost: in.Estimate(), ScheduledBy: in.scheduler()}
+	fc := in.Forecast()
+	res := PreviewResult{OutPath: in.Plan.OutPath, Schedule: fc.Schedule, Cost: fc.Cost, ScheduledBy: in.scheduler()}
 	if err := in.LoadHistory(); err != nil {
 		return res, err
 	}
@@ -47,12 +47,7 @@ func Preview(ctx context.Context, in *Input, samples int, rows *atomic.Int64) (P
 		if rows != nil {
 			rows.Add(1)
 		}
-		if r.Status == status.Ready || r.Status == status.Deferred {
-			res.Schedule.Add(r.NotBefore, 1)
-			if res.Cost != nil {
-				res.Cost.Add(in.Phones.Region(r.Number))
-			}
-		}
+		fc.Add(r)
 		if sample(r) && len(res.Samples) < samples {
 			keep := *r
 			keep.Fields = append([]string(nil), r.Fields...)
@@ -76,6 +71,32 @@ func Preview(ctx context.Context, in *Input, samples int, rows *atomic.Int64) (P
 func sample(r *check.Row) bool {
 	return r.Status == status.Ready ||
 		(r.Status == status.Skipped && r.Problem != nil && r.Problem.Code == status.CodeOutsideWindow)
+}
+
+// Forecast is when a check's rows to send (ready and deferred) go and what they cost: the "When" and the
+// "estimated cost" of the preview, headless or on a screen.
+type Forecast struct {
+	// Schedule counts the rows by when they go: now, later today, tomorrow, later.
+	Schedule *guards.Schedule
+	// Cost estimates them; nil without --prices.
+	Cost *guards.Estimate
+	in   *Input
+}
+
+// Forecast returns an empty forecast of in's rows from now; Add counts each checked row.
+func (in *Input) Forecast() *Forecast {
+	return &Forecast{Schedule: guards.NewSchedule(in.now(), time.Local), Cost: in.Estimate(), in: in}
+}
+
+// Add counts a checked row when it is to be sent (ready, or deferred to a later time).
+func (f *Forecast) Add(r *check.Row) {
+	if r.Status != status.Ready && r.Status != status.Deferred {
+		return
+	}
+	f.Schedule.Add(r.NotBefore, 1)
+	if f.Cost != nil {
+		f.Cost.Add(f.in.Phones.Region(r.Number))
+	}
 }
 
 // resultOf is a checked row's line in a preview's results CSV.

@@ -181,7 +181,7 @@ func (s *Session) releaseDeferred() error {
 	for _, g := range []struct {
 		code, what string
 		off        bool
-	}{{status.CodeSendWindow, "--send-window", rules.Window == nil},
+	}{{status.CodeSendWindow, "send window (--send-window)", rules.Window == nil},
 		{status.CodeMessagingLimit, "a messaging_limit", rules.MessagingLimit <= 0}} {
 		if !g.off {
 			continue

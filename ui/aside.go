@@ -66,7 +66,7 @@ func (m *model) openHistory() tea.Cmd {
 	if statePath == "" {
 		statePath = campaign.DefaultStatePath()
 	}
-	return m.history.Open(statePath)
+	return m.history.Open(statePath, m.setup.plan.PricesPath)
 }
 
 // resumeCampaign opens the setup on a past campaign (its files, name, reading options and profile), checked

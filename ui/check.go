@@ -12,6 +12,7 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/check"
+	"herald/campaign/guards"
 	"herald/campaign/phone"
 	"herald/campaign/status"
 	"herald/campaign/template"
@@ -29,9 +30,11 @@ const previewColumns = 3
 // template's variables and the campaign it makes.
 type inputInfo struct {
 	// plan is the plan with its defaults filled (campaign name, results path, state path).
-	plan        campaign.Plan
-	template    string
-	language    string
+	plan     campaign.Plan
+	template string
+	language string
+	// tpl is the template as read, for asking the provider about its review.
+	tpl         *template.Template
 	phoneColumn string
 	// header is every column of the CSV, for choosing another phone column.
 	header    []string
@@ -56,6 +59,8 @@ type previewRow struct {
 	problem string
 	values  []string
 	message template.Rendered
+	// notBefore is when a deferred row may go; zero for other rows.
+	notBefore time.Time
 }
 
 // checkProgress counts rows as they are checked, for the setup's streaming summary. The check writes it
@@ -91,6 +96,8 @@ type checkResult struct {
 	// same files): then counts are the record's rows per status.
 	stored bool
 	counts map[string]int
+	// forecast is when the rows to send go and what they cost (Cost nil without a price table).
+	forecast *campaign.Forecast
 }
 
 // statusCounts are the rows per status the preview shows: the record's for a campaign sent before, else the
@@ -119,14 +126,14 @@ type checkedMsg struct {
 
 // openCmd opens the plan's CSV and template and looks the campaign up in the state store; abs makes the
 // results path absolute for display.
-func openCmd(gen int, plan campaign.Plan, abs func(string) string) tea.Cmd {
+func openCmd(gen int, plan campaign.Plan, clock guards.Clock, abs func(string) string) tea.Cmd {
 	return func() tea.Msg {
-		in, err := campaign.Open(plan)
+		in, err := openInput(plan, clock)
 		if err != nil {
 			return openedMsg{gen: gen, err: err}
 		}
 		info := describeInput(in)
-		info.outAbs, info.opened = abs(in.Plan.OutPath), time.Now()
+		info.outAbs, info.opened = abs(in.Plan.OutPath), clock.Now()
 		if info.prior, err = campaign.FindPrior(in.Plan); err != nil {
 			in.Close()
 			return openedMsg{gen: gen, err: err}
@@ -135,11 +142,21 @@ func openCmd(gen int, plan campaign.Plan, abs func(string) string) tea.Cmd {
 	}
 }
 
+// openInput opens the plan's files (campaign.Open), the guards going by clock.
+func openInput(plan campaign.Plan, clock guards.Clock) (*campaign.Input, error) {
+	in, err := campaign.Open(plan)
+	if err != nil {
+		return nil, err
+	}
+	in.Clock = clock
+	return in, nil
+}
+
 // describeInput collects what the setup and the preview show about an opened input.
 func describeInput(in *campaign.Input) inputInfo {
 	header := in.Recipients.Header()
 	phone := in.Recipients.PhoneIndex()
-	info := inputInfo{plan: in.Plan, template: in.Template.Name, language: in.Template.Language,
+	info := inputInfo{plan: in.Plan, template: in.Template.Name, language: in.Template.Language, tpl: in.Template,
 		phoneColumn: strings.TrimSpace(header[phone]), header: header, variables: in.Template.Variables()}
 	if in.Template.IsSession() {
 		info.language = "session " + string(in.Template.SessionKind()) + " message"
@@ -166,10 +183,11 @@ func checkCmd(ctx context.Context, gen int, in *campaign.Input, info inputInfo, 
 		}
 		var rows []previewRow
 		var regions phone.RegionTally
-		res := checkResult{}
+		res := checkResult{forecast: in.Forecast()}
 		phoneIndex := in.Recipients.PhoneIndex()
 		sum, err := in.Checker().Run(ctx, func(r *check.Row) error {
 			progress.add(r.Status)
+			res.forecast.Add(r)
 			switch {
 			case r.Number != "":
 				regions.Add(r.Number)
@@ -178,6 +196,9 @@ func checkCmd(ctx context.Context, gen int, in *campaign.Input, info inputInfo, 
 				res.national++
 			}
 			if len(rows) < previewRowLimit {
+				if r.Status == status.Suppressed && r.Rendered.Body == "" { // an opted-out number: still show its message
+					r.Rendered, _ = in.Binding.Render(r.Fields)
+				}
 				rows = append(rows, newPreviewRow(r, phoneIndex, info.cells))
 			}
 			return nil
@@ -212,7 +233,7 @@ func overlayRecord(res *checkResult, info inputInfo) error {
 			continue
 		}
 		r := stored[j]
-		pr.status, pr.problem = r.Status, r.Error
+		pr.status, pr.problem, pr.notBefore = r.Status, r.Error, r.NotBefore
 		if r.Status == status.InFlight {
 			pr.status = status.Unknown
 		}
@@ -248,7 +269,7 @@ func localRegion(getenv func(string) string) string {
 
 // newPreviewRow copies what the preview needs from a checked row (the checker reuses the row afterwards).
 func newPreviewRow(r *check.Row, phone int, cells []int) previewRow {
-	pr := previewRow{num: r.Num, number: r.Number, status: r.Status, message: r.Rendered}
+	pr := previewRow{num: r.Num, number: r.Number, status: r.Status, message: r.Rendered, notBefore: r.NotBefore}
 	if phone < len(r.Fields) {
 		pr.phone = r.Fields[phone]
 	}

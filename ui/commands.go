@@ -10,6 +10,7 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/engine"
+	"herald/campaign/guards"
 	"herald/ui/dashboard"
 )
 
@@ -34,7 +35,7 @@ type dryRunDoneMsg struct {
 // dryRunCmd checks every row again and writes the results CSV, without sending. For a campaign sent before
 // from the same files, the results CSV is written from its record instead: a check alone would call every row
 // ready again.
-func dryRunCmd(ctx context.Context, plan campaign.Plan, fromRecord bool, rows *atomic.Int64, abs func(string) string) tea.Cmd {
+func dryRunCmd(ctx context.Context, plan campaign.Plan, fromRecord bool, clock guards.Clock, rows *atomic.Int64, abs func(string) string) tea.Cmd {
 	return func() tea.Msg {
 		if fromRecord {
 			path, err := campaign.Export(plan.StatePath, plan.Campaign, plan.OutPath)
@@ -47,7 +48,7 @@ func dryRunCmd(ctx context.Context, plan campaign.Plan, fromRecord bool, rows *a
 			}
 			return dryRunDoneMsg{counts: prior.Info.Counts, outAbs: abs(path), fromRecord: true}
 		}
-		in, err := campaign.Open(plan)
+		in, err := openInput(plan, clock)
 		if err != nil {
 			return dryRunDoneMsg{err: err}
 		}
@@ -66,14 +67,14 @@ type preparedMsg struct {
 }
 
 // prepareCmd closes the previous session, if any, then opens the plan and prepares its campaign.
-func prepareCmd(ctx context.Context, plan campaign.Plan, previous *campaign.Session, rows *atomic.Int64, abs func(string) string) tea.Cmd {
+func prepareCmd(ctx context.Context, plan campaign.Plan, previous *campaign.Session, clock guards.Clock, rows *atomic.Int64, abs func(string) string) tea.Cmd {
 	return func() tea.Msg {
 		if previous != nil {
 			if err := previous.Close(); err != nil {
 				return preparedMsg{err: err}
 			}
 		}
-		in, err := campaign.Open(plan)
+		in, err := openInput(plan, clock)
 		if err != nil {
 			return preparedMsg{err: err}
 		}
@@ -143,8 +144,10 @@ type finishedMsg struct {
 	// versions of the CSV messaged ("" for nothing).
 	funnel campaign.Funnel
 	note   string
-	cost   string
-	err    error
+	// statePath is the campaign's state store, for following up its repliers.
+	statePath string
+	cost      string
+	err       error
 }
 
 // finishCmd closes the provider, writes the results CSV from the store and counts the rows.
@@ -161,7 +164,7 @@ func finishCmd(sess *campaign.Session, closer io.Closer, abs func(string) string
 		errs = append(errs, err)
 		funnel, _ := sess.LiveFunnel()
 		msg := finishedMsg{counts: tally.Rows, retryable: retryable, outAbs: abs(sess.Input.Plan.OutPath),
-			funnel: funnel, note: tally.EarlierNote()}
+			funnel: funnel, note: tally.EarlierNote(), statePath: sess.Input.Plan.StatePath}
 		cost, err := sess.SentCost()
 		if errs = append(errs, err); cost != nil {
 			msg.cost = cost.String()

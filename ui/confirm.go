@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"herald/campaign"
 	"herald/campaign/human"
@@ -111,39 +112,62 @@ func (p *confirmPane) View() string {
 	if d := campaign.Estimate(p.ready, p.rate); d > 0 {
 		about = "about " + human.Duration(d)
 	}
+	if sched := p.outlook.Schedule; sched != nil && sched.Waiting() > 0 {
+		about += " of sending, as their time comes" // the When row says when
+	}
 	question := fmt.Sprintf("Send %s with %s via %s at %s, %s?", human.Plural(p.ready, "message"), p.template,
 		p.profile, human.Rate(p.rate), about)
 	state := "new"
 	if p.resumed {
 		state = "started before, continuing: nobody is messaged twice"
 	}
-	lines := []string{
-		p.Paragraph(st.Heading, question), "",
-		p.FormRow("Campaign", p.campaign+" ("+state+")"),
-		p.FormRow("Rows now", common.CountsLine(p.counts)),
-		p.FormRow("Results", p.outPath),
-	}
+	// Rows that give way, one line each, when the screen is short: the cost first, then when the rows go, the
+	// messaging limit and the notes; the question and the field to type in always show.
+	rows := []confirmRow{{"Campaign", lipgloss.NewStyle(), p.campaign + " (" + state + ")", 0},
+		{"Rows now", lipgloss.NewStyle(), common.CountsLine(p.counts), 0}, {"Results", lipgloss.NewStyle(), p.outPath, 0}}
 	if line, warn := p.outlook.LimitLine(p.profile); warn {
-		lines = append(lines, p.FormRow("Warning", st.Warn.Render("messaging limit: "+line)))
+		rows = append(rows, confirmRow{"Warning", st.Warn, "messaging limit: " + line, 3})
 	} else if line != "" {
-		lines = append(lines, p.FormRow("Limit", line))
+		rows = append(rows, confirmRow{"Limit", lipgloss.NewStyle(), line, 3})
 	}
 	if line := p.outlook.ScheduleLine(); line != "" {
-		lines = append(lines, p.FormRow("When", line))
+		rows = append(rows, confirmRow{"When", lipgloss.NewStyle(), line, 2})
 	}
 	if p.outlook.Cost != nil {
-		lines = append(lines, p.FormRow("Cost", p.outlook.Cost.String()))
+		rows = append(rows, confirmRow{"Cost", lipgloss.NewStyle(), p.outlook.Cost.String(), 1})
 	}
 	for _, n := range p.notes {
-		lines = append(lines, p.FormRow("Note", st.Warn.Render(n)))
+		rows = append(rows, confirmRow{"Note", st.Warn, n, 4})
 	}
-	lines = append(lines, "",
-		p.Paragraph(st.Value, fmt.Sprintf("Type %d (or send) and press enter to start; esc goes back.", p.ready)), "",
-		"  "+st.Focused.Render("›")+" "+st.Input.Render(p.typed)+"_")
+	tail := []string{"", p.Paragraph(st.Value, fmt.Sprintf("Type %d (or send) and press enter to start; esc goes back.", p.ready)), "",
+		"  " + st.Focused.Render("›") + " " + st.Input.Render(p.typed) + "_"}
 	if p.hint != "" {
-		lines = append(lines, "", p.Paragraph(st.Error, p.hint))
+		tail = append(tail, "", p.Paragraph(st.Error, p.hint))
 	}
-	return strings.Join(lines, "\n")
+	var view string
+	for level := 0; level <= 4; level++ {
+		lines := []string{p.Paragraph(st.Heading, question), ""}
+		for _, r := range rows {
+			text := r.text
+			if r.shrink > 0 && r.shrink <= level {
+				text = common.FitWords(text, p.ValueWidth())
+			}
+			lines = append(lines, p.FormRow(r.label, r.style.Render(text)))
+		}
+		if view = strings.Join(append(lines, tail...), "\n"); lipgloss.Height(view) <= p.Height {
+			break
+		}
+	}
+	return view
+}
+
+// confirmRow is a row of the confirmation; shrink is when it takes one line as the screen gets short (1 first;
+// 0 never).
+type confirmRow struct {
+	label  string
+	style  lipgloss.Style
+	text   string
+	shrink int
 }
 
 // ShortHelp implements help.KeyMap.

@@ -22,7 +22,7 @@ func (m *model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		m.show(screenPreview)
 	case dryRunRequestMsg:
 		ctx, rows, tick := m.startBusy("Dry run: checking every row and writing the results CSV")
-		return tea.Batch(dryRunCmd(ctx, m.plan, m.preview.result.stored, rows, m.abs), tick), true
+		return tea.Batch(dryRunCmd(ctx, m.plan, m.preview.result.stored, m.clock, rows, m.abs), tick), true
 	case dryRunDoneMsg:
 		m.stopBusy()
 		m.dryRunDone(msg)
@@ -93,7 +93,7 @@ func (m *model) prepare(plan campaign.Plan) tea.Cmd {
 	ctx, rows, tick := m.startBusy("Preparing the campaign: checking and recording every row")
 	previous := m.sess
 	m.sess = nil
-	return tea.Batch(prepareCmd(ctx, plan, previous, rows, m.abs), tick)
+	return tea.Batch(prepareCmd(ctx, plan, previous, m.clock, rows, m.abs), tick)
 }
 
 // prepared asks to confirm the prepared run, or says that nothing is left to send.
@@ -151,6 +151,7 @@ func (m *model) runStarted(msg runStartedMsg) tea.Cmd {
 	title := fmt.Sprintf("%s · %s via %s", m.sess.Info.Name, in.Template.Name, in.Plan.Profile.Name)
 	cmd := m.dashboard.Start(msg.run, title, in.Plan.StatePath, m.sess.Info.Name)
 	m.dashboard.Funnel = m.sess.LiveFunnel // callbacks, when the run listens: read on the tick, no I/O
+	m.dashboard.Upcoming = m.sess.Upcoming // the rows that wait: read in a command
 	return tea.Batch(cmd, runCmd(ctx, msg.run, m.runDone))
 }
 
@@ -160,7 +161,7 @@ func (m *model) finished(msg finishedMsg) tea.Cmd {
 		m.runCancel()
 	}
 	m.running, m.ran = false, true
-	m.summary.set(m.sess, m.lastSnap, msg, errors.Join(m.runErr, msg.err))
+	m.summary.set(m.sess, m.lastSnap, msg, errors.Join(m.runErr, msg.err), m.dashboard.Waited())
 	if m.dashboard.Quitting() {
 		return tea.Quit
 	}

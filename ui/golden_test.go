@@ -17,6 +17,7 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/engine"
+	"herald/campaign/guards"
 	"herald/ui/dashboard"
 )
 
@@ -113,6 +114,27 @@ func stableTimes(view string) string {
 // walkScreens runs the TUI on the sample files (csv instead of sample.csv when given), presses the keys of
 // walk, waiting for each step's text, and returns the last view.
 func walkScreens(t *testing.T, csv string, fake bool, walk []goldenStep, width, height int) string {
+	w := walker{csv: csv}
+	if fake {
+		w.runner = func(*campaign.Session) dashboard.Runner { return newFakeRunner(runningSnapshot()) }
+	}
+	return w.walk(t, walk, width, height)
+}
+
+// walker is how a golden walk sets the TUI up: the recipients file (default sample.csv), a change to the plan
+// and work on the folder before the TUI starts (a campaign run before, a price table), the clock of the guards
+// (default the machine's), and a fake engine (default the real one, its times fixed).
+type walker struct {
+	csv    string
+	before func(t *testing.T, dir string, plan *campaign.Plan)
+	clock  guards.Clock
+	runner func(*campaign.Session) dashboard.Runner
+}
+
+// walk runs the TUI set up as w says in a temporary folder holding the sample files (the working directory
+// during the walk, so the paths shown are the same every run), presses the keys of walk, waiting for each
+// step's text, and returns the last view.
+func (w walker) walk(t *testing.T, walk []goldenStep, width, height int) string {
 	dir := sampleDir(t)
 	writeUKExport(t, filepath.Join(dir, "uk_export.csv"), 20)
 	wd, err := os.Getwd()
@@ -128,14 +150,15 @@ func walkScreens(t *testing.T, csv string, fake bool, walk []goldenStep, width, 
 		r, c, err := startEngine(s)
 		return fixedTimes{r}, c, err
 	}
-	if fake {
-		start = func(*campaign.Session) (dashboard.Runner, io.Closer, error) {
-			return newFakeRunner(runningSnapshot()), nil, nil
-		}
+	if w.runner != nil {
+		start = func(s *campaign.Session) (dashboard.Runner, io.Closer, error) { return w.runner(s), nil, nil }
 	}
-	plan := campaign.Plan{CSVPath: cmp.Or(csv, "sample.csv"), TemplatePath: filepath.Join("templates", "spring_sale.yaml"),
+	plan := campaign.Plan{CSVPath: cmp.Or(w.csv, "sample.csv"), TemplatePath: filepath.Join("templates", "spring_sale.yaml"),
 		StatePath: filepath.Join("state", "herald.db"), Profile: sandboxProfile, Rate: 20}
-	m := newModel(context.Background(), Config{Plan: plan}, start)
+	if w.before != nil {
+		w.before(t, dir, &plan)
+	}
+	m := newModel(context.Background(), Config{Plan: plan, Clock: w.clock}, start)
 	m.abs = goldenAbs
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(width, height))
 	for _, step := range walk {

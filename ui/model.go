@@ -13,6 +13,7 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/engine"
+	"herald/campaign/guards"
 	"herald/ui/common"
 	"herald/ui/dashboard"
 	"herald/ui/history"
@@ -47,6 +48,8 @@ type model struct {
 	abs func(string) string
 	// clipboard receives the OSC 52 sequences that copy a path (the terminal; tests give a buffer).
 	clipboard io.Writer
+	// clock is the time the guards go by (Config.Clock).
+	clock guards.Clock
 
 	active    screen
 	setup     *setupPane
@@ -88,7 +91,7 @@ type model struct {
 // newModel returns the root model for cfg; start opens the provider and the engine when a run is confirmed.
 func newModel(ctx context.Context, cfg Config, start engineStarter) *model {
 	c := common.New()
-	m := &model{Common: c, ctx: ctx, start: start, help: help.New(), abs: absPath, clipboard: io.Discard,
+	m := &model{Common: c, ctx: ctx, start: start, help: help.New(), abs: absPath, clipboard: io.Discard, clock: cfg.clock(),
 		setup: newSetupPane(c, ctx, cfg), preview: newPreviewPane(c), confirm: newConfirmPane(c),
 		dashboard: dashboard.New(c), summary: newSummaryPane(c), history: history.New(c),
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Spinner))}

@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
+	"herald/campaign"
 	"herald/campaign/engine"
 	"herald/campaign/status"
 )
@@ -77,6 +78,9 @@ func TestDashboardPicture(t *testing.T) {
 	m := newModel(context.Background(), Config{Plan: samplePlan(t.TempDir())}, nil)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	m.dashboard.Start(newFakeRunner(pictureSnapshot()), "spring-uk-april · spring_sale via cloud", "", "spring-uk-april")
+	m.dashboard.Funnel = func() (campaign.Funnel, bool) { // the run listens for the provider's callbacks
+		return campaign.Funnel{Sent: 13002, Delivered: 12544, Read: 8213, Replied: 412, OptedOut: 37, FailedLater: 96}, true
+	}
 	m.running = true
 	m.show(screenRun)
 	view := m.View()

@@ -19,10 +19,13 @@ const (
 	markerWidth   = 1
 	rowNumWidth   = 5
 	numberWidth   = 15
-	statusWidth   = 9
+	minStatus     = 9 // "duplicate"; wider when the file has longer statuses ("suppressed")
 	minValueWidth = 10
 	cellPadding   = 2
 )
+
+// sentStatuses are the statuses of rows whose request left: their message was sent, whatever came of it.
+var sentStatuses = map[string]bool{status.Sent: true, status.Failed: true, status.Unknown: true}
 
 // SetSize implements common.Component.
 func (p *previewPane) SetSize(width, height int) {
@@ -51,8 +54,8 @@ func (p *previewPane) messageHeight() int { return p.Height * 45 / 100 }
 // columns fits the row, number and status columns, then as many variable columns as there is room for.
 func (p *previewPane) columns(width int) []table.Column {
 	cols := []table.Column{{Title: "", Width: markerWidth}, {Title: "Row", Width: rowNumWidth},
-		{Title: "Number", Width: numberWidth}, {Title: "Status", Width: statusWidth}}
-	fixed := markerWidth + rowNumWidth + numberWidth + statusWidth + len(cols)*cellPadding
+		{Title: "Number", Width: numberWidth}, {Title: "Status", Width: p.statusWidth()}}
+	fixed := markerWidth + rowNumWidth + numberWidth + p.statusWidth() + len(cols)*cellPadding
 	room := width - fixed
 	n := min(len(p.info.columns), room/(minValueWidth+cellPadding))
 	for i := range p.info.columns {
@@ -65,6 +68,15 @@ func (p *previewPane) columns(width int) []table.Column {
 	return cols
 }
 
+// statusWidth is the status column's width: the longest status the file has.
+func (p *previewPane) statusWidth() int {
+	w := minStatus
+	for _, f := range p.filters {
+		w = max(w, len(f))
+	}
+	return w
+}
+
 // View implements tea.Model.
 func (p *previewPane) View() string {
 	left := lipgloss.JoinVertical(lipgloss.Left, p.filterLine(), p.table.View())
@@ -74,7 +86,12 @@ func (p *previewPane) View() string {
 		msgWidth := p.Width - tw - 1
 		left = lipgloss.JoinVertical(lipgloss.Left, left, notes)
 		left = lipgloss.NewStyle().Width(tw).Render(left)
-		return lipgloss.JoinHorizontal(lipgloss.Top, left, " ", p.messageView(msgWidth, p.Height))
+		right := p.messageView(msgWidth, p.Height)
+		if fc := p.forecastLines(msgWidth); len(fc) > 0 {
+			right = lipgloss.NewStyle().MaxHeight(p.Height).Render(lipgloss.JoinVertical(lipgloss.Left,
+				append([]string{right, ""}, fc...)...))
+		}
+		return lipgloss.JoinHorizontal(lipgloss.Top, left, " ", right)
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, left, notes, p.messageView(p.Width, p.messageHeight()))
 }
@@ -99,7 +116,8 @@ func (p *previewPane) filterLine() string {
 	return common.Fit(" Show "+strings.Join(parts, " "), p.Width)
 }
 
-// note is the line under the table: how many rows the table holds.
+// note is the line under the table: how many rows the table holds, then, where there is room, when the rows
+// to send go and what they cost.
 func (p *previewPane) note() string {
 	width := p.Width
 	if p.wide() {
@@ -119,7 +137,36 @@ func (p *previewPane) note() string {
 	if p.result.stored {
 		held += " Statuses from the campaign's record."
 	}
-	return p.Styles.Muted.Render(common.FitWords(held, width))
+	parts := []common.Part{{Full: held}}
+	if fc := p.result.forecast; fc != nil && !p.result.stored && !p.wide() { // wide: under the message
+		if fc.Schedule.Waiting() > 0 {
+			parts = append(parts, common.Part{Full: "When: " + fc.Schedule.String() + "."})
+		}
+		if fc.Cost != nil {
+			parts = append(parts, common.Part{Full: "Estimated cost " + common.Amounts(fc.Cost) + ".",
+				Short: "Cost " + common.Amounts(fc.Cost) + "."})
+		}
+	}
+	return p.Styles.Muted.Render(common.JoinParts(width, " ", parts...))
+}
+
+// forecastLines are when the rows to send go and what they cost, wrapped to width, for the wide layout.
+func (p *previewPane) forecastLines(width int) []string {
+	fc := p.result.forecast
+	if fc == nil || p.result.stored {
+		return nil
+	}
+	var lines []string
+	if fc.Schedule.Waiting() > 0 {
+		lines = append(lines, "When: "+fc.Schedule.String()+".")
+	}
+	if fc.Cost != nil {
+		lines = append(lines, fc.Cost.String()+".")
+	}
+	for i, l := range lines {
+		lines[i] = p.Styles.Muted.Width(width).Render(l)
+	}
+	return lines
 }
 
 // sentAsText is what the provider receives for a row: the template and its parameters in order, or a session
@@ -172,7 +219,10 @@ func (p *previewPane) messageView(width, height int) string {
 			human.Thousands(len(p.result.rows))))
 	case r.status == status.Ready || r.message.Body != "":
 		heading := st.Heading.Render(fmt.Sprintf("Row %d", r.num)) + st.Muted.Render(" · to +"+r.number)
-		if r.status != status.Ready { // a campaign sent before: what became of the row
+		switch {
+		case r.status == status.Deferred && !r.notBefore.IsZero(): // held for its send window: when it goes
+			heading += " · " + st.StatusStyle(r.status).Render("deferred: goes "+common.AtPhrase(r.notBefore, p.info.opened))
+		case r.status != status.Ready: // held back, or a campaign sent before: what became of the row
 			heading += " · " + st.StatusStyle(r.status).Render(r.status)
 		}
 		text := strings.TrimRight(campaign.RenderText(r.message), "\n")
@@ -183,8 +233,11 @@ func (p *previewPane) messageView(width, height int) string {
 		body = lipgloss.JoinVertical(lipgloss.Left, common.Fit(heading, width),
 			st.Bubble.Width(max(width-2, 10)).Render(text), st.Muted.Width(width).Render(note))
 	default:
-		heading := st.Heading.Render(fmt.Sprintf("Row %d", r.num)) + " · " +
-			st.StatusStyle(r.status).Render(r.status+": not sent")
+		what := r.status
+		if !sentStatuses[r.status] {
+			what += ": not sent"
+		}
+		heading := st.Heading.Render(fmt.Sprintf("Row %d", r.num)) + " · " + st.StatusStyle(r.status).Render(what)
 		body = lipgloss.JoinVertical(lipgloss.Left, common.Fit(heading, width), "",
 			lipgloss.NewStyle().Width(width).Render(r.problem))
 	}

@@ -23,6 +23,7 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/config"
+	"herald/campaign/guards"
 	"herald/ui/common"
 )
 
@@ -33,6 +34,17 @@ type Config struct {
 	Plan campaign.Plan
 	// Config holds the profiles the setup offers; nil offers only Plan.Profile.
 	Config *config.Config
+	// Clock is the time the guards of the sender's number go by (send window, frequency cap, messaging limit);
+	// nil for the machine's. Tests fix it.
+	Clock guards.Clock
+}
+
+// clock is the configured clock, else the machine's.
+func (c Config) clock() guards.Clock {
+	if c.Clock == nil {
+		return guards.System()
+	}
+	return c.Clock
 }
 
 // forcedStopWait bounds how long quitting waits for a forced run to record its rows in flight.
@@ -110,11 +122,13 @@ func (m *model) farewell() string {
 	case m.forced || m.running:
 		name := m.sess.Info.Name
 		return fmt.Sprintf("Campaign %s stopped at once: the state store is consistent and rows in flight are unknown.\n"+
-			"Run herald again to resume; herald export --campaign %s writes the results CSV.", name, name)
+			"Run herald again to resume: Campaigns (H), then r on %s; herald export --campaign %s writes the results CSV.",
+			name, name, name)
 	case m.ran:
 		line := fmt.Sprintf("Campaign %s: %s.\nResults CSV: %s", m.sess.Info.Name, common.CountsLine(m.summary.counts), m.summary.outPath)
 		if m.summary.exitCode() == campaign.ExitStopped {
-			line += "\nStopped before the end: run herald again on the same files to resume; nobody is messaged twice."
+			line += fmt.Sprintf("\nStopped before the end: run herald again and resume it from Campaigns (H, then r on %s), "+
+				"setting its send window again if it had one; nobody is messaged twice.", m.sess.Info.Name)
 		}
 		return line
 	}

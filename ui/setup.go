@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"path/filepath"
@@ -12,13 +13,13 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/config"
+	"herald/campaign/guards"
 	"herald/campaign/recipients"
 	"herald/ui/common"
 	"herald/ui/files"
 )
 
-// setupField is a field of the setup form, in the order the form shows them. The send window and the
-// frequency cap (campaign guards) take their place between fieldCampaign and fieldResend.
+// setupField is a field of the setup form, in the order the form shows them.
 type setupField int
 
 const (
@@ -28,6 +29,9 @@ const (
 	fieldPhone
 	fieldRegion
 	fieldCampaign
+	fieldWindow
+	fieldCap
+	fieldPrices
 	fieldResend
 	setupFieldCount
 )
@@ -39,15 +43,17 @@ type goPreviewMsg struct {
 }
 
 // setupPane is the first screen: the files, the profile and the campaign's options (phone column, region,
-// name, what to resend); what herald found in them (each variable's column, the campaign in the store); and a
-// check of every row that streams in while the file is read. Enter moves on to the preview once the check is
-// done.
+// name, the guards of the sender's number: send window, frequency cap, price table; what to resend); what
+// herald found in them (each variable's column, the campaign in the store, the template's review at the
+// provider); and a check of every row that streams in while the file is read. Enter moves on to the preview
+// once the check is done.
 type setupPane struct {
 	common.Common
 	ctx  context.Context
 	plan campaign.Plan
-	// abs makes a path absolute for display; it runs in commands.
-	abs func(string) string
+	// abs makes a path absolute for display; it runs in commands. clock is the time the guards go by.
+	abs   func(string) string
+	clock guards.Clock
 	// profiles and names are the config file's profiles.
 	profiles   *config.Config
 	names      []string
@@ -58,7 +64,8 @@ type setupPane struct {
 	focus   setupField
 	picker  *files.Picker
 	pickFor setupField
-	// input edits the region or the campaign name (editing says which); inputErr says why a value was refused.
+	// input edits the region, the campaign name, the send window or the frequency cap (editing says which);
+	// inputErr says why a value was refused.
 	input    *textinput.Model
 	editing  setupField
 	inputErr string
@@ -75,11 +82,13 @@ type setupPane struct {
 	result   *checkResult
 	err      error
 	spinner  spinner.Model
+	// approval is what the provider says of the template (nil until it answered, or when it cannot tell).
+	approval approvalState
 }
 
 // newSetupPane returns the setup filled from cfg.
 func newSetupPane(c common.Common, ctx context.Context, cfg Config) *setupPane {
-	s := &setupPane{Common: c, ctx: ctx, plan: cfg.Plan, profiles: cfg.Config, abs: absPath,
+	s := &setupPane{Common: c, ctx: ctx, plan: cfg.Plan, profiles: cfg.Config, abs: absPath, clock: cfg.clock(),
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Spinner))}
 	s.names = []string{cfg.Plan.Profile.Name}
 	if cfg.Config != nil {
@@ -111,7 +120,7 @@ func (s *setupPane) load() tea.Cmd {
 		return nil
 	}
 	s.opening = true
-	return tea.Batch(openCmd(s.gen, s.plan, s.abs), s.spinner.Tick)
+	return tea.Batch(openCmd(s.gen, s.plan, s.clock, s.abs), s.spinner.Tick)
 }
 
 // resume shows a past campaign: its plan as the campaigns screen gives it, with the profile resolved from the
@@ -123,6 +132,8 @@ func (s *setupPane) resume(plan campaign.Plan) tea.Cmd {
 		plan.Profile, s.profileErr = s.profiles.Profile(name)
 	}
 	plan.Rate, plan.Concurrency = s.plan.Rate, s.plan.Concurrency
+	// The store does not keep a run's guards: the setup's own stay, shown on the form before anything is sent.
+	plan.SendWindow, plan.FrequencyCap, plan.PricesPath = s.plan.SendWindow, s.plan.FrequencyCap, s.plan.PricesPath
 	s.plan, s.focus = plan, fieldResend
 	return s.load()
 }
@@ -162,10 +173,16 @@ func (s *setupPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		s.spinner, cmd = s.spinner.Update(msg)
 		return s, cmd
+	case approvalMsg:
+		s.approval.answered(msg)
+		return s, nil
 	case files.ChosenMsg:
-		if s.pickFor == fieldTemplate {
+		switch s.pickFor {
+		case fieldTemplate:
 			s.plan.TemplatePath = msg.Path
-		} else {
+		case fieldPrices:
+			s.plan.PricesPath = msg.Path
+		default:
 			s.plan.CSVPath, s.plan.Campaign, s.plan.OutPath = msg.Path, "", ""
 		}
 		s.picker = nil
@@ -217,7 +234,8 @@ func (s *setupPane) opened(msg openedMsg) tea.Cmd {
 	return checkCmd(ctx, s.gen, msg.in, msg.info, s.progress)
 }
 
-// checked records the end of the check, and moves on if Enter was pressed meanwhile.
+// checked records the end of the check, asks the provider about the template's review (once the check is
+// over: the screen settles in one order), and moves on if Enter was pressed meanwhile.
 func (s *setupPane) checked(msg checkedMsg) tea.Cmd {
 	if msg.gen != s.gen {
 		return nil
@@ -227,13 +245,13 @@ func (s *setupPane) checked(msg checkedMsg) tea.Cmd {
 		if !errors.Is(msg.err, context.Canceled) {
 			s.err = msg.err
 		}
-		return nil
+		return s.askApproval()
 	}
 	s.result = &msg.result
 	if s.proceed {
-		return s.next()
+		return tea.Batch(s.askApproval(), s.next())
 	}
-	return nil
+	return s.askApproval()
 }
 
 // next asks the root for the preview.
@@ -267,15 +285,21 @@ func (s *setupPane) key(msg tea.KeyMsg) tea.Cmd {
 		return s.cycle(1)
 	case key.Matches(msg, k.Change):
 		return s.change()
+	case key.Matches(msg, k.Clear):
+		return s.clear()
 	}
 	return nil
 }
 
-// openPicker shows the file picker for the CSV or the template, in the folder of the current choice.
+// openPicker shows the file picker for the CSV, the template or the price table, in the folder of the current
+// choice (the CSV's for a first price table).
 func (s *setupPane) openPicker(field setupField) tea.Cmd {
 	current := s.plan.CSVPath
-	if field == fieldTemplate {
+	switch field {
+	case fieldTemplate:
 		current = s.plan.TemplatePath
+	case fieldPrices:
+		current = cmp.Or(s.plan.PricesPath, s.plan.CSVPath)
 	}
 	dir := "."
 	if current != "" {
@@ -284,11 +308,14 @@ func (s *setupPane) openPicker(field setupField) tea.Cmd {
 	return s.openPickerIn(field, dir)
 }
 
-// openPickerIn shows the file picker for the CSV or the template in the folder dir.
+// openPickerIn shows the file picker for the CSV, the template or the price table in the folder dir.
 func (s *setupPane) openPickerIn(field setupField, dir string) tea.Cmd {
 	kind := files.Kind{Extensions: []string{".csv", ".tsv"}, Hide: []string{".results.csv"}}
-	if field == fieldTemplate {
+	switch field {
+	case fieldTemplate:
 		kind = files.Kind{Extensions: []string{".yaml", ".yml"}}
+	case fieldPrices:
+		kind = files.Kind{Extensions: []string{".csv"}, Hide: []string{".results.csv"}}
 	}
 	s.picker, s.pickFor = files.New(s.Common, dir, kind), field
 	s.picker.SetSize(s.Width, s.pickerHeight())
@@ -307,8 +334,13 @@ func (s *setupPane) ShortHelp() []key.Binding {
 	case s.picker != nil:
 		return s.picker.ShortHelp()
 	}
-	return []key.Binding{common.WithHelp(k.Continue, "preview"), common.WithHelp(k.Down, "next field"),
-		common.WithHelp(k.Change, s.changeHelp())}
+	// The keys of the focused field come before moving on: when the line is short, the last ones give way.
+	keys := []key.Binding{common.WithHelp(k.Continue, "preview"), common.WithHelp(k.Change, s.changeHelp()),
+		common.WithHelp(k.Down, "next field")}
+	if what := s.clearHelp(); what != "" {
+		keys = append(keys, common.WithHelp(k.Clear, what))
+	}
+	return keys
 }
 
 // FullHelp implements help.KeyMap.
@@ -320,7 +352,11 @@ func (s *setupPane) FullHelp() [][]key.Binding {
 	case s.picker != nil:
 		return s.picker.FullHelp()
 	}
+	change := []key.Binding{common.WithHelp(k.Change, s.changeHelp()), common.WithHelp(k.Left, "previous choice"),
+		common.WithHelp(k.Right, "next choice")}
+	if what := s.clearHelp(); what != "" {
+		change = append(change, common.WithHelp(k.Clear, what))
+	}
 	return [][]key.Binding{{common.WithHelp(k.Continue, "preview")}, {k.Up, k.Down, common.WithHelp(k.Focus, "next field")},
-		{common.WithHelp(k.Change, s.changeHelp()), common.WithHelp(k.Left, "previous choice"),
-			common.WithHelp(k.Right, "next choice")}}
+		change}
 }

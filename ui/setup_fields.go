@@ -1,15 +1,19 @@
 package ui
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"herald/campaign/guards"
 	"herald/campaign/human"
 	"herald/campaign/phone"
 	"herald/campaign/status"
@@ -17,11 +21,15 @@ import (
 )
 
 // change acts on the focused field: choose a file, the next profile, column or resend choice, or edit the
-// region or the campaign's name.
+// region, the campaign's name, the send window or the frequency cap.
 func (s *setupPane) change() tea.Cmd {
 	switch s.focus {
-	case fieldCSV, fieldTemplate:
+	case fieldCSV, fieldTemplate, fieldPrices:
 		return s.openPicker(s.focus)
+	case fieldWindow:
+		return s.edit(fieldWindow, s.plan.SendWindow, len("HH:MM-HH:MM")+4)
+	case fieldCap:
+		return s.edit(fieldCap, capInput(s.plan.FrequencyCap), 12)
 	case fieldRegion:
 		value := s.plan.Region
 		if value == "" {
@@ -49,17 +57,73 @@ func (s *setupPane) changeHelp() string {
 		return "set the region"
 	case fieldCampaign:
 		return "rename"
+	case fieldWindow:
+		return "set the hours"
+	case fieldCap:
+		return "set the cap"
+	case fieldPrices:
+		return "choose a price table"
 	case fieldResend:
 		return "next choice"
 	}
 	return "change file"
 }
 
+// clear empties the focused field that may be empty: the region, the campaign's name (back to the default),
+// the send window, the frequency cap (back to the profile's) or the price table.
+func (s *setupPane) clear() tea.Cmd {
+	switch s.focus {
+	case fieldRegion:
+		s.plan.Region = ""
+	case fieldCampaign:
+		s.plan.Campaign, s.plan.OutPath = "", ""
+	case fieldWindow:
+		s.plan.SendWindow = ""
+	case fieldCap:
+		s.plan.FrequencyCap = 0
+	case fieldPrices:
+		s.plan.PricesPath = ""
+	default:
+		return nil
+	}
+	return s.load()
+}
+
+// clearHelp says what x does on the focused field, "" where it does nothing.
+func (s *setupPane) clearHelp() string {
+	switch s.focus {
+	case fieldRegion:
+		return "no region"
+	case fieldCampaign:
+		return "default name"
+	case fieldWindow:
+		return "no window"
+	case fieldCap:
+		return "profile's cap"
+	case fieldPrices:
+		return "no price table"
+	}
+	return ""
+}
+
+// capInput is the frequency cap as the field edits it: "" for the profile's, 0 for none, else 72h.
+func capInput(c time.Duration) string {
+	switch {
+	case c > 0:
+		return c.String()
+	case c < 0:
+		return "0"
+	}
+	return ""
+}
+
 // cycle takes the next (or previous) choice of the focused field: profile, phone column, region, resend.
 func (s *setupPane) cycle(delta int) tea.Cmd {
 	switch s.focus {
 	case fieldProfile:
-		s.cycleProfile(delta)
+		if s.cycleProfile(delta) {
+			return s.load()
+		}
 	case fieldPhone:
 		return s.cyclePhone(delta)
 	case fieldRegion:
@@ -97,19 +161,21 @@ func (s *setupPane) cyclePhone(delta int) tea.Cmd {
 	return s.load()
 }
 
-// cycleProfile picks the next (or previous) profile of the config file.
-func (s *setupPane) cycleProfile(delta int) {
+// cycleProfile picks the next (or previous) profile of the config file, and reports whether the files are to
+// be checked again with it (what the provider can carry, the opt-outs, the guards depend on the profile).
+func (s *setupPane) cycleProfile(delta int) bool {
 	if len(s.names) < 2 || s.profiles == nil {
-		return
+		return false
 	}
 	name := s.names[next(slices.Index(s.names, s.plan.Profile.Name), delta, len(s.names))]
 	p, err := s.profiles.Profile(name)
 	s.profileErr = err
 	if err != nil {
 		s.plan.Profile = providers.Profile{Name: name}
-		return
+		return false
 	}
 	s.plan.Profile = p
+	return true
 }
 
 // edit opens the text field for the region or the campaign's name, holding value.
@@ -157,9 +223,41 @@ func (s *setupPane) apply(value string) tea.Cmd {
 			return nil
 		}
 		s.plan.Campaign, s.plan.OutPath = value, ""
+	case fieldWindow:
+		if value == "" {
+			s.plan.SendWindow = ""
+			break
+		}
+		w, err := guards.ParseWindow(value)
+		if err != nil {
+			s.inputErr = settingProblem(err)
+			return nil
+		}
+		s.plan.SendWindow = w.String()
+	case fieldCap:
+		if value == "" {
+			s.plan.FrequencyCap = 0
+			break
+		}
+		c, err := guards.ParseFrequencyCap(value)
+		if err != nil {
+			s.inputErr = settingProblem(err)
+			return nil
+		}
+		s.plan.FrequencyCap = cmp.Or(c, -1) // 0 turns the profile's cap off
 	}
 	s.input = nil
 	return s.load()
+}
+
+// settingProblem is why a guard setting was refused, in the words of the setup's field (the flag's name left
+// out: the user typed it in a field).
+func settingProblem(err error) string {
+	var se *guards.SettingError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%q: %s.", se.Value, se.Why)
+	}
+	return err.Error()
 }
 
 // regionChoices are the countries of the file's numbers, the most common first, and the one the computer's

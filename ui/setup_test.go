@@ -10,6 +10,7 @@ import (
 
 	"herald/campaign"
 	"herald/campaign/config"
+	"herald/campaign/guards"
 	"herald/campaign/status"
 	"herald/ui/common"
 )
@@ -145,7 +146,7 @@ func TestCheckKeepsTheFirstRowsAndCountsAll(t *testing.T) {
 	if err := os.WriteFile(plan.TemplatePath, []byte("name: t\nlanguage: en\nbody: \"Hi {{first_name}}\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	opened := openCmd(1, plan, absPath)().(openedMsg)
+	opened := openCmd(1, plan, guards.System(), absPath)().(openedMsg)
 	if opened.err != nil {
 		t.Fatal(opened.err)
 	}

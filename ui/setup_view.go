@@ -1,16 +1,15 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
-	"herald/campaign/config"
+	"herald/campaign/check"
 	"herald/campaign/human"
-	"herald/campaign/phone"
 	"herald/campaign/status"
 	"herald/campaign/template"
 	"herald/ui/common"
@@ -32,6 +31,9 @@ func (s *setupPane) View() string {
 		s.fieldRow(fieldPhone, "Phone", s.phoneText()),
 		s.fieldRow(fieldRegion, "Region", s.regionText()),
 		s.fieldRow(fieldCampaign, "Campaign", s.campaignFieldText()),
+		s.fieldRow(fieldWindow, "Send window", s.windowText()),
+		s.fieldRow(fieldCap, "Frequency cap", s.capText()),
+		s.fieldRow(fieldPrices, "Prices", s.pricesText()),
 		s.fieldRow(fieldResend, "Resend", s.resendText()),
 	}
 	if s.inputErr != "" {
@@ -43,7 +45,7 @@ func (s *setupPane) View() string {
 	lines = append(lines, "")
 	switch {
 	case s.err != nil:
-		lines = append(lines, s.FormRow("Problem", st.Error.Render(s.err.Error())),
+		lines = append(lines, s.FormRow("Problem", st.Error.Render(fieldWords.Replace(s.err.Error()))),
 			s.FormRow("", st.Muted.Render("Fix the file, or press c on its field to choose another.")))
 	case s.opening:
 		lines = append(lines, s.FormRow("Files", s.spinner.View()+" opening…"))
@@ -53,20 +55,26 @@ func (s *setupPane) View() string {
 	return strings.Join(lines, "\n")
 }
 
-// infoLines are what herald found in the files, fitted to room lines: the problems wrap when there is room,
-// else take one line each; then the variables and the problems give way.
+// fieldWords names, in an error, the setup's field where the message names its flag (the price table's reader
+// speaks of --prices).
+var fieldWords = strings.NewReplacer("--prices ", "the price table ")
+
+// infoLines are what herald found in the files, fitted to room lines. The closing hint gives way first, then
+// the rows under the check take one line each; the problems wrap when there is room, else take one line
+// each; then the variables and the problems give way.
 func (s *setupPane) infoLines(room int) []string {
 	st := s.Styles
 	info := s.info
-	var tail []string
-	if last := s.lastRunText(); last != "" {
-		tail = append(tail, s.FormRow("Last run", last))
-	}
-	tail = append(tail, s.FormRow("Results", common.FitPath(info.outAbs, s.ValueWidth())))
+	tail := s.tailRows(true)
 	if s.ready() {
 		tail = append(tail, "", s.Paragraph(st.Muted, "Enter shows each message as the recipient will see it."))
 	}
-	fixed := 1 + 1 + lipgloss.Height(strings.Join(tail, "\n")) // the blank line, the check's head, the tail
+	head := lipgloss.Height(s.checkHead())
+	// the variables at their fewest (one line), the blank line, the check's head, the tail
+	if 1+1+head+lipgloss.Height(strings.Join(tail, "\n")) > room {
+		tail = s.tailRows(false)
+	}
+	fixed := 1 + head + lipgloss.Height(strings.Join(tail, "\n"))
 	vars, problems := variableLines(info.variables), s.problemLines(false)
 	// Each problem, in order, wraps in full while the rest still fit on one line each.
 	used := len(vars) + len(problems) + fixed
@@ -96,6 +104,42 @@ func (s *setupPane) infoLines(room int) []string {
 	return append(lines, tail...)
 }
 
+// tailRows are the rows under the check: the template's review at the provider, when the rows go, what they
+// cost, the campaign's last run and the results CSV; wrapped, or one line each (shortened by words).
+func (s *setupPane) tailRows(wrap bool) []string {
+	st := s.Styles
+	var rows []string
+	add := func(label string, style lipgloss.Style, text string) {
+		if text == "" {
+			return
+		}
+		if !wrap {
+			text = common.FitWords(text, s.ValueWidth())
+		}
+		rows = append(rows, s.FormRow(label, style.Render(text)))
+	}
+	if line, sendable := s.approval.line(); line != "" {
+		style := st.OK
+		switch {
+		case !sendable:
+			style = st.Error
+		case s.approval.err != nil:
+			style = st.Warn
+		}
+		add("Approval", style, line)
+	}
+	if r := s.result; r != nil && r.forecast != nil && !s.checking {
+		if sched := r.forecast.Schedule; sched.Waiting() > 0 {
+			add("When", lipgloss.NewStyle(), sched.String())
+		}
+		if r.forecast.Cost != nil {
+			add("Cost", lipgloss.NewStyle(), r.forecast.Cost.String())
+		}
+	}
+	add("Last run", lipgloss.NewStyle(), s.lastRunText())
+	return append(rows, s.FormRow("Results", common.FitPath(s.info.outAbs, s.ValueWidth())))
+}
+
 // fieldRow is one field of the form, marked when it has the focus; the field being edited shows its input.
 func (s *setupPane) fieldRow(f setupField, label, value string) string {
 	marker, style := "  ", s.Styles.Label
@@ -104,88 +148,17 @@ func (s *setupPane) fieldRow(f setupField, label, value string) string {
 	}
 	if s.input != nil && s.editing == f {
 		hint := " enter applies, esc cancels"
-		if f == fieldRegion {
+		switch f {
+		case fieldRegion:
 			hint = " two letters, e.g. GB · enter applies, esc cancels"
+		case fieldWindow:
+			hint = " e.g. 09:00-20:00; empty: none"
+		case fieldCap:
+			hint = " e.g. 72h; 0: none; empty: the profile's"
 		}
 		value = s.Styles.Input.Render("[") + s.input.View() + s.Styles.Input.Render("]") + s.Styles.Muted.Render(hint)
 	}
-	return marker + style.Width(common.LabelWidth).Render(label) + common.Fit(value, s.ValueWidth())
-}
-
-// phoneText is the phone column: the one found or chosen, or how to choose one when none was found.
-func (s *setupPane) phoneText() string {
-	switch {
-	case s.info != nil && s.plan.PhoneColumn == "":
-		return "column " + s.info.phoneColumn + s.Styles.Muted.Render(" (found by its name; c picks another)")
-	case s.info != nil:
-		return "column " + s.info.phoneColumn
-	case len(s.columns) > 0:
-		return s.Styles.Muted.Render(fmt.Sprintf("none found: press c to pick one of the %d columns", len(s.columns)))
-	}
-	return s.Styles.Muted.Render("-")
-}
-
-// regionText is the default country for numbers without a country code, or the one the file suggests.
-func (s *setupPane) regionText() string {
-	muted := s.Styles.Muted
-	if r := s.plan.Region; r != "" {
-		return r + " (+" + phone.CallingCode(r) + ")" + muted.Render(" · numbers without a country code are read as "+r+" numbers")
-	}
-	switch suggested := s.suggestedRegion(); {
-	case s.result != nil && s.result.national == 0:
-		return "none" + muted.Render(" · every number has its country code")
-	case suggested == "":
-		return "none" + muted.Render(" · every number must start with its country code")
-	case len(s.result.regions) > 0:
-		return "none" + muted.Render(fmt.Sprintf(" · c sets %s (+%s), the country of most numbers", suggested, phone.CallingCode(suggested)))
-	default:
-		return "none" + muted.Render(fmt.Sprintf(" · c sets %s, your computer's region", suggested))
-	}
-}
-
-// campaignFieldText is the campaign's name and whether it is new.
-func (s *setupPane) campaignFieldText() string {
-	if s.info == nil {
-		return common.OrText(s.plan.Campaign, s.Styles.Muted.Render("named after the files once they are read"))
-	}
-	state := "new campaign"
-	if p := s.info.prior; p != nil {
-		state = p.Info.Status + " " + human.Ago(p.Info.Updated, s.info.opened) + " (below)"
-	}
-	return s.info.plan.Campaign + s.Styles.Muted.Render(" · "+state)
-}
-
-// templateText is the template path and, once read, its name and language.
-func (s *setupPane) templateText() string {
-	if s.plan.TemplatePath == "" {
-		return "none: press c to choose a .yaml file"
-	}
-	name := ""
-	if s.info != nil {
-		name = fmt.Sprintf(" · %s (%s)", s.info.template, s.info.language)
-	}
-	return common.FitPath(s.plan.TemplatePath, s.ValueWidth()-ansi.StringWidth(name)) + name
-}
-
-// profileText is the profile's name, what it sends to and the pace.
-func (s *setupPane) profileText() string {
-	p := s.plan.Profile
-	name := p.Name
-	if len(s.names) > 1 {
-		name = "‹ " + name + " ›"
-	}
-	if s.profileErr != nil {
-		return name
-	}
-	where := "provider " + p.Provider
-	if p.Provider == config.SandboxProfile && p.BaseURL == "" {
-		where = "built-in simulator"
-	}
-	pace := human.Rate(s.plan.SendRate())
-	if n := s.plan.SendConcurrency(); n > 0 {
-		pace += fmt.Sprintf(", %d in flight", n)
-	}
-	return name + " · " + where + " · " + pace
+	return marker + style.Width(common.LabelWidth).Render(label) + common.FitWords(value, s.ValueWidth())
 }
 
 // variableLines lists each variable once with the column that fills it and where it appears.
@@ -251,14 +224,14 @@ func (s *setupPane) checkHead() string {
 	if p := s.info.prior; p != nil && p.SameInput {
 		head += st.Muted.Render(" (the file as it is; Last run says what was sent)")
 	}
-	if sum.Counts[status.Ready] == 0 {
+	if sum.Counts[status.Ready]+sum.Counts[status.Deferred] == 0 {
 		head += "\n" + st.Warn.Render("No row can be sent: fix the CSV or the template.")
 	}
 	return head
 }
 
 // problemLines are the kinds of problem the check found, wrapped (or, without wrap, one line each, shortened
-// by words); first, when numbers lack their country code and no region is set, how to set it.
+// by words); first, when numbers lack their country code and no region is set, how to set it (wrapped always).
 func (s *setupPane) problemLines(wrap bool) []string {
 	st := s.Styles
 	if s.result == nil || s.checking {
@@ -281,14 +254,24 @@ func (s *setupPane) problemLines(wrap bool) []string {
 		if n == 1 {
 			have = " number has"
 		}
-		lines = append(lines, st.Warn.Render(fit(human.Thousands(n)+have+" no country code: "+fix+".")))
+		// always in full: it says how to make these rows sendable
+		lines = append(lines, st.Warn.Width(width).Render(human.Thousands(n)+have+" no country code: "+fix+"."))
 	}
-	for _, p := range s.result.summary.Problems {
+	// What makes rows invalid first: the rows the guards hold back are counted on the When line too.
+	problems := slices.Clone(s.result.summary.Problems)
+	slices.SortStableFunc(problems, func(a, b check.ProblemCount) int {
+		return cmp.Compare(guardCodes[a.Code], guardCodes[b.Code])
+	})
+	for _, p := range problems {
 		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("%s ×%s: %s", p.Code, human.Thousands(p.Count),
 			common.OneLine(p.Reason)))))
 	}
 	return lines
 }
+
+// guardCodes are the codes of rows the guards of the sender's number hold back (deferred or suppressed).
+var guardCodes = map[string]int{status.CodeSendWindow: 1, status.CodeMessagingLimit: 1, status.CodeFrequencyCap: 1,
+	status.CodeOptedOut: 1}
 
 // lastRunText says what happened to the campaign before, if it is in the store, and what sending does now.
 func (s *setupPane) lastRunText() string {
@@ -298,30 +281,45 @@ func (s *setupPane) lastRunText() string {
 	}
 	counts := common.CountsLine(prior.Info.Counts)
 	resend := s.plan.RetryFailed || s.plan.ResendUnknown
+	left := prior.Info.Counts[status.Ready] + prior.Info.Counts[status.Deferred]
 	switch {
 	case !prior.SameInput:
 		return fmt.Sprintf("run before with another CSV or template (%s): sending checks the rows again and skips numbers already messaged.", counts)
 	case prior.Info.Status == status.Interrupted:
-		return fmt.Sprintf("interrupted: herald stopped before it finished (%s). Sending continues it; nobody is messaged twice.", counts)
-	case prior.Info.Counts[status.Ready] == 0 && !resend && len(s.resendChoices()) > 1:
+		return fmt.Sprintf("interrupted: herald stopped before it finished (%s). Sending continues it; nobody is messaged twice.%s",
+			counts, s.deferredNote())
+	case left == 0 && !resend && len(s.resendChoices()) > 1:
 		return fmt.Sprintf("%s: %s. Nothing is left to send: choose what to resend, or rename the campaign to send these files again.",
 			prior.Info.Status, counts)
-	case prior.Info.Counts[status.Ready] == 0 && !resend:
+	case left == 0 && !resend:
 		return fmt.Sprintf("%s: %s. Nothing is left to send: rename the campaign to send these files again.",
 			prior.Info.Status, counts)
-	}
-	if prior.Info.Counts[status.Ready] == 0 {
+	case left == 0:
 		return fmt.Sprintf("%s: %s. Sending sends what Resend says.", prior.Info.Status, counts)
 	}
-	return fmt.Sprintf("%s: %s. Sending continues it; nobody is messaged twice.", prior.Info.Status, counts)
+	return fmt.Sprintf("%s: %s. Sending continues it; nobody is messaged twice.%s", prior.Info.Status, counts, s.deferredNote())
+}
+
+// deferredNote warns, when the campaign's record has deferred rows and no send window is set, that those
+// deferred for their window would go at once: the store does not keep a run's window.
+func (s *setupPane) deferredNote() string {
+	n := s.info.prior.Info.Counts[status.Deferred]
+	if n == 0 || s.plan.SendWindow != "" {
+		return ""
+	}
+	return fmt.Sprintf(" %s waited for their time: set the Send window again, or those held for it go at once.",
+		human.Plural(n, "row"))
 }
 
 // pickerView is the file picker with what it is choosing.
 func (s *setupPane) pickerView() string {
 	st := s.Styles
 	what := "Choose the recipients CSV · .csv files (herald's results files are left out)"
-	if s.pickFor == fieldTemplate {
+	switch s.pickFor {
+	case fieldTemplate:
 		what = "Choose the template · .yaml and .yml files"
+	case fieldPrices:
+		what = "Choose the price table · .csv files with country, category, price, currency"
 	}
 	lines := []string{
 		"  " + st.Heading.Render(common.FitWords(what, s.Width-2)),

@@ -47,17 +47,20 @@ type summaryPane struct {
 	// cost is the estimated cost of the messages sent ("" without --prices).
 	cost string
 	err  error
+	// waited is set when rows of the run waited for their time: the run's length is not its pace.
+	waited bool
 }
 
 // newSummaryPane returns an empty summary; set fills it.
 func newSummaryPane(c common.Common) *summaryPane { return &summaryPane{Common: c} }
 
-// set shows the outcome of the session's run (snap nil when nothing was left to send).
-func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, done finishedMsg, err error) {
-	*p = summaryPane{Common: p.Common, campaign: sess.Info.Name, outPath: done.outAbs,
-		statePath: sess.Input.Plan.StatePath, snap: snap,
+// set shows the outcome of the session's run (snap nil when nothing was left to send); waited says rows of the
+// run waited for their time.
+func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, done finishedMsg, err error, waited bool) {
+	*p = summaryPane{Common: p.Common, campaign: sess.Info.Name, outPath: done.outAbs, statePath: done.statePath,
+		snap: snap,
 		counts: done.counts, retryable: done.retryable, funnel: done.funnel, note: done.note, cost: done.cost,
-		err: err}
+		err: err, waited: waited}
 }
 
 // exitCode is the campaign's exit code as SPEC.md defines it for send.
@@ -110,7 +113,7 @@ func (p *summaryPane) View() string {
 		lines = append(lines, p.FormRow("Cost", p.cost))
 	}
 	if campaign.FunnelHeard(p.funnel) {
-		lines = append(lines, p.FormRow("Afterwards", campaign.FunnelText(p.funnel)))
+		lines = append(lines, p.FormRow("Afterwards", common.FunnelLines(p.funnel, p.ValueWidth())))
 	}
 	if p.note != "" {
 		lines = append(lines, p.FormRow("Note", st.Warn.Render(p.note)))
@@ -147,7 +150,10 @@ func (p *summaryPane) headline() string {
 	if s.Paused >= time.Second {
 		line += " (paused " + human.Duration(s.Paused) + ")"
 	}
-	if secs := (s.Elapsed - s.Paused).Seconds(); secs > 0 && s.Sent > 0 {
+	switch secs := (s.Elapsed - s.Paused).Seconds(); {
+	case p.waited:
+		line += " (rows waited for their time)"
+	case secs > 0 && s.Sent > 0:
 		line += " · " + human.Rate(float64(s.Sent)/secs) + " on average"
 	}
 	return line
@@ -162,9 +168,11 @@ func (p *summaryPane) canRetry() bool {
 func (p *summaryPane) nextSteps() string {
 	var steps []string
 	switch left := p.counts[status.Ready] + p.counts[status.Deferred]; {
-	case left > 0:
+	case left > 0 && p.retryable > 0:
 		steps = append(steps, fmt.Sprintf("%s not sent yet: r sends them (with the failures that may pass now); nobody is messaged twice.",
 			human.Plural(left, "row")))
+	case left > 0:
+		steps = append(steps, fmt.Sprintf("%s not sent yet: r sends them; nobody is messaged twice.", human.Plural(left, "row")))
 	case p.retryable > 0:
 		steps = append(steps, fmt.Sprintf("%s may pass if sent again (rate limits, time-outs): r retries them.",
 			human.Plural(p.retryable, "failure")))
@@ -183,7 +191,10 @@ func (p *summaryPane) nextSteps() string {
 func (p *summaryPane) ShortHelp() []key.Binding {
 	k := p.Keys
 	var keys []key.Binding
-	if p.canRetry() {
+	switch {
+	case p.counts[status.Ready]+p.counts[status.Deferred] > 0:
+		keys = append(keys, common.WithHelp(k.Retry, "send the rest"))
+	case p.canRetry():
 		keys = append(keys, k.Retry)
 	}
 	if p.counts[status.Unknown] > 0 {

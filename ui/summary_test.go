@@ -44,7 +44,8 @@ func TestSummaryExitCodeAndRetry(t *testing.T) {
 			}
 			help := helpText(p.ShortHelp())
 			msgs := press(p, "r")
-			if retried := len(msgs) == 1 && msgs[0] == (retryRequestMsg{}); retried != tc.retry || strings.Contains(help, "retry") != tc.retry {
+			offered := strings.Contains(help, "r retry failures") || strings.Contains(help, "r send the rest")
+			if retried := len(msgs) == 1 && msgs[0] == (retryRequestMsg{}); retried != tc.retry || offered != tc.retry {
 				t.Errorf("r asked to send again: %v (offered in %q), want %v", retried, help, tc.retry)
 			}
 			msgs = press(p, "u")

@@ -60,11 +60,12 @@ func (s *Schedule) Add(notBefore time.Time, n int) {
 // Waiting is how many rows do not go now.
 func (s *Schedule) Waiting() int { return s.Spans[1].Count + s.Spans[2].Count + s.Spans[3].Count }
 
-// String is the schedule for people: "600 now, 300 later today (from 14:00), 100 tomorrow (from 08:00)".
+// String is the schedule for people: "600 now, 300 later today (from 14:00), 100 tomorrow (from 08:00)"; "now"
+// is left out when no row goes now but some go later ("300 later today (from 14:00)").
 func (s *Schedule) String() string {
 	var parts []string
 	for i, sp := range s.Spans {
-		if sp.Count == 0 && i > 0 {
+		if sp.Count == 0 && (i > 0 || s.Waiting() > 0) {
 			continue
 		}
 		part := human.Thousands(sp.Count) + " " + sp.Label

@@ -31,4 +31,12 @@ func TestSchedule(t *testing.T) {
 	if got := only.String(); got != "3 now" || only.Waiting() != 0 {
 		t.Errorf("all now: %q, waiting %d", got, only.Waiting())
 	}
+	later := NewSchedule(now, paris)
+	later.Add(time.Date(2025, 1, 15, 14, 0, 0, 0, paris), 2)
+	if got := later.String(); got != "2 later today (from 14:00)" {
+		t.Errorf("none now: %q", got)
+	}
+	if got := NewSchedule(now, paris).String(); got != "0 now" {
+		t.Errorf("empty: %q", got)
+	}
 }

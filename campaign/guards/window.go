@@ -20,11 +20,12 @@ type Window struct {
 // minutesPerDay is the end of a day; a window may end at 24:00.
 const minutesPerDay = 24 * 60
 
-// ParseWindow reads HH:MM-HH:MM (09:00-20:00; 21:00-08:00 crosses midnight; an end of 24:00 is midnight).
+// ParseWindow reads HH:MM-HH:MM (09:00-20:00; 21:00-08:00 crosses midnight; an end of 24:00 is midnight). Its
+// error is a *SettingError.
 func ParseWindow(s string) (Window, error) {
 	bad := func(why string) (Window, error) {
-		return Window{}, fmt.Errorf("--send-window %q: %s; write it as HH:MM-HH:MM in the recipients' local "+
-			"time, e.g. 09:00-20:00 (21:00-08:00 crosses midnight)", s, why)
+		return Window{}, &SettingError{Flag: "--send-window", Value: s, Why: why + "; write it as HH:MM-HH:MM in " +
+			"the recipients' local time, e.g. 09:00-20:00 (21:00-08:00 crosses midnight)"}
 	}
 	from, to, ok := strings.Cut(strings.TrimSpace(s), "-")
 	if !ok {
@@ -39,7 +40,7 @@ func ParseWindow(s string) (Window, error) {
 		return bad(fmt.Sprintf("the end %q is not a time of day", strings.TrimSpace(to)))
 	}
 	if start == end%minutesPerDay {
-		return bad("the start and the end are the same time; to send at any hour leave --send-window out")
+		return bad("the start and the end are the same time (to send at any hour, set no send window)")
 	}
 	return Window{Start: start, End: end}, nil
 }

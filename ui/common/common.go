@@ -17,7 +17,7 @@ const (
 )
 
 // LabelWidth is the width of the label column of a form.
-const LabelWidth = 13
+const LabelWidth = 15
 
 // Common is what every pane shares: the styles, the key bindings and the size it may draw in.
 type Common struct {

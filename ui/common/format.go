@@ -3,11 +3,13 @@ package common
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"herald/campaign"
+	"herald/campaign/guards"
 	"herald/campaign/human"
 )
 
@@ -21,24 +23,33 @@ func Fit(s string, width int) string {
 }
 
 // FitWords shortens a sentence to width cells at a word boundary, ending with …; a sentence that fits is
-// returned as it is.
+// returned as it is. The words kept keep their spacing and styles.
 func FitWords(s string, width int) string {
 	if ansi.StringWidth(s) <= width {
 		return s
 	}
-	words := strings.Fields(s)
-	out := ""
-	for _, w := range words {
-		next := strings.TrimPrefix(out+" "+w, " ")
-		if ansi.StringWidth(next)+1 > width {
+	plain := ansi.Strip(s)
+	keep := -1 // the cells of the longest run of whole words that fits with the …
+	for i, r := range plain {
+		if r != ' ' {
+			continue
+		}
+		w := ansi.StringWidth(strings.TrimRight(plain[:i], " ,;:·-"))
+		if w+1 > width {
 			break
 		}
-		out = next
+		if w > 0 {
+			keep = w
+		}
 	}
-	if out == "" {
+	if keep <= 0 {
 		return Fit(s, width)
 	}
-	return strings.TrimRight(out, ",;:·-") + "…"
+	out := ansi.Truncate(s, keep, "") + "…"
+	if plain != s { // the cut may fall inside a style: end it
+		out += ansi.ResetStyle
+	}
+	return out
 }
 
 // WrapWords wraps text to width cells on at most maxLines lines; past them, the last line ends with … at a
@@ -129,4 +140,42 @@ func OrText(s, alt string) string {
 		return alt
 	}
 	return s
+}
+
+// At is when t comes, for a row that waits, in the local time of the computer: "14:00" today, "tomorrow
+// 09:00", else "Mon 7 Apr 09:00"; now is the time the screen goes by.
+func At(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	y, m, d := now.Date()
+	switch midnight := time.Date(y, m, d+1, 0, 0, 0, 0, time.Local); {
+	case t.Before(midnight):
+		return t.Format("15:04")
+	case t.Before(midnight.AddDate(0, 0, 1)):
+		return "tomorrow " + t.Format("15:04")
+	}
+	return t.Format("Mon 2 Jan 15:04")
+}
+
+// AtPhrase is At as words in a sentence: "at 14:00", "tomorrow at 09:00", "on Mon 7 Apr at 09:00".
+func AtPhrase(t, now time.Time) string {
+	at := At(t, now)
+	day, clock, ok := strings.Cut(at, " ")
+	switch {
+	case !ok:
+		return "at " + at
+	case day == "tomorrow":
+		return "tomorrow at " + clock
+	}
+	i := strings.LastIndex(at, " ")
+	return "on " + at[:i] + " at " + at[i+1:]
+}
+
+// Amounts is an estimate's totals, one per currency: "0.74 USD", "0.74 USD + 1.20 EUR"; "unknown" when no row
+// had a price.
+func Amounts(e *guards.Estimate) string {
+	var amounts []string
+	for _, a := range e.Totals() {
+		amounts = append(amounts, a.String())
+	}
+	return OrText(strings.Join(amounts, " + "), "unknown")
 }

@@ -3,6 +3,7 @@ package common
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -17,7 +18,8 @@ func TestFitWordsNeverCutsAWord(t *testing.T) {
 		{"rate 20/s of 20/s · about 2 min left", 30, "rate 20/s of 20/s · about 2…"},
 		{"Stop sending and quit? y stops", 13, "Stop sending…"},
 		{"Stop sending and quit? y stops", 12, "Stop…"},
-		{"unbreakable/path/of/a/file.csv", 10, "unbreakab…"}, // one word: cut, as nothing else fits
+		{"unbreakable/path/of/a/file.csv", 10, "unbreakab…"},           // one word: cut, as nothing else fits
+		{" 0:00  started   3 rows to send", 20, " 0:00  started   3…"}, // the spacing kept
 	} {
 		if got := FitWords(tc.text, tc.width); got != tc.want || ansi.StringWidth(got) > tc.width {
 			t.Errorf("FitWords(%q, %d) = %q, want %q", tc.text, tc.width, got, tc.want)
@@ -80,5 +82,21 @@ func TestWrapWordsKeepsAtMostSomeLines(t *testing.T) {
 	}
 	if got := WrapWords(text, 200, 2); len(got) != 1 || got[0] != text {
 		t.Errorf("a sentence that fits: %q", got)
+	}
+}
+
+func TestAtSaysTheDayWhenItIsNotToday(t *testing.T) {
+	now := time.Date(2025, 4, 1, 3, 0, 0, 0, time.Local)
+	for _, tc := range []struct {
+		at          time.Time
+		want, words string
+	}{
+		{now.Add(90 * time.Minute), "04:30", "at 04:30"},
+		{time.Date(2025, 4, 2, 9, 0, 0, 0, time.Local), "tomorrow 09:00", "tomorrow at 09:00"},
+		{time.Date(2025, 4, 7, 9, 0, 0, 0, time.Local), "Mon 7 Apr 09:00", "on Mon 7 Apr at 09:00"},
+	} {
+		if got, words := At(tc.at, now), AtPhrase(tc.at, now); got != tc.want || words != tc.words {
+			t.Errorf("At %v: %q, %q; want %q, %q", tc.at, got, words, tc.want, tc.words)
+		}
 	}
 }

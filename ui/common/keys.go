@@ -23,8 +23,9 @@ type KeyMap struct {
 	// PageUp and PageDown scroll a pane by a page.
 	PageUp   key.Binding
 	PageDown key.Binding
-	// Change picks another file or profile for the focused setup field.
+	// Change picks another file or profile for the focused setup field; Clear empties it (back to its default).
 	Change key.Binding
+	Clear  key.Binding
 	// Filter cycles the preview's status filter; DryRun writes the results CSV without sending; Send moves
 	// on to the confirmation.
 	Filter key.Binding
@@ -72,6 +73,7 @@ func DefaultKeyMap() *KeyMap {
 		PageUp:        key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
 		PageDown:      key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
 		Change:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "change")),
+		Clear:         key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "clear")),
 		Filter:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
 		DryRun:        key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "dry run")),
 		Send:          key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "send…")),

@@ -2,8 +2,9 @@
 // code (enter opens a row) and the events. It reads the engine's Snapshot on a ~100 ms tick and drives the
 // engine: pause, resume, cancel, quit.
 //
-// Slots for what other parts add: the funnel (when listening for receipts) and the deferred rows (with when
-// they go) are lines of headLines, after the counts, once the Snapshot carries them.
+// Beside them, when the run listens for receipts, the funnel (a line of the head); when rows wait for their send
+// window or the messaging limit, a pane of the rows that wait with when each goes (read from the store every
+// few seconds, in a command).
 package dashboard
 
 import (
@@ -59,6 +60,8 @@ type dashFocus int
 const (
 	focusFailures dashFocus = iota
 	focusEvents
+	// focusWaiting names the pane of the rows that wait; it never has the keyboard.
+	focusWaiting
 )
 
 // question is what the dashboard is asking before it acts: a single stray key never stops a send.
@@ -92,6 +95,14 @@ type Model struct {
 	// Funnel, when set, is what the providers' callbacks said so far (campaign.Session.LiveFunnel: a copy kept
 	// up to date by the run, so reading it does no I/O).
 	Funnel func() (campaign.Funnel, bool)
+	// Upcoming, when set, reads the rows that wait and when they go (campaign.Session.Upcoming). It reads the
+	// store: the dashboard calls it in a command, every few seconds while rows wait.
+	Upcoming func(limit int) (campaign.Upcoming, error)
+	waiting  waitingList
+	// waited is set once a snapshot had rows that wait.
+	waited bool
+	// waitingWidth and waitingHeight are the room of the rows that wait (0 lines: no pane).
+	waitingWidth, waitingHeight int
 }
 
 // New returns an idle dashboard; Start gives it a run.
@@ -123,6 +134,10 @@ func (d *Model) Finish(s engine.Snapshot) {
 // Live reports whether a run is going: from Start until Finish.
 func (d *Model) Live() bool { return d.live }
 
+// Waited reports whether rows of the run waited for their time (a send window, the messaging limit): its
+// average pace then says little.
+func (d *Model) Waited() bool { return d.waited }
+
 // Quitting reports whether the user asked to quit once the run has stopped.
 func (d *Model) Quitting() bool { return d.quitting }
 
@@ -141,7 +156,10 @@ func (d *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return d, nil
 		}
 		d.refresh(d.run.Snapshot())
-		return d, tick()
+		return d, tea.Batch(tick(), d.waiting.next(d.snap, d.Upcoming))
+	case upcomingMsg:
+		d.waiting.got(msg)
+		d.layout()
 	case tea.KeyMsg:
 		if d.live {
 			return d, d.key(msg)
@@ -175,7 +193,7 @@ func (d *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		d.refresh(d.run.Snapshot())
 	case key.Matches(msg, k.Focus):
-		d.focus = 1 - d.focus
+		d.focus = focusFailures + focusEvents - d.focus
 	case key.Matches(msg, k.Continue) && d.focus == focusFailures:
 		if row, ok := d.failures.selected(); ok {
 			return common.Emit(rowdetail.OpenMsg{StatePath: d.statePath, Campaign: d.campaign, Row: row})
@@ -213,11 +231,21 @@ func (d *Model) stop(reason string, quit bool) {
 	d.refresh(d.run.Snapshot())
 }
 
-// refresh shows snapshot s.
+// refresh shows snapshot s; the panes are laid out again when the rows that wait come or go.
 func (d *Model) refresh(s engine.Snapshot) {
+	before := d.panes()
 	d.snap = s
+	d.waited = d.waited || s.Waiting > 0
+	if d.panes() != before {
+		d.layout()
+	}
 	d.failures.set(s, d.Styles)
 	d.events.SetContent(eventLines(s, d.events.Width))
+}
+
+// panes says which panes the layout depends on: the rows that wait, and whether any row failed.
+func (d *Model) panes() [2]bool {
+	return [2]bool{d.waiting.show(d.snap), d.snap.Failed+d.snap.Unknown > 0}
 }
 
 // ShortHelp implements help.KeyMap.

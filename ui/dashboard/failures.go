@@ -96,12 +96,16 @@ func (f *failureList) set(s engine.Snapshot, st *common.Styles) {
 	f.scroll()
 }
 
-// reasonLines is how many lines a group's sentence may take: more when the list is tall (enter shows it all).
+// reasonLines is how many lines a group's sentence may take: more when the list is tall, one when it is short
+// (enter shows it all).
 func (f *failureList) reasonLines() int {
-	if f.height >= 12 {
+	switch {
+	case f.height >= 12:
 		return 4
+	case f.height >= 4:
+		return 2
 	}
-	return 2
+	return 1
 }
 
 // key moves the selection.

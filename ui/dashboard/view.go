@@ -28,33 +28,74 @@ const paneChrome = 3
 func (d *Model) SetSize(width, height int) {
 	d.Common.SetSize(width, height)
 	d.bar.Width = max(width-2-len(" 100%  of ")-2*len("1,000,000"), 10)
-	// A framed list adds 4 columns (border and padding) and paneChrome lines to its lines.
-	room := max(d.Height-dashboardHead, 2*paneChrome+2)
-	if d.Width >= sideBySide { // failures get three fifths of the width: their lines are longer
+	d.layout()
+	d.refresh(d.snap)
+}
+
+// layout sizes the panes: the failures and the events, and the rows that wait when some do. A framed list adds
+// 4 columns (border and padding) and paneChrome lines to its lines. Side by side, the failures take three
+// fifths of the width (their lines are longer) and the rows that wait sit over the events; one above the
+// other, the failures and the events share the height, or, with rows that wait, the failures take a third
+// (one line while there are none) and the rest is shared.
+func (d *Model) layout() {
+	room := max(d.Height-dashboardHead, 3*paneChrome+3)
+	waiting := d.waiting.show(d.snap)
+	if d.Width >= sideBySide {
 		failWidth := d.Width * 3 / 5
 		d.failures.setSize(failWidth-4, room-paneChrome)
 		d.events.Width, d.events.Height = d.Width-failWidth-1-4, room-paneChrome
-	} else {
+		d.waitingWidth, d.waitingHeight = d.events.Width, 0
+		if waiting {
+			inner := room - 2*paneChrome
+			d.waitingHeight = max(inner/2, 1)
+			d.events.Height = max(inner-d.waitingHeight, 1)
+		}
+		return
+	}
+	d.waitingWidth, d.waitingHeight = d.Width-4, 0
+	if !waiting {
 		d.failures.setSize(d.Width-4, max((room-2*paneChrome)/2, 1))
 		d.events.Width, d.events.Height = d.Width-4, max(room-2*paneChrome-d.failures.height, 1)
+		return
 	}
-	d.refresh(d.snap)
+	inner := room - 3*paneChrome
+	failures := max(inner/3, 2) // a group's heading and its newest row
+	if d.snap.Failed+d.snap.Unknown == 0 {
+		failures = 1
+	}
+	d.failures.setSize(d.Width-4, failures)
+	d.waitingHeight = max((inner-d.failures.height+1)/2, 1) // the odd line to the rows that wait
+	d.events.Width, d.events.Height = d.Width-4, max(inner-d.failures.height-d.waitingHeight, 1)
 }
 
 // View implements tea.Model.
 func (d *Model) View() string {
 	failures := d.list(focusFailures, d.failuresTitle(), d.failures.view(d.focus == focusFailures))
 	events := d.list(focusEvents, "Events · newest first", d.events.View())
-	lists := lipgloss.JoinVertical(lipgloss.Left, failures, events)
+	right := []string{events}
+	if d.waitingHeight > 0 {
+		right = append([]string{d.waitingPane()}, right...)
+	}
+	lists := lipgloss.JoinVertical(lipgloss.Left, append([]string{failures}, right...)...)
 	if d.Width >= sideBySide {
-		lists = lipgloss.JoinHorizontal(lipgloss.Top, failures, " ", events)
+		lists = lipgloss.JoinHorizontal(lipgloss.Top, failures, " ", lipgloss.JoinVertical(lipgloss.Left, right...))
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, strings.Join(d.headLines(), "\n"), lists)
 }
 
-// headLines are the lines above the lists, each fitted to the width by shortening, never by cutting a word.
-// The funnel (when listening for receipts) and the deferred rows (with when they go) belong after the counts,
-// once the snapshot carries them.
+// waitingPane is the framed list of the rows that wait, in its room.
+func (d *Model) waitingPane() string {
+	lines := d.waiting.lines(d.snap, d.waitingWidth, d.Styles)
+	if len(lines) > d.waitingHeight {
+		lines = lines[:d.waitingHeight]
+	}
+	body := lipgloss.NewStyle().Width(d.waitingWidth).Height(d.waitingHeight).Render(strings.Join(lines, "\n"))
+	return d.list(focusWaiting, d.waiting.title(d.snap, d.waitingWidth-2), body)
+}
+
+// headLines are the lines above the lists, each fitted to the width by shortening, never by cutting a word:
+// the title, the progress bar, the counts, the pace, its sparkline, the banner and the funnel (when listening
+// for receipts).
 func (d *Model) headLines() []string {
 	st := d.Styles
 	s := d.snap
@@ -68,17 +109,18 @@ func (d *Model) headLines() []string {
 		" " + paceText(s, width),
 		" " + sparkline(s, width, st),
 		" " + d.banner(),
-		" " + common.FitWords(d.funnelText(), width),
+		" " + d.funnelText(width),
 	}
 }
 
-// funnelText is what the callbacks said so far, when the run listens for them ("" otherwise).
-func (d *Model) funnelText() string {
+// funnelText is what the callbacks said so far about the messages sent (on the counts line), when the run
+// listens for them ("" otherwise), fitted to width.
+func (d *Model) funnelText(width int) string {
 	if d.Funnel == nil {
 		return ""
 	}
 	if f, ok := d.Funnel(); ok && campaign.FunnelHeard(f) {
-		return d.Styles.Muted.Render("After the send: " + campaign.FunnelText(f))
+		return d.Styles.Muted.Render(common.FunnelLine("After the send: ", "After: ", f, width, false))
 	}
 	return ""
 }
@@ -114,14 +156,22 @@ func progressOf(s engine.Snapshot) float64 {
 	return float64(s.Done()) / float64(s.Total)
 }
 
-// countsText is the run's outcomes so far, fitted to width.
+// countsText is the run's outcomes so far, fitted to width: the rows a guard suppressed when their time came
+// and the rows that wait for it are named when there are some.
 func countsText(s engine.Snapshot, width int) string {
 	n := human.Thousands[int64]
-	return common.JoinParts(width, " · ",
-		common.Part{Full: "sent " + n(s.Sent)}, common.Part{Full: "failed " + n(s.Failed)},
-		common.Part{Full: "unknown " + n(s.Unknown), Short: "unknown " + n(s.Unknown)},
-		common.Part{Full: "in flight " + n(s.InFlight), Short: n(s.InFlight) + " in flight"},
-		common.Part{Full: "remaining " + n(s.Remaining), Short: n(s.Remaining) + " left"})
+	parts := []common.Part{{Full: "sent " + n(s.Sent)}, {Full: "failed " + n(s.Failed)}, {Full: "unknown " + n(s.Unknown)}}
+	if s.Suppressed > 0 {
+		parts = append(parts, common.Part{Full: "suppressed " + n(s.Suppressed)})
+	}
+	remaining := common.Part{Full: "remaining " + n(s.Remaining), Short: n(s.Remaining) + " left"}
+	if s.Waiting > 0 {
+		remaining = common.Part{Full: fmt.Sprintf("remaining %s (%s wait)", n(s.Remaining), n(s.Waiting)),
+			Short: fmt.Sprintf("%s left (%s wait)", n(s.Remaining), n(s.Waiting))}
+	}
+	// in flight last: it gives way first
+	return common.JoinParts(width, " · ", append(parts, remaining,
+		common.Part{Full: "in flight " + n(s.InFlight), Short: n(s.InFlight) + " in flight"})...)
 }
 
 // paceText is the rate against the target, the time spent and the time left (paused time left out), fitted
@@ -173,11 +223,26 @@ func (d *Model) banner() string {
 	case s.State == status.Stopping:
 		text = fmt.Sprintf("Stopping (%s): waiting for %s in flight.", s.Reason, human.Thousands(s.InFlight))
 	case campaign.WaitingText(s) != "":
-		return st.Muted.Render(common.FitWords("Waiting: "+campaign.WaitingText(s)+". q stops; the same command resumes.", width))
+		return st.Muted.Render(common.JoinParts(width, " ", common.Part{Full: waitingText(s, width)},
+			common.Part{Full: "q stops; Campaigns (H) resumes it later.", Short: "q stops."}))
 	default:
 		return ""
 	}
 	return st.Banner.Render(common.FitWords(text, width))
+}
+
+// waitingText says what the run waits for, with when the next row goes as the pane of the rows that wait says
+// it ("tomorrow 03:44"), in fewer words when width is short.
+func waitingText(s engine.Snapshot, width int) string {
+	if s.Waiting == 0 || s.WaitingUntil.IsZero() {
+		return "Waiting: " + campaign.WaitingText(s) + "."
+	}
+	why := map[string]string{status.CodeSendWindow: " (send window)", status.CodeMessagingLimit: " (messaging limit)"}[s.WaitingFor]
+	rows, at := human.Plural(s.Waiting, "row"), common.AtPhrase(s.WaitingUntil, runClock(s))
+	if full := fmt.Sprintf("Waiting: %s wait for their time; the next goes %s%s.", rows, at, why); lipgloss.Width(full) <= width {
+		return full
+	}
+	return fmt.Sprintf("%s wait; the next goes %s%s.", rows, at, why)
 }
 
 // eventLines are the run's events, newest first, timed from the start of the run.

@@ -1,9 +1,8 @@
-// Package history is the campaigns screen: every campaign in the state store with its status and rows per
-// status; one opens to its rows (and a row to its detail), its results CSV can be exported, it can be resumed or
-// its failures retried from the setup, and the people who replied to it followed up.
-//
-// Slots for what other parts add: a campaign's funnel (delivered, read, replied) and its cost go in
-// campaignLine's parts and in details, once the store's CampaignInfo carries them.
+// Package history is the campaigns screen: every campaign in the state store with its status, rows per
+// status (with the rows earlier CSVs messaged), what the providers' callbacks said after the send (the funnel)
+// and, with a price table, what its messages cost; one opens to its rows (and a row to its detail), its results
+// CSV can be exported, it can be resumed or its failures retried from the setup, and the people who replied to
+// it followed up.
 package history
 
 import (
@@ -17,6 +16,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"herald/campaign"
+	"herald/campaign/guards"
 	"herald/campaign/human"
 	"herald/campaign/status"
 	"herald/campaign/store"
@@ -41,6 +41,13 @@ type loadedMsg struct {
 	err  error
 }
 
+// costsMsg delivers what the campaigns' sent messages cost, by campaign id, for the list read from statePath.
+type costsMsg struct {
+	statePath string
+	costs     map[int64]*guards.Estimate
+	err       error
+}
+
 // exportedMsg reports a results CSV written.
 type exportedMsg struct {
 	path string
@@ -51,11 +58,16 @@ type exportedMsg struct {
 type Model struct {
 	common.Common
 	statePath string
-	list      []store.CampaignInfo
-	now       time.Time
-	err       error
-	loaded    bool
-	cursor    common.Cursor
+	// pricesPath is the setup's price table ("" for none); costs what each campaign's sent messages cost with
+	// it, by campaign id, once read (costsErr says why they could not be).
+	pricesPath string
+	costs      map[int64]*guards.Estimate
+	costsErr   error
+	list       []store.CampaignInfo
+	now        time.Time
+	err        error
+	loaded     bool
+	cursor     common.Cursor
 	// rows shows one campaign's rows; nil on the list.
 	rows *rowsModel
 	// exported is the last results CSV written, for the copy key.
@@ -65,9 +77,11 @@ type Model struct {
 // New returns the campaigns screen; Open loads it.
 func New(c common.Common) *Model { return &Model{Common: c} }
 
-// Open shows the list of the campaigns in the store at statePath, reading it again.
-func (m *Model) Open(statePath string) tea.Cmd {
-	m.statePath, m.rows, m.loaded, m.err = statePath, nil, false, nil
+// Open shows the list of the campaigns in the store at statePath, reading it again; with a price table
+// (pricesPath not ""), what their messages cost is read next.
+func (m *Model) Open(statePath, pricesPath string) tea.Cmd {
+	m.statePath, m.pricesPath, m.rows, m.loaded, m.err = statePath, pricesPath, nil, false, nil
+	m.costs, m.costsErr = nil, nil
 	return func() tea.Msg {
 		list, err := campaign.Campaigns(statePath)
 		return loadedMsg{list: list, now: time.Now(), err: err}
@@ -92,6 +106,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case loadedMsg:
 		m.list, m.now, m.err, m.loaded = msg.list, msg.now, msg.err, true
 		m.cursor.Set(m.cursor.Index, len(m.list), m.listRows())
+		return m, m.readCosts()
+	case costsMsg:
+		if msg.statePath == m.statePath {
+			m.costs, m.costsErr = msg.costs, msg.err
+		}
 		return m, nil
 	case exportedMsg:
 		if msg.err != nil {
@@ -161,6 +180,18 @@ func (m *Model) rowsKey(msg tea.KeyMsg) tea.Cmd {
 	return m.rows.key(msg)
 }
 
+// readCosts reads what the listed campaigns' sent messages cost, when a price table was chosen.
+func (m *Model) readCosts() tea.Cmd {
+	if m.pricesPath == "" || len(m.list) == 0 {
+		return nil
+	}
+	statePath, pricesPath, list := m.statePath, m.pricesPath, m.list
+	return func() tea.Msg {
+		costs, err := campaign.SentCosts(statePath, pricesPath, list)
+		return costsMsg{statePath: statePath, costs: costs, err: err}
+	}
+}
+
 // export writes a campaign's results CSV at its usual path and reports the path, absolute.
 func export(statePath, name string) tea.Cmd {
 	return func() tea.Msg {
@@ -176,7 +207,7 @@ func export(statePath, name string) tea.Cmd {
 
 // resumable reports whether a campaign has rows left to send or was cut short.
 func resumable(c store.CampaignInfo) bool {
-	return c.Counts[status.Ready] > 0 || c.Status == status.Interrupted || c.Status == status.Stopped
+	return c.Counts[status.Ready]+c.Counts[status.Deferred] > 0 || c.Status == status.Interrupted || c.Status == status.Stopped
 }
 
 // selected is the campaign under the cursor.
@@ -188,7 +219,7 @@ func (m *Model) selected() (store.CampaignInfo, bool) {
 }
 
 // detailsLines is the room under the list for the selected campaign's details.
-const detailsLines = 4
+const detailsLines = 7
 
 // listRows is how many campaigns fit: the pane less the heading, the column titles and the details.
 func (m *Model) listRows() int { return max(m.Height-3-detailsLines, 1) }
@@ -217,7 +248,8 @@ func (m *Model) View() string {
 	for len(lines) < 3+m.listRows() {
 		lines = append(lines, "")
 	}
-	return strings.Join(append(lines, m.details()...), "\n")
+	details := m.details()
+	return strings.Join(append(lines, details[:min(len(details), detailsLines)]...), "\n")
 }
 
 // nameWidth is the width of the name column: the longest name, within a third of the screen.
@@ -229,7 +261,8 @@ func (m *Model) nameWidth() int {
 	return min(w, max(m.Width/3, 12))
 }
 
-// campaignLine is one campaign of the list: name, status, when it started, rows per status.
+// campaignLine is one campaign of the list: name, status, when it started, rows per status (and the rows
+// earlier CSVs messaged), then, where there is room, what the messages cost and the funnel's shares.
 func (m *Model) campaignLine(c store.CampaignInfo, selected bool, nameWidth int) string {
 	st := m.Styles
 	marker, nameStyle := "  ", st.Value
@@ -240,7 +273,30 @@ func (m *Model) campaignLine(c store.CampaignInfo, selected bool, nameWidth int)
 	state := st.StatusStyle(c.Status).Render(fmt.Sprintf("%-12s", c.Status))
 	started := fmt.Sprintf("%-11s", human.Ago(c.Started, m.now))
 	room := m.Width - 2 - nameWidth - 1 - 12 - 11 - 1
-	return marker + name + " " + state + started + " " + common.FitWords(common.CountsLine(c.Counts), room)
+	parts := []common.Part{{Full: common.CountsLine(c.Counts)}}
+	if n := total(c.Earlier); n > 0 {
+		parts = append(parts, common.Part{Full: fmt.Sprintf("+%s from earlier CSVs", human.Thousands(n))})
+	}
+	if est := m.costs[c.ID]; est != nil {
+		parts = append(parts, common.Part{Full: "cost " + common.Amounts(est)})
+	}
+	if campaign.FunnelHeard(c.Funnel) {
+		for _, s := range campaign.FunnelSteps(c.Funnel)[1:] {
+			if s.Count > 0 || s.Name == "delivered" {
+				parts = append(parts, common.Part{Full: s.Short()})
+			}
+		}
+	}
+	return marker + name + " " + state + started + " " + common.JoinParts(room, " · ", parts...)
+}
+
+// total adds up rows per status.
+func total(counts map[string]int) int {
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
 }
 
 // details are the selected campaign's template, profile, file, reason and what can be done with it.
@@ -258,8 +314,21 @@ func (m *Model) details() []string {
 	case c.Reason != "":
 		lines = append(lines, " "+st.Muted.Render(common.FitWords("Stopped: "+c.Reason, m.Width-1)))
 	}
+	if n := total(c.Earlier); n > 0 {
+		lines = append(lines, " "+st.Muted.Render(common.FitWords(fmt.Sprintf("Earlier CSVs messaged %s this one no "+
+			"longer holds (%s): the export lists them at the end.", human.Plural(n, "row"), common.CountsLine(c.Earlier)), m.Width-1)))
+	}
+	if campaign.FunnelHeard(c.Funnel) {
+		lines = append(lines, " "+common.FunnelLine("After the send: ", "After: ", c.Funnel, m.Width-1, false))
+	}
+	switch est := m.costs[c.ID]; {
+	case est != nil:
+		lines = append(lines, " "+common.FitWords(strings.Replace(est.String(), "estimated cost", "Estimated cost", 1), m.Width-1))
+	case m.costsErr != nil:
+		lines = append(lines, " "+st.Warn.Render(common.FitWords("No cost: "+m.costsErr.Error(), m.Width-1)))
+	}
 	var next []string
-	if n := c.Counts[status.Ready]; n > 0 {
+	if n := c.Counts[status.Ready] + c.Counts[status.Deferred]; n > 0 {
 		next = append(next, fmt.Sprintf("%s not sent yet (r resumes)", human.Plural(n, "row")))
 	}
 	if n := c.Counts[status.Failed]; n > 0 {

@@ -120,6 +120,10 @@ func (r *rowsModel) View() string {
 	if len(r.rows) < n {
 		note = fmt.Sprintf("The first %s of %s rows shown; e exports them all.", human.Thousands(len(r.rows)), human.Thousands(n))
 	}
+	if earlier := total(r.info.Earlier); earlier > 0 {
+		note += fmt.Sprintf(" Earlier CSVs messaged %s more (%s): the export lists them at the end.",
+			human.Plural(earlier, "row"), common.CountsLine(r.info.Earlier))
+	}
 	return strings.Join(append(lines, " "+st.Muted.Render(common.FitWords(note, r.Width-1))), "\n")
 }
 
