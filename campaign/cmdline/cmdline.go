@@ -100,4 +100,5 @@ func PrintFlags(w io.Writer, fs *flag.FlagSet) {
 // flagValueNames name the value a flag takes in the usage, where its type alone would not say it.
 var flagValueNames = map[string]string{"csv": "FILE", "template": "FILE", "config": "FILE", "state": "FILE",
 	"out": "FILE", "log": "FILE", "profile": "NAME", "campaign": "NAME", "phone-column": "NAME", "region": "CC",
-	"rate": "N", "concurrency": "N", "addr": "HOST:PORT", "reject-prefix": "PREFIXES"}
+	"rate": "N", "concurrency": "N", "addr": "HOST:PORT", "reject-prefix": "PREFIXES", "followup": "CAMPAIGN",
+	"frequency-cap": "DUR", "listen": "HOST:PORT", "prices": "FILE", "send-window": "HH:MM-HH:MM"}

@@ -100,3 +100,21 @@ func TestAtSaysTheDayWhenItIsNotToday(t *testing.T) {
 		}
 	}
 }
+
+// TestWrapPartsLinesFit: every line of a wrapped funnel, its closing mark included, fits the width, so a row
+// never wraps again and leaves the mark alone on a line.
+func TestWrapPartsLinesFit(t *testing.T) {
+	parts := []string{"sent 22", "delivered 22 (100%)", "read 12 (55%)", "replied 4 (18%)", "opted out 1 (4.5%)",
+		"failed later 0 (0%)"}
+	for width := 22; width <= 90; width++ { // the longest part and its mark fit from 22
+		lines := WrapParts(parts, " · ", width)
+		for _, l := range lines {
+			if ansi.StringWidth(l) > width || strings.TrimSpace(l) == "·" {
+				t.Fatalf("width %d: line %q", width, l)
+			}
+		}
+		if got := strings.ReplaceAll(strings.Join(lines, " "), "· ", ""); !strings.Contains(got, "failed later 0 (0%)") {
+			t.Fatalf("width %d: %q", width, lines)
+		}
+	}
+}

@@ -50,19 +50,22 @@ func FunnelLines(f campaign.Funnel, width int) string {
 	return strings.Join(WrapParts(steps, " · ", width), "\n")
 }
 
-// WrapParts joins parts with sep into lines of at most width cells, breaking only between parts (a part longer
-// than width has a line of its own).
+// WrapParts joins parts with sep into lines of at most width cells, breaking only between parts, where a line
+// ends with the separator's mark (" ·") to say that the next line goes on; a part longer than width has a line of
+// its own.
 func WrapParts(parts []string, sep string, width int) []string {
+	mark := strings.TrimRight(sep, " ")
 	var lines []string
 	line := ""
-	for _, p := range parts {
+	for i, p := range parts {
+		last := i == len(parts)-1
 		switch {
 		case line == "":
 			line = p
-		case ansi.StringWidth(line+sep+p) <= width:
+		case ansi.StringWidth(line+sep+p) <= width && (last || ansi.StringWidth(line+sep+p+mark) <= width):
 			line += sep + p
 		default:
-			lines = append(lines, strings.TrimRight(line+strings.TrimRight(sep, " "), " "))
+			lines = append(lines, line+mark)
 			line = p
 		}
 	}
