@@ -58,7 +58,7 @@ func newSummaryPane(c common.Common) *summaryPane { return &summaryPane{Common: 
 // run waited for their time.
 func (p *summaryPane) set(sess *campaign.Session, snap *engine.Snapshot, done finishedMsg, err error, waited bool) {
 	*p = summaryPane{Common: p.Common, campaign: sess.Info.Name, outPath: done.outAbs, statePath: done.statePath,
-		snap: snap,
+		snap:   snap,
 		counts: done.counts, retryable: done.retryable, funnel: done.funnel, note: done.note, cost: done.cost,
 		err: err, waited: waited}
 }
