@@ -17,6 +17,7 @@ import (
 	"herald/campaign/status"
 	"herald/campaign/store"
 	"herald/providers"
+	"herald/providers/engagelab"
 )
 
 func TestMain(m *testing.M) {
@@ -50,6 +51,14 @@ func sentStore(t testing.TB, n int) (*store.Store, int64, string) {
 // planSent plans a campaign of n rows into st and records each row as sent with id "wamid.<row>".
 func planSent(t testing.TB, st *store.Store, name string, n int) int64 {
 	t.Helper()
+	id := planRows(t, st, name, n)
+	recordSent(t, st, id, 1, n)
+	return id
+}
+
+// planRows plans a campaign of n ready rows into st, row i to number(i), and returns its id.
+func planRows(t testing.TB, st *store.Store, name string, n int) int64 {
+	t.Helper()
 	l, err := st.LoadRows(store.CampaignInfo{Name: name, Template: "t", Fingerprint: "fp", Header: []string{"phone"}})
 	if err != nil {
 		t.Fatal(err)
@@ -66,19 +75,24 @@ func planSent(t testing.TB, st *store.Store, name string, n int) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recordSent(t, st, info.ID, 1, n)
 	return info.ID
 }
 
 // recordSent records rows from..to as sent with message ids "wamid.<row>".
 func recordSent(t testing.TB, st *store.Store, id int64, from, to int) {
 	t.Helper()
+	recordSentAs(t, st, id, from, to, func(row int) string { return fmt.Sprintf("wamid.%d", row) })
+}
+
+// recordSentAs records rows from..to as sent, each with the message id idOf gives.
+func recordSentAs(t testing.TB, st *store.Store, id int64, from, to int, idOf func(row int) string) {
+	t.Helper()
 	j := st.OpenJournal(id, store.JournalOptions{})
 	for row := from; row <= to; row++ {
 		if err := j.MarkInFlight(t.Context(), row, 1); err != nil {
 			t.Fatal(err)
 		}
-		j.Record(store.Outcome{Row: row, Status: status.Sent, MessageID: fmt.Sprintf("wamid.%d", row), Attempts: 1})
+		j.Record(store.Outcome{Row: row, Status: status.Sent, MessageID: idOf(row), Attempts: 1})
 	}
 	if err := j.Close(); err != nil {
 		t.Fatal(err)
@@ -146,12 +160,18 @@ func post(t *testing.T, url string, body []byte, signature string) (int, string)
 // deliveryOf reads what the store says about row of campaign id.
 func deliveryOf(t *testing.T, st *store.Store, id int64, row int) store.Delivery {
 	t.Helper()
+	return deliveryOfID(t, st, id, row, fmt.Sprintf("wamid.%d", row))
+}
+
+// deliveryOfID is what the store holds of row's delivery when the row was sent with message id msgID.
+func deliveryOfID(t *testing.T, st *store.Store, id int64, row int, msgID string) store.Delivery {
+	t.Helper()
 	c, err := st.Deliveries(id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	return c.For(row, fmt.Sprintf("wamid.%d", row))
+	return c.For(row, msgID)
 }
 
 func TestSignatureAcceptedOrRefused(t *testing.T) {
@@ -253,7 +273,16 @@ func TestOversizedAndMalformedBodies(t *testing.T) {
 
 // TestEngagelabToken: EngageLab signs nothing, so its URL carries ?token=; its rows carry custom_args.
 func TestEngagelabToken(t *testing.T) {
-	st, id, _ := sentStore(t, 2)
+	st, err := store.Open(filepath.Join(t.TempDir(), "herald.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	id := planRows(t, st, "c", 2)
+	// EngageLab's adapter records a row's id as the request's message_id and the recipient.
+	recordSentAs(t, st, id, 1, 2, func(row int) string {
+		return engagelab.RecipientMessageID(fmt.Sprintf("wamid.%d", row), number(row))
+	})
 	_, base := newListener(t, st, receipts.Options{})
 	body := []byte(`{"total": 2, "rows": [
 	  {"message_id": "wamid.1", "from": "15550001111", "to": "447911000001", "server": "whatsapp", "itime": 1733450000,
@@ -270,10 +299,10 @@ func TestEngagelabToken(t *testing.T) {
 	if code, msg := post(t, url+"?token=url-token", body, ""); code != http.StatusOK {
 		t.Fatalf("genuine: %d %s", code, msg)
 	}
-	if d := deliveryOf(t, st, id, 1); d.State != providers.DeliveryDelivered {
+	if d := deliveryOfID(t, st, id, 1, engagelab.RecipientMessageID("wamid.1", number(1))); d.State != providers.DeliveryDelivered {
 		t.Errorf("row 1: %+v", d)
 	}
-	if d := deliveryOf(t, st, id, 2); d.State != providers.DeliveryFailed || d.Code != "131049" {
+	if d := deliveryOfID(t, st, id, 2, engagelab.RecipientMessageID("wamid.2", number(2))); d.State != providers.DeliveryFailed || d.Code != "131049" {
 		t.Errorf("row 2: %+v", d)
 	}
 }

@@ -60,8 +60,9 @@ var callbackStates = map[string]string{
 	"delivered_timeout": providers.DeliveryFailed,
 }
 
-// ParseCallback reads an EngageLab status callback body. Rows with a status become delivery events keyed by
-// EngageLab's message_id (what the send answered); rows with a message object become inbound messages.
+// ParseCallback reads an EngageLab status callback body. Rows with a status become delivery events keyed by the
+// id the send recorded for that recipient (RecipientMessageID: message_id and to); rows with a message object
+// become inbound messages.
 func ParseCallback(body []byte) (providers.Callbacks, error) {
 	var cb callback
 	if err := json.Unmarshal(body, &cb); err != nil {
@@ -81,8 +82,9 @@ func ParseCallback(body []byte) (providers.Callbacks, error) {
 			if id == "" || r.From == "" {
 				continue
 			}
+			// The message answered went to the person who writes now: its id is the request's and theirs.
 			in := providers.Inbound{ID: id, From: providers.Digits(r.From), At: at, Type: m.Type,
-				ContextID: m.Context.ID}
+				ContextID: RecipientMessageID(m.Context.ID, r.From)}
 			switch m.Type {
 			case "button":
 				in.ButtonPayload, in.ButtonText, in.Text = m.Button.Payload, m.Button.Text, m.Button.Text
@@ -99,7 +101,8 @@ func ParseCallback(body []byte) (providers.Callbacks, error) {
 		if !ok {
 			continue
 		}
-		ev := providers.DeliveryEvent{MessageID: r.MessageID, Status: state, At: at, Recipient: providers.Digits(r.To)}
+		ev := providers.DeliveryEvent{MessageID: RecipientMessageID(r.MessageID, r.To), Status: state, At: at,
+			Recipient: providers.Digits(r.To)}
 		if state == providers.DeliveryFailed {
 			ev.ErrorCode = scalarText(r.Status.ErrorCode)
 			if ev.ErrorCode == "" || ev.ErrorCode == "0" {

@@ -29,17 +29,18 @@ func TestParseCallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := func(s int64) time.Time { return time.Unix(s, 0).UTC() }
+	// Each recipient's id is EngageLab's message_id and its number (RecipientMessageID), as the send recorded it.
 	want := providers.Callbacks{
 		Deliveries: []providers.DeliveryEvent{
-			{MessageID: "1666165485030094861", Status: "delivered", At: at(1733450000), Recipient: "447400123593"},
-			{MessageID: "2", Status: "failed", At: at(1733450001), Recipient: "447400123594", ErrorCode: "131049",
+			{MessageID: "1666165485030094861:447400123593", Status: "delivered", At: at(1733450000), Recipient: "447400123593"},
+			{MessageID: "2:447400123594", Status: "failed", At: at(1733450001), Recipient: "447400123594", ErrorCode: "131049",
 				ErrorTitle: "marketing cap"},
-			{MessageID: "3", Status: "failed", At: at(1733450002), Recipient: "447400123595",
+			{MessageID: "3:447400123595", Status: "failed", At: at(1733450002), Recipient: "447400123595",
 				ErrorCode: "target_invalid", ErrorTitle: "not on WhatsApp"},
-			{MessageID: "5", Status: "read", At: at(1733450004), Recipient: "447400123597"},
+			{MessageID: "5:447400123597", Status: "read", At: at(1733450004), Recipient: "447400123597"},
 		},
 		Inbound: []providers.Inbound{{ID: "in.6", From: "447400123593", At: at(1733450100), Type: "text",
-			Text: "Stop", ContextID: "1666165485030094861"}},
+			Text: "Stop", ContextID: "1666165485030094861:447400123593"}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %+v\nwant %+v", got, want)

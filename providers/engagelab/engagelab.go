@@ -61,15 +61,28 @@ func (a *Adapter) Send(ctx context.Context, msg providers.Message) (providers.Re
 	if err != nil {
 		return providers.Receipt{}, err
 	}
-	return parseAnswer(ans)
+	rc, err := parseAnswer(ans)
+	rc.MessageID = RecipientMessageID(rc.MessageID, msg.To)
+	return rc, err
+}
+
+// RecipientMessageID is the id herald keeps for one recipient of an EngageLab request: its message_id, then
+// ":" and the recipient's digits. EngageLab answers a request (of one recipient or many) with one message_id and
+// names each recipient's outcome in its status callbacks by message_id and to, so this id is unique per row and
+// the callbacks find their row by it. "" stays "".
+func RecipientMessageID(messageID, to string) string {
+	if messageID == "" {
+		return ""
+	}
+	return messageID + ":" + providers.Digits(to)
 }
 
 // MaxBatch is the most recipients herald names in one request's to[].
 func (a *Adapter) MaxBatch() int { return MaxRecipients }
 
 // SendBatch posts msg once to every number of to. EngageLab's document answers a request as a whole: one
-// message_id, or one error. So every recipient gets that message_id (EngageLab's status callbacks name each
-// recipient's outcome by message_id and to), and an error is the whole request's.
+// message_id, or one error. So every recipient gets that message_id with its number (RecipientMessageID: the
+// status callbacks name each recipient's outcome by message_id and to), and an error is the whole request's.
 func (a *Adapter) SendBatch(ctx context.Context, msg providers.Message, to []string) ([]providers.BatchResult, error) {
 	if len(to) == 0 || len(to) > MaxRecipients {
 		return nil, &providers.Error{Class: providers.ClassPermanent, Code: "bad_message",
@@ -85,7 +98,7 @@ func (a *Adapter) SendBatch(ctx context.Context, msg providers.Message, to []str
 	}
 	out := make([]providers.BatchResult, len(to))
 	for i := range out {
-		out[i].Receipt = rc
+		out[i].Receipt = providers.Receipt{MessageID: RecipientMessageID(rc.MessageID, to[i])}
 	}
 	return out, nil
 }

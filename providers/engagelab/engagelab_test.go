@@ -118,8 +118,8 @@ func TestSendContract(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Send: %v", err)
 			}
-			if rec.MessageID != "cbggf4if6o9ukqaalfug" {
-				t.Errorf("MessageID = %q, want cbggf4if6o9ukqaalfug", rec.MessageID)
+			if want := "cbggf4if6o9ukqaalfug:" + tc.msg.To; rec.MessageID != want {
+				t.Errorf("MessageID = %q, want %s (message_id:to)", rec.MessageID, want)
 			}
 			got := <-seen
 			if got.method != http.MethodPost || got.path != "/v1/messages" {
@@ -266,7 +266,7 @@ func TestSendConcurrently(t *testing.T) {
 			for i := range each {
 				ref := "w" + strconv.Itoa(g) + "-" + strconv.Itoa(i)
 				rec, err := a.Send(context.Background(), providers.Message{To: "447911123456", Template: "t", Language: "en", Ref: ref})
-				if err == nil && rec.MessageID != "id-"+ref {
+				if err == nil && rec.MessageID != "id-"+ref+":447911123456" {
 					err = &providers.Error{Message: "receipt " + rec.MessageID + " for ref " + ref}
 				}
 				errs <- err

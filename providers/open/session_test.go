@@ -78,7 +78,7 @@ func TestEverySessionMessageThroughTheSandbox(t *testing.T) {
 					t.Fatal(err)
 				}
 				e := lastEntry(srv, dialect)
-				if e.To != msg.To || e.Session != label || e.Template != "" || e.Action != "sent" || e.MessageID != rcpt.MessageID {
+				if e.To != msg.To || e.Session != label || e.Template != "" || e.Action != "sent" || heraldID(e) != rcpt.MessageID {
 					t.Fatalf("log entry %+v, receipt %+v", e, rcpt)
 				}
 			})

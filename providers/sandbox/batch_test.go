@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"herald/providers"
+	"herald/providers/engagelab"
 	"herald/providers/innopaas"
 	"herald/providers/sandbox"
 )
@@ -90,8 +91,8 @@ func TestEngagelabSandboxBatches(t *testing.T) {
 	}
 	log := s.Log()
 	for i, r := range res {
-		if r.Err != nil || r.Receipt.MessageID == "" || r.Receipt.MessageID != res[0].Receipt.MessageID ||
-			log[i].To != to[i] || log[i].MessageID != r.Receipt.MessageID {
+		if r.Err != nil || log[i].MessageID == "" || log[i].MessageID != log[0].MessageID || log[i].To != to[i] ||
+			r.Receipt.MessageID != engagelab.RecipientMessageID(log[i].MessageID, to[i]) {
 			t.Errorf("recipient %d: %+v, log %+v: want the request's message_id", i, r, log[i])
 		}
 	}

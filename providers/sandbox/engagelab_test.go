@@ -62,8 +62,8 @@ func TestEngagelabSandboxAcceptsAndLogs(t *testing.T) {
 	for i, e := range log {
 		m := msgs[i]
 		if e.Dialect != "engagelab" || e.To != m.To || e.Template != m.Template || e.Ref != m.Ref ||
-			e.Action != "sent" || e.Status != http.StatusOK || e.MessageID == "" || e.MessageID != ids[i] || e.Seq != int64(i+1) {
-			t.Errorf("log[%d] = %+v, want engagelab %s %s ref %s sent 200 id %s seq %d", i, e, m.To, m.Template, m.Ref, ids[i], i+1)
+			e.Action != "sent" || e.Status != http.StatusOK || e.MessageID == "" || engagelab.RecipientMessageID(e.MessageID, m.To) != ids[i] || e.Seq != int64(i+1) {
+			t.Errorf("log[%d] = %+v, want engagelab %s %s ref %s sent 200 id %s (message_id:to) seq %d", i, e, m.To, m.Template, m.Ref, ids[i], i+1)
 		}
 	}
 	if got := s.Count(sandbox.Accept); got != int64(len(msgs)) {
