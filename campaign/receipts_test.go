@@ -239,3 +239,73 @@ func TestBuiltInSandboxCallsBack(t *testing.T) {
 		t.Fatalf("after a tap on the opt_out button: %v %v", set, err)
 	}
 }
+
+// TestEngagelabBatchReceiptsReachEveryRow: EngageLab answers a request of many recipients with one message_id
+// and tells them apart in its callbacks by to; every row of every batch gets its own delivery state, read time
+// and reply in the results CSV, not only one row a request.
+func TestEngagelabBatchReceiptsReachEveryRow(t *testing.T) {
+	const rows = 600
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("phone\n")
+	for i := 0; i < rows; i++ {
+		fmt.Fprintf(&b, "+447400%06d\n", 100000+i)
+	}
+	writeFile(t, filepath.Join(dir, "r.csv"), b.String())
+	writeFile(t, filepath.Join(dir, "t.yaml"), staticTemplate)
+	statePath := filepath.Join(dir, "state.db")
+	prof := sandbox.New(sandbox.Options{}).Profile("engagelab", "http://placeholder")
+	rcv, err := campaign.Listen(statePath, campaign.Listening{Addr: "127.0.0.1:0", Profiles: []providers.Profile{prof}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rcv.Close()
+	box := sandbox.New(sandbox.Options{Seed: 5, Callbacks: sandbox.CallbackOptions{
+		Knobs:   providers.SandboxCallbacks{Read: 0.5, Failed: 0.1, Stop: 0.1, Duplicates: 0.2, Shuffle: true},
+		Workers: 8, RetryBase: 10 * time.Millisecond,
+		Targets: map[string]sandbox.CallbackTarget{"engagelab": {URL: rcv.URL(prof.Name), Token: prof.WebhookToken}}}})
+	defer box.Close()
+	hs := httptest.NewServer(box)
+	defer hs.Close()
+	prof.BaseURL = hs.URL
+	plan := campaign.Plan{CSVPath: filepath.Join(dir, "r.csv"), TemplatePath: filepath.Join(dir, "t.yaml"),
+		StatePath: statePath, Profile: prof, Rate: math.Inf(1), Concurrency: 4, Campaign: "batch"}
+	if _, counts := (&rig{t: t}).send(plan, fastOpts()); counts[status.Sent] != rows {
+		t.Fatalf("counts %v", counts)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := box.DrainCallbacks(ctx); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "batch.csv")
+	if _, err := campaign.Export(statePath, "batch", out); err != nil {
+		t.Fatal(err)
+	}
+	fates := map[string]sandbox.Fate{}
+	requests := map[string]bool{}
+	for _, f := range box.Fates() {
+		fates[f.MessageID+":"+f.To] = f
+		requests[f.MessageID] = true
+	}
+	if len(fates) != rows || len(requests) >= rows/2 {
+		t.Fatalf("%d fates in %d requests: want %d recipients, many to a request", len(fates), len(requests), rows)
+	}
+	withReceipt := 0
+	for _, r := range readResults(t, out) {
+		f, ok := fates[r["result_message_id"]]
+		if !ok {
+			t.Fatalf("row %v: its id is not message_id:number of a message the sandbox accepted", r)
+		}
+		if r["result_delivery"] != f.State || r["result_reply"] != f.Reply {
+			t.Fatalf("%s: delivery %q reply %q, the sandbox sent %q %q", r["result_number"], r["result_delivery"],
+				r["result_reply"], f.State, f.Reply)
+		}
+		if r["result_delivery"] != "" {
+			withReceipt++
+		}
+	}
+	if withReceipt != rows {
+		t.Fatalf("%d of %d rows have a delivery state", withReceipt, rows)
+	}
+}

@@ -71,8 +71,10 @@ func (s *Server) engagelabCallback(messageID, to string, e event) any {
 	row := map[string]any{"message_id": messageID, "from": from, "to": to, "server": "whatsapp",
 		"itime": e.at.Unix(), "custom_args": map[string]any{"campaign": "sandbox", "n": 1, "nested": map[string]any{"ok": true}}}
 	if e.kind == "reply" {
-		row["message_id"], row["from"], row["to"] = "in."+e.id+messageID, to, from
-		row["message"] = map[string]any{"id": "in." + e.id + messageID, "type": "text",
+		// A request of many recipients has one message_id: each one's reply has an id of its own.
+		id := "in." + e.id + messageID + "." + to
+		row["message_id"], row["from"], row["to"] = id, to, from
+		row["message"] = map[string]any{"id": id, "type": "text",
 			"text": map[string]string{"body": e.text}, "context": map[string]string{"id": messageID}}
 	} else {
 		status := map[string]any{"message_status": engagelabStates[e.kind],

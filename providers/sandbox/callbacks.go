@@ -157,7 +157,7 @@ func (c *callbacks) accepted(req Request, messageID string) {
 		case stop:
 			f.Reply, f.Replied = stopReply, base.Add(3*time.Second)
 			events = append(events, event{kind: "reply", at: f.Replied, text: stopReply})
-		case share(messageID) < k.Reply:
+		case share(messageID+":"+req.To) < k.Reply: // one message_id may name many recipients (EngageLab)
 			f.Reply, f.Replied = questionReply, base.Add(3*time.Second)
 			events = append(events, event{kind: "reply", at: f.Replied, text: questionReply})
 		}
