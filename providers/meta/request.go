@@ -41,3 +41,23 @@ func buildRequest(msg providers.Message) (sendRequest, error) {
 		BizOpaqueCallbackData: msg.Ref,
 	}, nil
 }
+
+// appendJSON appends the request's JSON, byte for byte as json.Marshal writes it (request_test.go proves it),
+// without reflection: this is every message's body.
+func (r *sendRequest) appendJSON(dst []byte) []byte {
+	dst = append(dst, `{"messaging_product":`...)
+	dst = providers.AppendJSONString(dst, r.MessagingProduct)
+	dst = append(dst, `,"recipient_type":`...)
+	dst = providers.AppendJSONString(dst, r.RecipientType)
+	dst = append(dst, `,"to":`...)
+	dst = providers.AppendJSONString(dst, r.To)
+	dst = append(dst, `,"type":`...)
+	dst = providers.AppendJSONString(dst, r.Type)
+	dst = append(dst, `,"template":`...)
+	dst = r.Template.AppendJSON(dst)
+	if r.BizOpaqueCallbackData != "" {
+		dst = append(dst, `,"biz_opaque_callback_data":`...)
+		dst = providers.AppendJSONString(dst, r.BizOpaqueCallbackData)
+	}
+	return append(dst, '}')
+}
