@@ -378,7 +378,12 @@ func (e *Engine) sleep(d time.Duration) bool {
 
 // ref is the client reference of one row attempt: unique per campaign, row and attempt, <= 32 characters.
 func (e *Engine) ref(row, attempt int) string {
-	return e.refBase + "-" + strconv.FormatInt(int64(row), 36) + "-" + strconv.Itoa(attempt)
+	b := make([]byte, 0, 32)
+	b = append(b, e.refBase...)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, int64(row), 36)
+	b = append(b, '-')
+	return string(strconv.AppendInt(b, int64(attempt), 10))
 }
 
 // backoff is the wait before attempt+1: exponential with full jitter (a random wait between 0 and

@@ -102,7 +102,9 @@ type Journal struct {
 	stopped chan struct{}
 	close   sync.Once
 	// conn is the journal's own connection, nil when it could not be opened (Err says why).
-	conn     *journalConn
+	conn *journalConn
+	// answers pools the channels marks and flushes are answered on.
+	answers  sync.Pool
 	mu       sync.Mutex
 	firstErr error
 }
@@ -132,7 +134,7 @@ func (s *Store) OpenJournal(id int64, o JournalOptions) *Journal {
 // ends first the request must not be sent, though the row may still be recorded in flight (and so become
 // unknown at the next start).
 func (j *Journal) MarkInFlight(ctx context.Context, row, attempt int) error {
-	return j.wait(ctx, journalOp{kind: opMark, row: row, attempt: attempt, done: make(chan error, 1)})
+	return j.wait(ctx, journalOp{kind: opMark, row: row, attempt: attempt})
 }
 
 // MarkManyInFlight records that one request for all the rows of marks is about to leave (a batch request), each
@@ -144,7 +146,7 @@ func (j *Journal) MarkManyInFlight(ctx context.Context, marks []Mark) error {
 	if len(marks) == 0 {
 		return nil
 	}
-	return j.wait(ctx, journalOp{kind: opMarkMany, marks: marks, done: make(chan error, 1)})
+	return j.wait(ctx, journalOp{kind: opMarkMany, marks: marks})
 }
 
 // Record queues a row's outcome; it returns at once unless the queue is full. A write error shows in Err.
@@ -173,7 +175,7 @@ func (j *Journal) Record(o Outcome) {
 
 // Flush returns once everything recorded before it is committed, or with the journal's error.
 func (j *Journal) Flush(ctx context.Context) error {
-	return j.wait(ctx, journalOp{kind: opFlush, done: make(chan error, 1)})
+	return j.wait(ctx, journalOp{kind: opFlush})
 }
 
 // Err returns the first write error; after it every call fails.
@@ -217,7 +219,8 @@ func (j *Journal) send(ctx context.Context, op journalOp) error {
 	}
 }
 
-// wait queues op and waits for its transaction.
+// wait queues op and waits for its transaction. The channel op is answered on comes from a pool: a mark's
+// hand-off is on every message's path.
 func (j *Journal) wait(ctx context.Context, op journalOp) error {
 	if err := j.Err(); err != nil {
 		return err
@@ -225,17 +228,25 @@ func (j *Journal) wait(ctx context.Context, op journalOp) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("state store journal: %w", err)
 	}
+	done, _ := j.answers.Get().(chan error)
+	if done == nil {
+		done = make(chan error, 1)
+	}
+	op.done = done
 	if err := j.send(ctx, op); err != nil {
+		j.answers.Put(done)
 		return fmt.Errorf("state store journal: %w", err)
 	}
 	select {
-	case err := <-op.done:
+	case err := <-done:
+		j.answers.Put(done)
 		return err
 	case <-ctx.Done():
+		// The answer may still come: this channel is not used again.
 		return fmt.Errorf("state store journal: %w", ctx.Err())
 	case <-j.stopped:
 		select {
-		case err := <-op.done:
+		case err := <-done:
 			return err
 		default:
 			return errJournalClosed
