@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"math"
 	"testing"
-	"time"
 
 	"herald/campaign/engine"
-	"herald/campaign/internal/cputime"
 	"herald/providers"
 	"herald/providers/open"
 	"herald/providers/sandbox"
@@ -23,13 +21,13 @@ import (
 //
 //	go test -run '^$' -bench Batch -benchtime 50000x -count 3 ./campaign/
 func BenchmarkBatch(b *testing.B) {
-	url, stop := childSandbox(b, "")
-	defer stop()
+	child := childSandbox(b, "")
+	defer child.Stop()
 	for _, batch := range []bool{true, false} {
 		for _, conc := range []int{16, 64} {
 			b.Run(fmt.Sprintf("batch=%v/conc=%d", map[bool]string{true: "on", false: "off"}[batch], conc), func(b *testing.B) {
 				profile := sandbox.Credentials()["innopaas"]
-				profile.Name, profile.BaseURL = "bench", url
+				profile.Name, profile.BaseURL = "bench", child.URL
 				sess := benchCampaignWith(b, b.N, profile, staticTemplate)
 				prov, err := open.Provider(profile, providers.ClientOptions{Concurrency: conc})
 				if err != nil {
@@ -42,15 +40,12 @@ func BenchmarkBatch(b *testing.B) {
 				}
 				e := engine.New(sess.Store, sess.Info, sess.Input.Binding, prov, eo)
 				b.ResetTimer()
-				cpu0, t0 := cputime.Used(b), time.Now()
+				m := startMeter(b, child)
 				snap, err := e.Run(context.Background())
-				wall, cpu := time.Since(t0), cputime.Used(b)-cpu0
-				b.StopTimer()
+				m.report(b, b.N, "recipients/s")
 				if err != nil || snap.Sent != int64(b.N) {
 					b.Fatalf("sent %d of %d: %v (%s)", snap.Sent, b.N, err, snap.Reason)
 				}
-				b.ReportMetric(float64(b.N)/wall.Seconds(), "recipients/s")
-				b.ReportMetric(float64(cpu.Milliseconds())*10000/float64(b.N), "cpu-ms/10k")
 			})
 		}
 	}

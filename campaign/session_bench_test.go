@@ -27,10 +27,10 @@ import (
 //
 //	go test -run '^$' -bench 'FollowUp' -benchtime 20000x ./campaign/
 func BenchmarkFollowUp(b *testing.B) {
-	url, stop := childSandbox(b, "")
-	defer stop()
+	child := childSandbox(b, "")
+	defer child.Stop()
 	profile := sandbox.Credentials()["meta"]
-	profile.Name, profile.BaseURL = "bench", url
+	profile.Name, profile.BaseURL = "bench", child.URL
 	dir := b.TempDir()
 	var csv strings.Builder
 	csv.WriteString("first_name,phone,code\n")

@@ -299,6 +299,11 @@ func (e *Engine) acquire(n int) (time.Time, bool) {
 // returns when the last one is due and how to give back those not yet due.
 func (e *Engine) reserve(n int) (time.Time, func()) {
 	now := time.Now()
+	if e.limiter.Limit() == rate.Inf {
+		// Unlimited (and not slowed down by the pacer): every token is due now, and the limiter would only
+		// allocate a reservation to say so.
+		return now, noCancel
+	}
 	if n == 1 {
 		r := e.limiter.ReserveN(now, 1)
 		return now.Add(r.DelayFrom(now)), r.Cancel
@@ -315,6 +320,9 @@ func (e *Engine) reserve(n int) (time.Time, func()) {
 		}
 	}
 }
+
+// noCancel gives back nothing: the tokens of an unlimited rate.
+func noCancel() {}
 
 // departureSlack is how long after its limiter slot a request leaves when the rate is limited: enough for the
 // in-flight record to be committed (1-3 ms here), so that requests leave exactly one slot apart whatever each
@@ -378,7 +386,12 @@ func (e *Engine) sleep(d time.Duration) bool {
 
 // ref is the client reference of one row attempt: unique per campaign, row and attempt, <= 32 characters.
 func (e *Engine) ref(row, attempt int) string {
-	return e.refBase + "-" + strconv.FormatInt(int64(row), 36) + "-" + strconv.Itoa(attempt)
+	b := make([]byte, 0, 32)
+	b = append(b, e.refBase...)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, int64(row), 36)
+	b = append(b, '-')
+	return string(strconv.AppendInt(b, int64(attempt), 10))
 }
 
 // backoff is the wait before attempt+1: exponential with full jitter (a random wait between 0 and

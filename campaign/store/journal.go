@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"herald/campaign/status"
@@ -95,17 +94,17 @@ func (op *journalOp) writes() int {
 // Journal records rows in flight and their outcomes for one campaign. One goroutine groups the writes into
 // transactions, so durability does not cap throughput. Its methods are safe for concurrent use until Close.
 type Journal struct {
-	s        *Store
-	id       int64
-	o        JournalOptions
-	ops      chan journalOp
-	closing  chan struct{}
-	stopped  chan struct{}
-	close    sync.Once
-	mark     *sql.Stmt
-	record   *sql.Stmt
-	deferTo  *sql.Stmt // record for deferred rows, with their time
-	schedule *sql.Stmt // record for rows sent to go later, with their time
+	s       *Store
+	id      int64
+	o       JournalOptions
+	ops     chan journalOp
+	closing chan struct{}
+	stopped chan struct{}
+	close   sync.Once
+	// conn is the journal's own connection, nil when it could not be opened (Err says why).
+	conn *journalConn
+	// answers pools the channels marks and flushes are answered on.
+	answers  sync.Pool
 	mu       sync.Mutex
 	firstErr error
 }
@@ -120,28 +119,11 @@ func (s *Store) OpenJournal(id int64, o JournalOptions) *Journal {
 	}
 	j := &Journal{s: s, id: id, o: o, ops: make(chan journalOp, journalQueue), closing: make(chan struct{}),
 		stopped: make(chan struct{})}
-	var err error
-	// Only a deferral writes not_before, so that the marks and outcomes of the hot path leave the rows_deferred
-	// index alone (a deferred row leaves it by its status; its stale not_before is never read).
-	j.mark, err = s.db.Prepare(`UPDATE rows SET status = 'in_flight', attempts = ?, updated_at = ?, sent_at = ?
-		WHERE campaign_id = ? AND row = ? AND status IN ('ready', 'in_flight', 'deferred')`)
-	if err == nil {
-		j.record, err = s.db.Prepare(`UPDATE rows SET status = ?, message_id = ?, error_code = ?, error = ?,
-			error_class = ?, attempts = max(attempts, ?), updated_at = ? WHERE campaign_id = ? AND row = ?`)
-	}
-	if err == nil {
-		j.deferTo, err = s.db.Prepare(`UPDATE rows SET status = ?, message_id = ?, error_code = ?, error = ?,
-			error_class = ?, attempts = max(attempts, ?), updated_at = ?, not_before = ?
-			WHERE campaign_id = ? AND row = ?`)
-	}
-	if err == nil {
-		j.schedule, err = s.db.Prepare(`UPDATE rows SET status = ?, message_id = ?, error_code = ?, error = ?,
-			error_class = ?, attempts = max(attempts, ?), updated_at = ?, not_before = ?, sent_at = ?
-			WHERE campaign_id = ? AND row = ?`)
-	}
+	conn, err := openJournalConn(s)
 	if err != nil {
 		j.fail(err)
 	}
+	j.conn = conn
 	go j.run()
 	return j
 }
@@ -152,7 +134,7 @@ func (s *Store) OpenJournal(id int64, o JournalOptions) *Journal {
 // ends first the request must not be sent, though the row may still be recorded in flight (and so become
 // unknown at the next start).
 func (j *Journal) MarkInFlight(ctx context.Context, row, attempt int) error {
-	return j.wait(ctx, journalOp{kind: opMark, row: row, attempt: attempt, done: make(chan error, 1)})
+	return j.wait(ctx, journalOp{kind: opMark, row: row, attempt: attempt})
 }
 
 // MarkManyInFlight records that one request for all the rows of marks is about to leave (a batch request), each
@@ -164,7 +146,7 @@ func (j *Journal) MarkManyInFlight(ctx context.Context, marks []Mark) error {
 	if len(marks) == 0 {
 		return nil
 	}
-	return j.wait(ctx, journalOp{kind: opMarkMany, marks: marks, done: make(chan error, 1)})
+	return j.wait(ctx, journalOp{kind: opMarkMany, marks: marks})
 }
 
 // Record queues a row's outcome; it returns at once unless the queue is full. A write error shows in Err.
@@ -193,7 +175,7 @@ func (j *Journal) Record(o Outcome) {
 
 // Flush returns once everything recorded before it is committed, or with the journal's error.
 func (j *Journal) Flush(ctx context.Context) error {
-	return j.wait(ctx, journalOp{kind: opFlush, done: make(chan error, 1)})
+	return j.wait(ctx, journalOp{kind: opFlush})
 }
 
 // Err returns the first write error; after it every call fails.
@@ -208,10 +190,8 @@ func (j *Journal) Close() error {
 	j.close.Do(func() {
 		close(j.closing)
 		<-j.stopped
-		for _, st := range []*sql.Stmt{j.mark, j.record, j.deferTo, j.schedule} {
-			if st != nil {
-				st.Close()
-			}
+		if j.conn != nil {
+			j.conn.close()
 		}
 	})
 	return j.Err()
@@ -239,7 +219,8 @@ func (j *Journal) send(ctx context.Context, op journalOp) error {
 	}
 }
 
-// wait queues op and waits for its transaction.
+// wait queues op and waits for its transaction. The channel op is answered on comes from a pool: a mark's
+// hand-off is on every message's path.
 func (j *Journal) wait(ctx context.Context, op journalOp) error {
 	if err := j.Err(); err != nil {
 		return err
@@ -247,17 +228,25 @@ func (j *Journal) wait(ctx context.Context, op journalOp) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("state store journal: %w", err)
 	}
+	done, _ := j.answers.Get().(chan error)
+	if done == nil {
+		done = make(chan error, 1)
+	}
+	op.done = done
 	if err := j.send(ctx, op); err != nil {
+		j.answers.Put(done)
 		return fmt.Errorf("state store journal: %w", err)
 	}
 	select {
-	case err := <-op.done:
+	case err := <-done:
+		j.answers.Put(done)
 		return err
 	case <-ctx.Done():
+		// The answer may still come: this channel is not used again.
 		return fmt.Errorf("state store journal: %w", ctx.Err())
 	case <-j.stopped:
 		select {
-		case err := <-op.done:
+		case err := <-done:
 			return err
 		default:
 			return errJournalClosed
@@ -359,51 +348,60 @@ func (j *Journal) commit(batch []journalOp) error {
 	if writes == 0 {
 		return nil
 	}
-	tx, err := j.s.db.Begin()
+	err := j.conn.transaction(func() error {
+		if err := j.writeBatch(batch); err != nil {
+			return err
+		}
+		if j.o.beforeCommit != nil {
+			j.o.beforeCommit()
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return err
 	}
-	defer tx.Rollback()
-	mark, record := tx.Stmt(j.mark), tx.Stmt(j.record)
-	var deferTo, schedule *sql.Stmt // prepared on the transaction when the batch holds a deferral, a scheduled row
-	var scheduledUntil int64        // the latest send time of the batch's scheduled rows
+	if j.o.afterCommit != nil {
+		j.o.afterCommit(writes)
+	}
+	return nil
+}
+
+// writeBatch makes the batch's writes within the journal's transaction.
+func (j *Journal) writeBatch(batch []journalOp) error {
+	c := j.conn
+	var scheduledUntil int64 // the latest send time of the batch's scheduled rows
 	now, sentAt := time.Now().UnixMilli(), j.o.Now().UnixMilli()
 	for i := range batch {
 		op := &batch[i]
 		switch op.kind {
 		case opMark:
-			n, err := rowsChanged(mark.Exec(op.attempt, now, sentAt, j.id, op.row))
+			n, err := c.exec(stMark, op.attempt, now, sentAt, j.id, op.row)
 			if err != nil {
 				return fmt.Errorf("row %d: mark in flight: %w", op.row, err)
 			}
 			if n == 0 {
-				op.err = j.refusal(tx, op.row)
+				op.err = j.refusal(op.row)
 			}
 		case opMarkMany:
-			if err := j.markMany(tx, mark, op, now, sentAt); err != nil {
+			if err := j.markMany(op, now, sentAt); err != nil {
 				return err
 			}
 		case opRecord:
 			o := op.outcome
 			var n int
+			var err error
 			switch {
 			case o.Status == status.Deferred:
-				if deferTo == nil {
-					deferTo = tx.Stmt(j.deferTo)
-				}
-				n, err = rowsChanged(deferTo.Exec(o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
-					o.At.UnixMilli(), o.NotBefore.UnixMilli(), j.id, o.Row))
+				n, err = c.exec(stDefer, o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
+					o.At.UnixMilli(), o.NotBefore.UnixMilli(), j.id, o.Row)
 			case !o.NotBefore.IsZero(): // sent, to go at NotBefore
-				if schedule == nil {
-					schedule = tx.Stmt(j.schedule)
-				}
 				at := o.NotBefore.UnixMilli()
 				scheduledUntil = max(scheduledUntil, at)
-				n, err = rowsChanged(schedule.Exec(o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
-					o.At.UnixMilli(), at, at, j.id, o.Row))
+				n, err = c.exec(stSchedule, o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
+					o.At.UnixMilli(), at, at, j.id, o.Row)
 			default:
-				n, err = rowsChanged(record.Exec(o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
-					o.At.UnixMilli(), j.id, o.Row))
+				n, err = c.exec(stRecord, o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
+					o.At.UnixMilli(), j.id, o.Row)
 			}
 			if err == nil && n == 0 {
 				err = errors.New("no such row")
@@ -414,57 +412,47 @@ func (j *Journal) commit(batch []journalOp) error {
 		}
 	}
 	if scheduledUntil > 0 {
-		if _, err := tx.Exec(`UPDATE campaigns SET scheduled_until = max(scheduled_until, ?) WHERE id = ?`,
-			scheduledUntil, j.id); err != nil {
+		if _, err := c.exec(stScheduledUntil, scheduledUntil, j.id); err != nil {
 			return fmt.Errorf("record the campaign's last scheduled time: %w", err)
 		}
-	}
-	if j.o.beforeCommit != nil {
-		j.o.beforeCommit()
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	if j.o.afterCommit != nil {
-		j.o.afterCommit(writes)
 	}
 	return nil
 }
 
-// markMany marks op's rows in flight within tx. A row its status refuses sets op.err and undoes the op's other
-// marks (a savepoint), so that the request leaves for all its rows or for none.
-func (j *Journal) markMany(tx *sql.Tx, mark *sql.Stmt, op *journalOp, now, sentAt int64) error {
-	if _, err := tx.Exec("SAVEPOINT mark_many"); err != nil {
+// markMany marks op's rows in flight within the journal's transaction. A row its status refuses sets op.err
+// and undoes the op's other marks (a savepoint), so that the request leaves for all its rows or for none.
+func (j *Journal) markMany(op *journalOp, now, sentAt int64) error {
+	c := j.conn
+	if _, err := c.exec(stSavepoint); err != nil {
 		return fmt.Errorf("mark %d rows in flight: %w", len(op.marks), err)
 	}
 	for _, m := range op.marks {
-		n, err := rowsChanged(mark.Exec(m.Attempt, now, sentAt, j.id, m.Row))
+		n, err := c.exec(stMark, m.Attempt, now, sentAt, j.id, m.Row)
 		if err != nil {
 			return fmt.Errorf("row %d: mark in flight: %w", m.Row, err)
 		}
 		if n == 0 {
-			op.err = j.refusal(tx, m.Row)
-			if _, err := tx.Exec("ROLLBACK TO mark_many"); err != nil {
+			op.err = j.refusal(m.Row)
+			if _, err := c.exec(stRollbackTo); err != nil {
 				return fmt.Errorf("undo the marks of a refused batch: %w", err)
 			}
 			break
 		}
 	}
-	if _, err := tx.Exec("RELEASE mark_many"); err != nil {
+	if _, err := c.exec(stRelease); err != nil {
 		return fmt.Errorf("mark %d rows in flight: %w", len(op.marks), err)
 	}
 	return nil
 }
 
 // refusal says why a row could not be marked in flight.
-func (j *Journal) refusal(tx *sql.Tx, row int) error {
-	var status string
-	err := tx.QueryRow(`SELECT status FROM rows WHERE campaign_id = ? AND row = ?`, j.id, row).Scan(&status)
+func (j *Journal) refusal(row int) error {
+	status, ok, err := j.conn.status(j.id, row)
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("row %d is not in campaign %d", row, j.id)
 	case err != nil:
 		return fmt.Errorf("row %d: read its status: %w", row, err)
+	case !ok:
+		return fmt.Errorf("row %d is not in campaign %d", row, j.id)
 	}
 	return fmt.Errorf("row %d is %s, not ready: it is not sent again", row, status)
 }

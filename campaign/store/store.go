@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -20,6 +21,9 @@ type Store struct {
 	path string
 	// stmts caches the callbacks' prepared statements by query (stmts.go).
 	stmts sync.Map
+	// closed is set by Close: a journal still open holds a connection of its own, and must fail rather than
+	// write through it.
+	closed atomic.Bool
 }
 
 // storeOptions tune how a store is opened; Open uses the defaults.
@@ -66,6 +70,7 @@ func openStore(path string, o storeOptions) (*Store, error) {
 
 // Close closes the store. Journals opened on it must be closed first.
 func (s *Store) Close() error {
+	s.closed.Store(true)
 	s.closeStmts()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close state store %s: %w", s.path, err)

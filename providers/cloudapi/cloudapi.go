@@ -198,3 +198,110 @@ func payloadParameter(p providers.Param) (Parameter, error) {
 	}
 	return Parameter{Type: "payload", Payload: p.Text}, nil
 }
+
+// AppendJSON appends t's JSON, byte for byte as json.Marshal writes it, without reflection: the Meta adapter
+// builds every request body with it.
+func (t *Template) AppendJSON(dst []byte) []byte {
+	dst = append(dst, `{"name":`...)
+	dst = providers.AppendJSONString(dst, t.Name)
+	if t.Language != (Language{}) {
+		dst = append(dst, `,"language":{`...)
+		if t.Language.Policy != "" {
+			dst = append(dst, `"policy":`...)
+			dst = providers.AppendJSONString(dst, t.Language.Policy)
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `"code":`...)
+		dst = providers.AppendJSONString(dst, t.Language.Code)
+		dst = append(dst, '}')
+	}
+	if len(t.Components) > 0 {
+		dst = append(dst, `,"components":[`...)
+		for i := range t.Components {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = t.Components[i].appendJSON(dst)
+		}
+		dst = append(dst, ']')
+	}
+	return append(dst, '}')
+}
+
+// appendJSON appends c's JSON as json.Marshal writes it.
+func (c *Component) appendJSON(dst []byte) []byte {
+	dst = append(dst, `{"type":`...)
+	dst = providers.AppendJSONString(dst, c.Type)
+	dst = appendStringField(dst, "sub_type", c.SubType)
+	dst = appendStringField(dst, "index", c.Index)
+	if c.Parameters == nil {
+		return append(dst, `,"parameters":null}`...)
+	}
+	dst = append(dst, `,"parameters":[`...)
+	for i := range c.Parameters {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = c.Parameters[i].appendJSON(dst)
+	}
+	return append(dst, "]}"...)
+}
+
+// appendJSON appends p's JSON as json.Marshal writes it.
+func (p *Parameter) appendJSON(dst []byte) []byte {
+	dst = append(dst, `{"type":`...)
+	dst = providers.AppendJSONString(dst, p.Type)
+	dst = appendStringField(dst, "text", p.Text)
+	dst = appendStringField(dst, "payload", p.Payload)
+	dst = appendMedia(dst, "image", p.Image)
+	dst = appendMedia(dst, "video", p.Video)
+	dst = appendMedia(dst, "document", p.Document)
+	if l := p.Location; l != nil {
+		dst = append(dst, `,"location":{"latitude":`...)
+		dst = providers.AppendJSONString(dst, l.Latitude)
+		dst = append(dst, `,"longitude":`...)
+		dst = providers.AppendJSONString(dst, l.Longitude)
+		dst = appendStringField(dst, "name", l.Name)
+		dst = appendStringField(dst, "address", l.Address)
+		dst = append(dst, '}')
+	}
+	if c := p.Currency; c != nil {
+		dst = append(dst, `,"currency":{"fallback_value":`...)
+		dst = providers.AppendJSONString(dst, c.FallbackValue)
+		dst = append(dst, `,"code":`...)
+		dst = providers.AppendJSONString(dst, c.Code)
+		dst = append(dst, `,"amount_1000":`...)
+		dst = strconv.AppendInt(dst, c.Amount1000, 10)
+		dst = append(dst, '}')
+	}
+	if d := p.DateTime; d != nil {
+		dst = append(dst, `,"date_time":{"fallback_value":`...)
+		dst = providers.AppendJSONString(dst, d.FallbackValue)
+		dst = append(dst, '}')
+	}
+	return append(dst, '}')
+}
+
+// appendMedia appends `,"key":{...}` for a media object, nothing for nil.
+func appendMedia(dst []byte, key string, m *Media) []byte {
+	if m == nil {
+		return dst
+	}
+	dst = append(dst, `,"`...)
+	dst = append(dst, key...)
+	dst = append(dst, `":{"link":`...)
+	dst = providers.AppendJSONString(dst, m.Link)
+	dst = appendStringField(dst, "filename", m.Filename)
+	return append(dst, '}')
+}
+
+// appendStringField appends `,"key":"value"` unless value is empty (the omitempty fields).
+func appendStringField(dst []byte, key, value string) []byte {
+	if value == "" {
+		return dst
+	}
+	dst = append(dst, `,"`...)
+	dst = append(dst, key...)
+	dst = append(dst, `":`...)
+	return providers.AppendJSONString(dst, value)
+}

@@ -90,6 +90,9 @@ func (a *Adapter) Send(ctx context.Context, msg providers.Message) (providers.Re
 	return parseAnswer(ans, a.secret)
 }
 
+// requestSizeHint is the capacity a request body starts with: a template with a few parameters fits.
+const requestSizeHint = 512
+
 // Close closes the client's idle connections.
 func (a *Adapter) Close() error {
 	a.client.CloseIdleConnections()
