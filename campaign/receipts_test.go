@@ -37,39 +37,14 @@ func TestCampaignWithCallbacks(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "t.yaml"), rigTemplate)
 	statePath := filepath.Join(dir, "state.db")
 
-	// The listener, as `herald listen` beside `herald send`, with the profile the sandbox prints.
-	srv := sandbox.New(sandbox.Options{}) // only for its profile; the sandbox that sends is below
-	prof := srv.Profile("meta", "http://placeholder")
-	rcv, err := campaign.Listen(statePath, campaign.Listening{Addr: "127.0.0.1:0", Profiles: []providers.Profile{prof}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rcv.Close()
-
-	box := sandbox.New(sandbox.Options{Seed: 11, Callbacks: sandbox.CallbackOptions{
+	prof, rcv, box := listenBeside(t, statePath, "meta", sandbox.CallbackOptions{
 		Knobs: providers.SandboxCallbacks{Jitter: 30 * time.Millisecond, Read: 0.5, Failed: 0.1, Stop: 0.1,
 			Duplicates: 0.3, Shuffle: true},
-		Forged: 0.05, Workers: 16, RetryBase: 10 * time.Millisecond,
-		Targets: map[string]sandbox.CallbackTarget{"meta": {URL: rcv.URL(prof.Name), Secret: prof.WebhookSecret}}}})
-	defer box.Close()
-	hs := httptest.NewServer(box)
-	defer hs.Close()
-	prof.BaseURL = hs.URL
+		Forged: 0.05, Workers: 16, RetryBase: 10 * time.Millisecond}, 11)
 
 	plan := campaign.Plan{CSVPath: filepath.Join(dir, "r.csv"), TemplatePath: filepath.Join(dir, "t.yaml"),
 		StatePath: statePath, Profile: prof, Rate: math.Inf(1), Concurrency: 16, Campaign: "first"}
-	if _, counts := (&rig{t: t}).send(plan, fastOpts()); counts[status.Sent] != rows {
-		t.Fatalf("counts %v", counts)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := box.DrainCallbacks(ctx); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "first.csv")
-	if _, err := campaign.Export(statePath, "first", out); err != nil {
-		t.Fatal(err)
-	}
+	out := sendAndExport(t, plan, box, rows)
 
 	fates := map[string]sandbox.Fate{}
 	stops := map[string]bool{}
@@ -150,6 +125,49 @@ func TestCampaignWithCallbacks(t *testing.T) {
 		f.FailedLater != kinds[providers.DeliveryFailed] || f.Read != kinds[providers.DeliveryRead] {
 		t.Fatalf("funnel %+v, outcomes %v", f, kinds)
 	}
+}
+
+// listenBeside starts a listener on statePath, as `herald listen` beside `herald send`, for the profile the
+// sandbox prints for dialect, and a sandbox (seeded with seed) that calls it back with cb's knobs; the profile
+// returned sends to that sandbox. Both stop when the test ends.
+func listenBeside(t *testing.T, statePath, dialect string, cb sandbox.CallbackOptions, seed uint64) (providers.Profile,
+	*campaign.Receiver, *sandbox.Server) {
+	t.Helper()
+	prof := sandbox.New(sandbox.Options{}).Profile(dialect, "http://placeholder")
+	rcv, err := campaign.Listen(statePath, campaign.Listening{Addr: "127.0.0.1:0", Profiles: []providers.Profile{prof}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rcv.Close() })
+	cb.Targets = map[string]sandbox.CallbackTarget{dialect: {URL: rcv.URL(prof.Name), Secret: prof.WebhookSecret,
+		Token: prof.WebhookToken}}
+	box := sandbox.New(sandbox.Options{Seed: seed, Callbacks: cb})
+	hs := httptest.NewServer(box)
+	t.Cleanup(func() {
+		hs.Close()
+		box.Close()
+	})
+	prof.BaseURL = hs.URL
+	return prof, rcv, box
+}
+
+// sendAndExport sends plan's campaign (every one of its rows must be sent), waits until box has posted every
+// callback, and returns the path of the campaign's results CSV exported then.
+func sendAndExport(t *testing.T, plan campaign.Plan, box *sandbox.Server, rows int) string {
+	t.Helper()
+	if _, counts := (&rig{t: t}).send(plan, fastOpts()); counts[status.Sent] != rows {
+		t.Fatalf("counts %v", counts)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := box.DrainCallbacks(ctx); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(filepath.Dir(plan.StatePath), plan.Campaign+".csv")
+	if _, err := campaign.Export(plan.StatePath, plan.Campaign, out); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // readResults reads a results CSV as one map of column to cell per row.
@@ -254,34 +272,12 @@ func TestEngagelabBatchReceiptsReachEveryRow(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "r.csv"), b.String())
 	writeFile(t, filepath.Join(dir, "t.yaml"), staticTemplate)
 	statePath := filepath.Join(dir, "state.db")
-	prof := sandbox.New(sandbox.Options{}).Profile("engagelab", "http://placeholder")
-	rcv, err := campaign.Listen(statePath, campaign.Listening{Addr: "127.0.0.1:0", Profiles: []providers.Profile{prof}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rcv.Close()
-	box := sandbox.New(sandbox.Options{Seed: 5, Callbacks: sandbox.CallbackOptions{
+	prof, _, box := listenBeside(t, statePath, "engagelab", sandbox.CallbackOptions{
 		Knobs:   providers.SandboxCallbacks{Read: 0.5, Failed: 0.1, Stop: 0.1, Duplicates: 0.2, Shuffle: true},
-		Workers: 8, RetryBase: 10 * time.Millisecond,
-		Targets: map[string]sandbox.CallbackTarget{"engagelab": {URL: rcv.URL(prof.Name), Token: prof.WebhookToken}}}})
-	defer box.Close()
-	hs := httptest.NewServer(box)
-	defer hs.Close()
-	prof.BaseURL = hs.URL
+		Workers: 8, RetryBase: 10 * time.Millisecond}, 5)
 	plan := campaign.Plan{CSVPath: filepath.Join(dir, "r.csv"), TemplatePath: filepath.Join(dir, "t.yaml"),
 		StatePath: statePath, Profile: prof, Rate: math.Inf(1), Concurrency: 4, Campaign: "batch"}
-	if _, counts := (&rig{t: t}).send(plan, fastOpts()); counts[status.Sent] != rows {
-		t.Fatalf("counts %v", counts)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := box.DrainCallbacks(ctx); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "batch.csv")
-	if _, err := campaign.Export(statePath, "batch", out); err != nil {
-		t.Fatal(err)
-	}
+	out := sendAndExport(t, plan, box, rows)
 	fates := map[string]sandbox.Fate{}
 	requests := map[string]bool{}
 	for _, f := range box.Fates() {
