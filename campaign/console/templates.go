@@ -119,7 +119,11 @@ func templateStatus(ctx context.Context, o TemplatesOptions, stdout, stderr io.W
 		if !info.Status.Sendable() {
 			code = campaign.ExitPartial
 		}
-		fmt.Fprintf(stdout, "%s (%s): %s\n", info.Name, info.Language, advice(info, o.Profile.Name))
+		name := info.Name
+		if info.Language != "" {
+			name += " (" + info.Language + ")"
+		}
+		fmt.Fprintf(stdout, "%s: %s\n", name, advice(info, o.Profile.Name))
 	}
 	return code
 }
