@@ -235,3 +235,17 @@ func WaitingText(s engine.Snapshot) string {
 	}
 	return fmt.Sprintf("%s wait for their time; the next goes at %s%s", human.Plural(s.Waiting, "row"), at, why)
 }
+
+// BatchText says that requests of many recipients wait for the rate, which counts each recipient, and when the
+// last leaves ("300 recipients in a request wait for the rate: it leaves in 12s"), or "" when none waits.
+func BatchText(s engine.Snapshot) string {
+	if s.Batched == 0 || s.BatchedUntil.IsZero() {
+		return ""
+	}
+	left := time.Until(s.BatchedUntil).Round(time.Second)
+	if left < time.Second {
+		left = time.Second
+	}
+	return fmt.Sprintf("%s in a request wait for the rate: it leaves in %s",
+		human.Plural(s.Batched, "recipient"), human.Duration(left))
+}

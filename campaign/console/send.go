@@ -272,6 +272,9 @@ func ProgressLine(s engine.Snapshot) string {
 	if w := campaign.WaitingText(s); w != "" {
 		line += " - " + w
 	}
+	if b := campaign.BatchText(s); b != "" {
+		line += " - " + b
+	}
 	if s.Reason != "" {
 		line += " - " + s.Reason
 	}

@@ -428,3 +428,38 @@ func TestBatchHalvingFindsTheRowsAtFault(t *testing.T) {
 		}
 	})
 }
+
+// TestBatchHeldByTheRateIsShown: at a low rate a request of many recipients waits until the rate allows them
+// all, with nothing in flight; the snapshot says how many wait and when their request leaves, then nothing once
+// it left.
+func TestBatchHeldByTheRateIsShown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const n, rate = 200, 20.0
+		st, info, b := simRows(t, n, func(int) string { return "Ann" })
+		prov := &simBatcher{latency: 10 * time.Millisecond, max: n}
+		eng := New(st, info, b, prov, simOptions(rate, 1))
+		start := time.Now()
+		done := make(chan Snapshot)
+		go func() {
+			snap, err := eng.Run(context.Background())
+			if err != nil {
+				t.Error(err)
+			}
+			done <- snap
+		}()
+		time.Sleep(2 * time.Second) // virtual: the batch is waiting for its tokens
+		s := eng.Snapshot()
+		if s.Batched != n || s.InFlight != 0 || s.Sent != 0 {
+			t.Fatalf("after 2 s: batched %d, in flight %d, sent %d; want %d waiting for the rate", s.Batched,
+				s.InFlight, s.Sent, n)
+		}
+		if got, want := s.BatchedUntil.Sub(start).Seconds(), float64(n)/rate; math.Abs(got-want) > 0.5 {
+			t.Errorf("the batch leaves %.2f s after the start, want about %.1f s", got, want)
+		}
+		final := <-done
+		if final.Sent != n || final.Batched != 0 || !final.BatchedUntil.IsZero() {
+			t.Fatalf("at the end: sent %d, batched %d until %v; want all sent and nothing held", final.Sent,
+				final.Batched, final.BatchedUntil)
+		}
+	})
+}

@@ -86,6 +86,11 @@ type Snapshot struct {
 	Waiting      int64
 	WaitingUntil time.Time
 	WaitingFor   string
+	// Batched counts the recipients of requests held back by the rate: a request of many recipients (a batch)
+	// leaves once the rate allows every one of them, so at a low rate it may wait many seconds with nothing in
+	// flight. BatchedUntil is when the last of those requests leaves. Zero when no request waits over a second.
+	Batched      int64
+	BatchedUntil time.Time
 	// Rate is the sent messages per second over the last few seconds; TargetRate the pace now allowed
 	// (below ConfiguredRate after a slow-down).
 	Rate           float64
@@ -161,6 +166,29 @@ type progress struct {
 	// waitUntil and waitFor say when the next waiting row may go, and why it waits.
 	waitUntil time.Time
 	waitFor   string
+	// batched and batchedUntil are Snapshot's Batched and BatchedUntil.
+	batched      int64
+	batchedUntil time.Time
+}
+
+// holdBatch counts n recipients of a request that waits for the rate until until.
+func (p *progress) holdBatch(n int, until time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.batched += int64(n)
+	if until.After(p.batchedUntil) {
+		p.batchedUntil = until
+	}
+}
+
+// releaseBatch counts out the n recipients holdBatch counted, once their request leaves or the run stops.
+func (p *progress) releaseBatch(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.batched -= int64(n)
+	if p.batched <= 0 {
+		p.batched, p.batchedUntil = 0, time.Time{}
+	}
 }
 
 // groupKey identifies a failure group.
@@ -280,6 +308,7 @@ func (p *progress) snapshot(now time.Time) Snapshot {
 	}
 	p.mu.Lock()
 	s.State, s.Reason = p.state, p.reason
+	s.Batched, s.BatchedUntil = p.batched, p.batchedUntil
 	if s.Waiting > 0 || p.waitFor == status.CodeMessagingLimit {
 		s.WaitingUntil, s.WaitingFor = p.waitUntil, p.waitFor
 	}

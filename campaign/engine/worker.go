@@ -282,7 +282,16 @@ func (e *Engine) acquire(n int) (time.Time, bool) {
 			return time.Time{}, false
 		}
 		slot, cancel := e.reserve(n)
-		if !e.sleep(time.Until(slot)) {
+		wait := time.Until(slot)
+		held := n > 1 && wait > time.Second // a batch the rate holds back: the progress says so
+		if held {
+			e.prog.holdBatch(n, slot)
+		}
+		slept := e.sleep(wait)
+		if held {
+			e.prog.releaseBatch(n)
+		}
+		if !slept {
 			cancel()
 			return time.Time{}, false
 		}

@@ -225,6 +225,8 @@ func (d *Model) banner() string {
 	case campaign.WaitingText(s) != "":
 		return st.Muted.Render(common.JoinParts(width, " ", common.Part{Full: waitingText(s, width)},
 			common.Part{Full: "q stops; Campaigns (H) resumes it later.", Short: "q stops."}))
+	case campaign.BatchText(s) != "":
+		return st.Muted.Render(common.FitWords(campaign.BatchText(s)+".", width))
 	default:
 		return ""
 	}
