@@ -54,10 +54,15 @@ func NewHTTPClient(o ClientOptions) *http.Client {
 	return &http.Client{Transport: tr, Timeout: o.Timeout, CheckRedirect: refuseRedirect}
 }
 
-// Prepare is the common part of every adapter's New: it checks p (Validate) and returns the scheme://host its
-// requests go to (base_url, else defaultBaseURL) and the client to send them with: client, or when it is nil a
-// NewHTTPClient sized by the profile's concurrency and timeout. Its errors name the profile, never a secret.
-func Prepare(p Profile, defaultBaseURL string, client *http.Client) (string, *http.Client, error) {
+// Prepare is the common part of every adapter's New: it checks that p is a profile of provider and valid
+// (Validate), and returns the scheme://host its requests go to (base_url, else defaultBaseURL) and the client to
+// send them with: client, or when it is nil a NewHTTPClient sized by the profile's concurrency and timeout. Its
+// errors name the profile, never a secret.
+func Prepare(p Profile, provider, defaultBaseURL string, client *http.Client) (string, *http.Client, error) {
+	if p.Provider != provider {
+		return "", nil, fmt.Errorf("profile %q is for provider %q: the %s adapter needs a profile with provider: %s",
+			p.Name, p.Provider, provider, provider)
+	}
 	if err := p.Validate(); err != nil {
 		return "", nil, err
 	}

@@ -38,10 +38,7 @@ type Adapter struct {
 // New returns an adapter for profile p (provider engagelab: dev_key, dev_secret and from are required) sending
 // with client. A nil client gets providers.NewHTTPClient sized from the profile.
 func New(p providers.Profile, client *http.Client) (*Adapter, error) {
-	if p.Provider != "engagelab" {
-		return nil, fmt.Errorf("profile %q has provider %q: the engagelab adapter needs a profile with provider: engagelab", p.Name, p.Provider)
-	}
-	base, client, err := providers.Prepare(p, DefaultBaseURL, client)
+	base, client, err := providers.Prepare(p, "engagelab", DefaultBaseURL, client)
 	if err != nil {
 		return nil, fmt.Errorf("engagelab: %w", err)
 	}

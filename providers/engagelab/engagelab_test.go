@@ -225,7 +225,7 @@ func TestNew(t *testing.T) {
 			"http://127.0.0.1:8080/v1/messages"},
 		{"missing secret", func(p *providers.Profile) { p.DevSecret = "" }, "is missing dev_secret", ""},
 		{"missing from", func(p *providers.Profile) { p.From = "" }, "is missing from", ""},
-		{"other provider", func(p *providers.Profile) { p.Provider = "meta" }, `has provider "meta"`, ""},
+		{"other provider", func(p *providers.Profile) { p.Provider = "meta" }, `is for provider "meta"`, ""},
 		{"base_url with a path", func(p *providers.Profile) { p.BaseURL = "https://wa.api.engagelab.cc/v1" }, "scheme://host[:port] only", ""},
 	}
 	for _, tc := range cases {

@@ -57,10 +57,7 @@ type credentials struct {
 // New returns an adapter for profile p (provider huawei, base_url, app_key and app_secret set). A nil client
 // gets providers.NewHTTPClient sized by the profile's concurrency and timeout.
 func New(p providers.Profile, client *http.Client) (*Adapter, error) {
-	if p.Provider != "huawei" {
-		return nil, fmt.Errorf("huawei: profile %q is for provider %q: set provider: huawei", p.Name, p.Provider)
-	}
-	base, client, err := providers.Prepare(p, DefaultBaseURL, client)
+	base, client, err := providers.Prepare(p, "huawei", DefaultBaseURL, client)
 	if err != nil {
 		return nil, fmt.Errorf("huawei: %w", err)
 	}

@@ -38,10 +38,7 @@ type Adapter struct {
 // New returns the adapter for an innopaas profile. client is the campaign's HTTP client; nil builds one from the
 // profile's concurrency and timeout.
 func New(p providers.Profile, client *http.Client) (*Adapter, error) {
-	if p.Provider != "innopaas" {
-		return nil, fmt.Errorf("profile %q has provider %q: the innopaas adapter needs provider: innopaas", p.Name, p.Provider)
-	}
-	base, client, err := providers.Prepare(p, DefaultBaseURL, client)
+	base, client, err := providers.Prepare(p, "innopaas", DefaultBaseURL, client)
 	if err != nil {
 		return nil, fmt.Errorf("innopaas: %w", err)
 	}

@@ -64,10 +64,7 @@ type signature struct {
 // New returns an adapter for profile p (provider itniotech). A nil client gets providers.NewHTTPClient sized by
 // the profile's concurrency and timeout. The profile's base_url, when set, replaces the documented host.
 func New(p providers.Profile, client *http.Client) (*Adapter, error) {
-	if p.Provider != "itniotech" {
-		return nil, fmt.Errorf("itniotech: profile %q is for provider %q: set provider: itniotech", p.Name, p.Provider)
-	}
-	base, client, err := providers.Prepare(p, DefaultBaseURL, client)
+	base, client, err := providers.Prepare(p, "itniotech", DefaultBaseURL, client)
 	if err != nil {
 		return nil, fmt.Errorf("itniotech: %w", err)
 	}

@@ -42,12 +42,9 @@ type Adapter struct {
 // providers.NewHTTPClient sized by the profile's concurrency and timeout. Errors name the profile and the
 // field to fix, never a secret.
 func New(p providers.Profile, client *http.Client) (*Adapter, error) {
-	base, client, err := providers.Prepare(p, DefaultBaseURL, client)
+	base, client, err := providers.Prepare(p, "meta", DefaultBaseURL, client)
 	if err != nil {
 		return nil, fmt.Errorf("meta adapter: %w", err)
-	}
-	if p.Provider != "meta" {
-		return nil, fmt.Errorf("profile %q has provider %q: the meta adapter needs provider meta", p.Name, p.Provider)
 	}
 	version := p.APIVersion
 	if version == "" {

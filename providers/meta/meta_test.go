@@ -220,7 +220,7 @@ func TestNewChecksTheProfile(t *testing.T) {
 		{"phone number instead of id", func(p *providers.Profile) { p.PhoneNumberID = "+15551234567" }, "numeric Phone number ID"},
 		{"bad version", func(p *providers.Profile) { p.APIVersion = "23" }, `api_version "23" is not a Graph API version`},
 		{"wrong provider", func(p *providers.Profile) { p.Provider = "engagelab"; p.DevKey, p.DevSecret, p.From = "k", "s", "1" },
-			"the meta adapter needs provider meta"},
+			"the meta adapter needs a profile with provider: meta"},
 		{"base url with path", func(p *providers.Profile) { p.BaseURL = "https://graph.example/v23.0" }, "scheme://host[:port] only"},
 	}
 	for _, tt := range tests {
