@@ -224,7 +224,7 @@ func WaitingText(s engine.Snapshot) string {
 	if time.Until(s.WaitingUntil) > 20*time.Hour {
 		at = s.WaitingUntil.Local().Format("Mon 15:04")
 	}
-	why := map[string]string{status.CodeSendWindow: " (send window)", status.CodeMessagingLimit: " (messaging limit)"}[s.WaitingFor]
+	why := WaitReason(s.WaitingFor)
 	switch {
 	case s.Waiting == 0 && s.WaitingFor == status.CodeMessagingLimit:
 		return "waiting for a place under the messaging limit until " + at
@@ -234,6 +234,18 @@ func WaitingText(s engine.Snapshot) string {
 		return human.Plural(s.Waiting, "row") + " wait for their time"
 	}
 	return fmt.Sprintf("%s wait for their time; the next goes at %s%s", human.Plural(s.Waiting, "row"), at, why)
+}
+
+// WaitReason is what rows wait for, as words after a time (" (send window)", " (messaging limit)"), for the
+// code of a snapshot's WaitingFor; "" for any other code.
+func WaitReason(code string) string {
+	switch code {
+	case status.CodeSendWindow:
+		return " (send window)"
+	case status.CodeMessagingLimit:
+		return " (messaging limit)"
+	}
+	return ""
 }
 
 // BatchText says that requests of many recipients wait for the rate, which counts each recipient, and when the

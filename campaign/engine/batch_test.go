@@ -151,7 +151,7 @@ func rowsOf(t *testing.T, st *store.Store, id int64) map[int]store.Row {
 func TestBatchPacing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const n, rate, size = 2000, 100.0, 50
-		st, info, b := simRows(t, n, func(int) string { return "Ann" })
+		st, info, b := simCampaign(t, n)
 		prov := &simBatcher{latency: 40 * time.Millisecond, max: size}
 		start := time.Now()
 		snap, err := New(st, info, b, prov, simOptions(rate, 4)).Run(context.Background())
@@ -234,7 +234,7 @@ func TestBatchOnlyIdenticalMessages(t *testing.T) {
 // a recipient refused for a passing reason alone, and records every other row sent with its own id.
 func TestBatchPartlyRefused(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st, info, b := simRows(t, 10, func(int) string { return "Ann" })
+		st, info, b := simCampaign(t, 10)
 		prov := &simBatcher{latency: 10 * time.Millisecond, max: 10, refuse: func(to string, attempt int) error {
 			switch {
 			case strings.HasSuffix(to, "03"):
@@ -271,7 +271,7 @@ func TestBatchPartlyRefused(t *testing.T) {
 // requests that found it do not count against MaxAttempts.
 func TestBatchRefusedAsAWhole(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st, info, b := simRows(t, 5, func(int) string { return "Ann" })
+		st, info, b := simCampaign(t, 5)
 		bad := "447400000004"
 		prov := &simBatcher{latency: 10 * time.Millisecond, max: 5, whole: func(to []string) error {
 			for _, n := range to {
@@ -302,7 +302,7 @@ func TestBatchRefusedAsAWhole(t *testing.T) {
 // TestBatchRowsInFlightBeforeTheRequestLeaves: at every batch request the provider receives, each of its rows is
 // already recorded in flight, committed, as another connection sees it.
 func TestBatchRowsInFlightBeforeTheRequestLeaves(t *testing.T) {
-	st, info, b := simRows(t, 120, func(int) string { return "Ann" })
+	st, info, b := simCampaign(t, 120)
 	reader, err := store.Open(st.Path())
 	if err != nil {
 		t.Fatal(err)
@@ -342,7 +342,7 @@ func TestBatchRowsInFlightBeforeTheRequestLeaves(t *testing.T) {
 // TestMaxBatchOneTurnsBatchingOff: Options.MaxBatch 1 sends one row a request even to a provider that takes lists.
 func TestMaxBatchOneTurnsBatchingOff(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st, info, b := simRows(t, 6, func(int) string { return "Ann" })
+		st, info, b := simCampaign(t, 6)
 		prov := &simBatcher{latency: time.Millisecond, max: 100}
 		o := simOptions(math.Inf(1), 2)
 		o.MaxBatch = 1
@@ -359,7 +359,7 @@ func TestMaxBatchOneTurnsBatchingOff(t *testing.T) {
 // provider's Retry-After, and the pace comes down; a fatal answer stops the run with every row of it ready.
 func TestBatchWholeRequestClasses(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st, info, b := simRows(t, 20, func(int) string { return "Ann" })
+		st, info, b := simCampaign(t, 20)
 		calls := 0
 		prov := &simBatcher{latency: 10 * time.Millisecond, max: 20, whole: func([]string) error {
 			if calls++; calls == 1 {
@@ -383,7 +383,7 @@ func TestBatchWholeRequestClasses(t *testing.T) {
 		}
 	})
 	synctest.Test(t, func(t *testing.T) {
-		st, info, b := simRows(t, 20, func(int) string { return "Ann" })
+		st, info, b := simCampaign(t, 20)
 		prov := &simBatcher{latency: 10 * time.Millisecond, max: 10, whole: func([]string) error {
 			return &providers.Error{Class: providers.ClassFatal, Code: "110", Message: "balance too low"}
 		}}
@@ -404,7 +404,7 @@ func TestBatchWholeRequestClasses(t *testing.T) {
 // MaxAttempts.
 func TestBatchHalvingFindsTheRowsAtFault(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st, info, b := simRows(t, 1000, func(int) string { return "Ann" })
+		st, info, b := simCampaign(t, 1000)
 		bad := map[string]bool{"447400000123": true, "447400000877": true}
 		prov := &simBatcher{latency: 10 * time.Millisecond, max: 1000, whole: func(to []string) error {
 			for _, n := range to {
@@ -435,7 +435,7 @@ func TestBatchHalvingFindsTheRowsAtFault(t *testing.T) {
 func TestBatchHeldByTheRateIsShown(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const n, rate = 200, 20.0
-		st, info, b := simRows(t, n, func(int) string { return "Ann" })
+		st, info, b := simCampaign(t, n)
 		prov := &simBatcher{latency: 10 * time.Millisecond, max: n}
 		eng := New(st, info, b, prov, simOptions(rate, 1))
 		start := time.Now()

@@ -2,9 +2,7 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"math"
-	"path/filepath"
 	"sort"
 	"sync"
 	"testing"
@@ -12,7 +10,6 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"herald/campaign/status"
 	"herald/campaign/store"
 	"herald/campaign/template"
 	"herald/providers"
@@ -22,41 +19,11 @@ import (
 // exactly, a long run takes no wall time, and nothing sleeps to wait for another goroutine. The provider is a
 // simulation (simProvider) recording when each request arrived, in virtual time.
 
-// simCampaign stores n ready rows in a new state store and returns it with the campaign and its binding.
+// simCampaign stores n ready rows (every name cell "Ann") in a new state store and returns it with the campaign
+// and its binding.
 func simCampaign(t *testing.T, n int) (*store.Store, store.CampaignInfo, *template.Binding) {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	info := store.CampaignInfo{Name: "sim", Template: "sim", Fingerprint: "fp", Header: []string{"phone", "name"}}
-	l, err := st.LoadRows(info)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 1; i <= n; i++ {
-		num := fmt.Sprintf("4474%08d", i)
-		if err := l.Add(store.NewRow{Row: i, Number: num, Status: status.Ready, Fields: []string{num, "Ann"}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := l.Finish(); err != nil {
-		t.Fatal(err)
-	}
-	info, _, err = st.Campaign("sim")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := template.Parse([]byte("name: sim\nlanguage: en\nbody: \"Hi {{name}}\"\n"), "sim.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := tpl.Bind(info.Header)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st, info, b
+	return simRows(t, n, func(int) string { return "Ann" })
 }
 
 // simProvider answers every request after latency, optionally limiting accepted requests to a token bucket

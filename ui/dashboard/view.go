@@ -239,7 +239,7 @@ func waitingText(s engine.Snapshot, width int) string {
 	if s.Waiting == 0 || s.WaitingUntil.IsZero() {
 		return "Waiting: " + campaign.WaitingText(s) + "."
 	}
-	why := map[string]string{status.CodeSendWindow: " (send window)", status.CodeMessagingLimit: " (messaging limit)"}[s.WaitingFor]
+	why := campaign.WaitReason(s.WaitingFor)
 	rows, at := human.Plural(s.Waiting, "row"), common.AtPhrase(s.WaitingUntil, runClock(s))
 	if full := fmt.Sprintf("Waiting: %s wait for their time; the next goes %s%s.", rows, at, why); lipgloss.Width(full) <= width {
 		return full
