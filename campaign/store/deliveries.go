@@ -93,10 +93,7 @@ func applyDelivery(tx cbTx, profile string, d providers.DeliveryEvent, received 
 
 // rowOfMessage finds the campaign row that has a message id.
 func rowOfMessage(tx cbTx, messageID string) (campaign, row sql.NullInt64, number string, ok bool, err error) {
-	// "message_id <> ''" lets SQLite use the partial index of message ids.
-	err = tx.queryRow(`SELECT campaign_id, row, number FROM rows WHERE message_id = ? AND message_id <> ''
-		LIMIT 1`, messageID).
-		Scan(&campaign, &row, &number)
+	err = tx.queryRow(rowOfMessageSQL, messageID).Scan(&campaign, &row, &number)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return campaign, row, "", false, nil
@@ -249,8 +246,10 @@ func campaignOfMessage(tx cbTx, messageID string) (sql.NullInt64, error) {
 func reconcile(tx cbTx, since, now time.Time) error {
 	if _, err := tx.exec(`UPDATE deliveries SET campaign_id = r.campaign_id, row = r.row,
 		recipient = CASE deliveries.recipient WHEN '' THEN r.number ELSE deliveries.recipient END
-		FROM rows r WHERE deliveries.campaign_id IS NULL AND deliveries.received_at >= ?
-		AND r.message_id = deliveries.message_id AND r.message_id <> ''`, since.UnixMilli()); err != nil {
+		FROM message_rows m JOIN rows r ON r.campaign_id = m.campaign_id AND r.row = m.row
+			AND r.message_id = m.message_id
+		WHERE deliveries.campaign_id IS NULL AND deliveries.received_at >= ?
+		AND m.message_id = deliveries.message_id`, since.UnixMilli()); err != nil {
 		return fmt.Errorf("match delivery records to rows: %w", err)
 	}
 	old := now.Add(-asideLife).UnixMilli()
@@ -289,10 +288,45 @@ func reconcile(tx cbTx, since, now time.Time) error {
 	return nil
 }
 
+// repairPending puts into message_rows the ids that campaigns whose journal crashed (or still runs) have not
+// folded yet, leaving the campaigns marked: a journal still running clears its own mark.
+func repairPending(tx *sql.Tx) error {
+	rows, err := tx.Query(`SELECT id FROM campaigns WHERE message_ids_pending = 1`)
+	if err != nil {
+		return fmt.Errorf("read the campaigns with message ids pending: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("read the campaigns with message ids pending: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read the campaigns with message ids pending: %w", err)
+	}
+	for _, id := range ids {
+		if _, err := tx.Exec(repairMessageRows, id); err != nil {
+			return fmt.Errorf("index the message ids of campaign %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
 // Reconcile applies the callbacks kept aside since since (a campaign's creation, before its results are
 // written): those that came before the send's own outcome was committed.
 func (s *Store) Reconcile(since time.Time) error {
-	err := s.withTx(context.Background(), func(tx *sql.Tx) error { return reconcile(cbTx{s, tx}, since, time.Now()) })
+	err := s.withTx(context.Background(), func(tx *sql.Tx) error {
+		if err := repairPending(tx); err != nil {
+			return err
+		}
+		return reconcile(cbTx{s, tx}, since, time.Now())
+	})
 	if err != nil {
 		return fmt.Errorf("state store %s: reconcile callbacks: %w", s.path, err)
 	}

@@ -1,10 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"herald/campaign/status"
+	"os"
+	"slices"
 	"sync"
 	"time"
 )
@@ -22,9 +25,10 @@ type JournalOptions struct {
 	Now func() time.Time
 
 	// beforeCommit and afterCommit, when set (tests), run around each commit; afterCommit gets the number of
-	// writes the transaction held.
+	// writes the transaction held. syncWAL, when set (tests), replaces the fsync of the WAL file (walsync.go).
 	beforeCommit func()
 	afterCommit  func(writes int)
+	syncWAL      func() error
 }
 
 // Outcome is what became of one request for a row.
@@ -103,6 +107,17 @@ type Journal struct {
 	close   sync.Once
 	// conn is the journal's own connection, nil when it could not be opened (Err says why).
 	conn *journalConn
+	// wal is the connection's WAL file and syncer the goroutine that fsyncs it and answers the waiters of each
+	// commit (walsync.go); both nil when the connection commits with synchronous=FULL instead.
+	wal    *os.File
+	syncer *walSyncer
+	// ids are the message ids recorded since the last fold, the first of them kept at idsSince; opened is when
+	// the journal opened (journal_ids.go). Only the journal's goroutine uses them after OpenJournal.
+	ids      []messageRow
+	idsSince time.Time
+	opened   time.Time
+	// marks is markRuns' reused list of a batch's single marks.
+	marks []*journalOp
 	// answers pools the channels marks and flushes are answered on.
 	answers  sync.Pool
 	mu       sync.Mutex
@@ -118,12 +133,24 @@ func (s *Store) OpenJournal(id int64, o JournalOptions) *Journal {
 		o.Now = time.Now
 	}
 	j := &Journal{s: s, id: id, o: o, ops: make(chan journalOp, journalQueue), closing: make(chan struct{}),
-		stopped: make(chan struct{})}
+		stopped: make(chan struct{}), opened: time.Now()}
 	conn, err := openJournalConn(s)
 	if err != nil {
 		j.fail(err)
 	}
 	j.conn = conn
+	if conn != nil {
+		if err := j.openIDs(); err != nil {
+			j.fail(err)
+		}
+		if j.wal = openWALSync(conn); j.wal != nil {
+			sync := j.wal.Sync
+			if o.syncWAL != nil {
+				sync = o.syncWAL
+			}
+			j.syncer = newWALSyncer(sync, j.fail, j.Err)
+		}
+	}
 	go j.run()
 	return j
 }
@@ -190,6 +217,9 @@ func (j *Journal) Close() error {
 	j.close.Do(func() {
 		close(j.closing)
 		<-j.stopped
+		if j.wal != nil {
+			j.wal.Close()
+		}
 		if j.conn != nil {
 			j.conn.close()
 		}
@@ -255,9 +285,15 @@ func (j *Journal) wait(ctx context.Context, op journalOp) error {
 }
 
 // run is the journal's goroutine: it takes the first op, gathers more (see gather), and applies them in one
-// transaction.
+// transaction. When it stops, the syncer makes its last fsync and answers what it holds first.
 func (j *Journal) run() {
 	defer close(j.stopped)
+	if j.syncer != nil {
+		defer func() {
+			close(j.syncer.groups)
+			<-j.syncer.done
+		}()
+	}
 	timer := time.NewTimer(j.o.MaxDelay)
 	timer.Stop()
 	var batch []journalOp
@@ -271,6 +307,11 @@ func (j *Journal) run() {
 				batch = append(batch, <-j.ops)
 			}
 			j.apply(batch)
+			if j.Err() == nil {
+				if err := j.foldIDs(true); err != nil {
+					j.fail(err)
+				}
+			}
 			return
 		}
 		j.apply(batch)
@@ -318,14 +359,30 @@ func (j *Journal) gather(batch []journalOp, timer *time.Timer) []journalOp {
 	return batch
 }
 
-// apply commits the batch's writes in one transaction, then answers its waiters.
+// apply commits the batch's writes in one transaction, then answers its waiters, through the syncer once the
+// commit is on disk when there is one.
 func (j *Journal) apply(batch []journalOp) {
 	err := j.Err()
 	if err == nil {
-		if err = j.commit(batch); err != nil {
+		if err = j.commit(batch); err == nil && j.foldDue(batch) {
+			err = j.foldIDs(false)
+		}
+		if err != nil {
 			j.fail(err)
 			err = j.Err()
 		}
+	}
+	if err == nil && j.syncer != nil {
+		var waiters []journalWaiter
+		for i := range batch {
+			if batch[i].done != nil {
+				waiters = append(waiters, journalWaiter{done: batch[i].done, err: batch[i].err})
+			}
+		}
+		if len(waiters) > 0 {
+			j.syncer.groups <- waiters
+		}
+		return
 	}
 	for i := range batch {
 		if batch[i].done == nil {
@@ -366,26 +423,35 @@ func (j *Journal) commit(batch []journalOp) error {
 	return nil
 }
 
-// writeBatch makes the batch's writes within the journal's transaction.
+// writeBatch makes the batch's writes within the journal's transaction: the outcomes first, then the marks.
+// That is the order they came in for any one row: a row's outcome is recorded only once its request left,
+// after the commit of its mark, so within a batch an outcome may follow a row's earlier mark (in an earlier
+// batch) and precede its next one, never the other way round.
 func (j *Journal) writeBatch(batch []journalOp) error {
+	now, sentAt := time.Now().UnixMilli(), j.o.Now().UnixMilli()
+	if err := j.writeOutcomes(batch); err != nil {
+		return err
+	}
+	if err := j.markRuns(batch, now, sentAt); err != nil {
+		return err
+	}
+	for i := range batch {
+		if batch[i].kind == opMarkMany {
+			if err := j.markMany(&batch[i], now, sentAt); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeOutcomes records the batch's outcomes within the journal's transaction.
+func (j *Journal) writeOutcomes(batch []journalOp) error {
 	c := j.conn
 	var scheduledUntil int64 // the latest send time of the batch's scheduled rows
-	now, sentAt := time.Now().UnixMilli(), j.o.Now().UnixMilli()
 	for i := range batch {
 		op := &batch[i]
 		switch op.kind {
-		case opMark:
-			n, err := c.exec(stMark, op.attempt, now, sentAt, j.id, op.row)
-			if err != nil {
-				return fmt.Errorf("row %d: mark in flight: %w", op.row, err)
-			}
-			if n == 0 {
-				op.err = j.refusal(op.row)
-			}
-		case opMarkMany:
-			if err := j.markMany(op, now, sentAt); err != nil {
-				return err
-			}
 		case opRecord:
 			o := op.outcome
 			var n int
@@ -409,11 +475,76 @@ func (j *Journal) writeBatch(batch []journalOp) error {
 			if err != nil {
 				return fmt.Errorf("row %d: record %s: %w", o.Row, o.Status, err)
 			}
+			if o.MessageID != "" {
+				j.keepID(o.MessageID, o.Row)
+			}
 		}
 	}
 	if scheduledUntil > 0 {
 		if _, err := c.exec(stScheduledUntil, scheduledUntil, j.id); err != nil {
 			return fmt.Errorf("record the campaign's last scheduled time: %w", err)
+		}
+	}
+	return nil
+}
+
+// markRuns marks the batch's single rows in flight within the journal's transaction: sorted, each run of
+// consecutive rows with the same attempt number by one statement over that range of the primary key (one seek
+// instead of one a row: the feeder hands rows out in order, so a batch's marks are mostly such runs). A run in
+// which a row's status refuses the mark is undone and marked row by row, so that only that row is refused.
+func (j *Journal) markRuns(batch []journalOp, now, sentAt int64) error {
+	marks := j.marks[:0]
+	for i := range batch {
+		if batch[i].kind == opMark {
+			marks = append(marks, &batch[i])
+		}
+	}
+	j.marks = marks
+	slices.SortFunc(marks, func(a, b *journalOp) int { return cmp.Compare(a.row, b.row) })
+	for start := 0; start < len(marks); {
+		end := start + 1
+		for end < len(marks) && marks[end].row == marks[end-1].row+1 && marks[end].attempt == marks[start].attempt {
+			end++
+		}
+		if err := j.markRun(marks[start:end], now, sentAt); err != nil {
+			return err
+		}
+		start = end
+	}
+	return nil
+}
+
+// markRun marks a run of consecutive rows with one attempt number in flight (see markRuns).
+func (j *Journal) markRun(run []*journalOp, now, sentAt int64) error {
+	c := j.conn
+	if len(run) > 1 {
+		first, last := run[0].row, run[len(run)-1].row
+		if _, err := c.exec(stSavepoint); err != nil {
+			return fmt.Errorf("rows %d-%d: mark in flight: %w", first, last, err)
+		}
+		n, err := c.exec(stMarkRange, run[0].attempt, now, sentAt, j.id, first, last)
+		if err != nil {
+			return fmt.Errorf("rows %d-%d: mark in flight: %w", first, last, err)
+		}
+		if n != len(run) {
+			if _, err := c.exec(stRollbackTo); err != nil {
+				return fmt.Errorf("rows %d-%d: undo the marks of a run with a refused row: %w", first, last, err)
+			}
+		}
+		if _, err := c.exec(stRelease); err != nil {
+			return fmt.Errorf("rows %d-%d: mark in flight: %w", first, last, err)
+		}
+		if n == len(run) {
+			return nil
+		}
+	}
+	for _, op := range run {
+		n, err := c.exec(stMark, op.attempt, now, sentAt, j.id, op.row)
+		if err != nil {
+			return fmt.Errorf("row %d: mark in flight: %w", op.row, err)
+		}
+		if n == 0 {
+			op.err = j.refusal(op.row)
 		}
 	}
 	return nil

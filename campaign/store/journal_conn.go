@@ -28,6 +28,7 @@ const (
 	stCommit
 	stRollback
 	stMark
+	stMarkRange
 	stRecord
 	stDefer
 	stSchedule
@@ -36,6 +37,8 @@ const (
 	stSavepoint
 	stRollbackTo
 	stRelease
+	stMessageRow
+	stIDsDone
 	journalStmts
 )
 
@@ -48,6 +51,8 @@ var journalSQL = [journalStmts]string{
 	stRollback: `ROLLBACK`,
 	stMark: `UPDATE rows SET status = 'in_flight', attempts = ?, updated_at = ?, sent_at = ?
 		WHERE campaign_id = ? AND row = ? AND status IN ('ready', 'in_flight', 'deferred')`,
+	stMarkRange: `UPDATE rows SET status = 'in_flight', attempts = ?, updated_at = ?, sent_at = ?
+		WHERE campaign_id = ? AND row BETWEEN ? AND ? AND status IN ('ready', 'in_flight', 'deferred')`,
 	stRecord: `UPDATE rows SET status = ?, message_id = ?, error_code = ?, error = ?, error_class = ?,
 		attempts = max(attempts, ?), updated_at = ? WHERE campaign_id = ? AND row = ?`,
 	stDefer: `UPDATE rows SET status = ?, message_id = ?, error_code = ?, error = ?, error_class = ?,
@@ -59,6 +64,8 @@ var journalSQL = [journalStmts]string{
 	stSavepoint:      `SAVEPOINT mark_many`,
 	stRollbackTo:     `ROLLBACK TO mark_many`,
 	stRelease:        `RELEASE mark_many`,
+	stMessageRow:     `INSERT OR REPLACE INTO message_rows (message_id, campaign_id, row) VALUES (?, ?, ?)`,
+	stIDsDone:        `UPDATE campaigns SET message_ids_pending = 0 WHERE id = ?`,
 }
 
 // journalConn is the journal's own connection to the state store, held for the journal's life, with every

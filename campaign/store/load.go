@@ -303,7 +303,11 @@ func archiveMessaged(tx *sql.Tx, id int64, now int64) error {
 		ELSE status END WHERE campaign_id = ? AND status IN ('sent', 'unknown', 'in_flight')`, archive, id); err != nil {
 		return err
 	}
-	// The callbacks about those rows' messages follow them (only messaged rows have any).
+	// The callbacks about those rows' messages, and the index of their ids, follow them (only messaged rows
+	// have any).
+	if _, err := tx.Exec(repairMessageRows, archive); err != nil {
+		return err
+	}
 	_, err = tx.Exec(`UPDATE deliveries SET campaign_id = ? WHERE campaign_id = ?`, archive, id)
 	return err
 }

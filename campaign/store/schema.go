@@ -128,6 +128,21 @@ var migrations = []string{
 	// sent_at in the future. scheduled_until is the latest such time of the campaign, so that the guards of later
 	// runs read its rows until then although the campaign itself was last updated before.
 	`ALTER TABLE campaigns ADD COLUMN scheduled_until INTEGER NOT NULL DEFAULT 0;`,
+	// Message ids move from an index of rows to a table of their own, which the journal fills in sorted batches
+	// (journal_ids.go): each outcome wrote the index at a random place of its own, a page written to the WAL per
+	// message (a quarter to a third of the journal's work). A lookup joins the row and checks that it still has
+	// the id, so an entry left behind by a row reset or replanned finds nothing. message_ids_pending is set
+	// while a journal may hold ids not yet in the table (a crash leaves it set: the next journal, or the next
+	// reconcile, puts them there from the rows).
+	`CREATE TABLE message_rows (
+		message_id  TEXT PRIMARY KEY,
+		campaign_id INTEGER NOT NULL,
+		row         INTEGER NOT NULL
+	) WITHOUT ROWID;
+	INSERT OR IGNORE INTO message_rows (message_id, campaign_id, row)
+		SELECT message_id, campaign_id, row FROM rows WHERE message_id <> '' ORDER BY message_id;
+	DROP INDEX rows_message_id;
+	ALTER TABLE campaigns ADD COLUMN message_ids_pending INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // migrate applies the steps the file has not seen yet, each in its own transaction together with the new

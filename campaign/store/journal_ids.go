@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The journal's message ids.
+//
+// Callbacks find their row by the provider's message id, which is random: an index of them takes each new id
+// at a page of its own, so writing it with each outcome cost a page written to the WAL per message. The journal
+// instead records the outcome (with its id) in the rows table at once, keeps the ids in memory, and writes
+// them to message_rows in sorted batches (a fold): every foldEvery ids, after foldAfter, at each flush and at
+// Close. Until its fold, a callback about a message does not find its row and is kept aside; the fold then
+// ties what was kept aside to the rows, so that nothing is lost, only later by at most a second. The campaign's
+// message_ids_pending is set while the journal runs: after a crash, the next journal (or Reconcile) puts the
+// ids the rows hold but message_rows lacks into it.
+
+const (
+	// foldEvery is how many kept ids make a fold.
+	foldEvery = 4096
+	// foldAfter is how long an id is kept before a fold at the latest.
+	foldAfter = time.Second
+)
+
+// messageRow is a message id and the row of the journal's campaign that has it.
+type messageRow struct {
+	id  string
+	row int
+}
+
+// repairMessageRows puts into message_rows the ids of campaign ?'s rows that it lacks, or that it has for
+// another row.
+const repairMessageRows = `INSERT OR REPLACE INTO message_rows (message_id, campaign_id, row)
+	SELECT r.message_id, r.campaign_id, r.row FROM rows r WHERE r.campaign_id = ? AND r.message_id <> ''
+	AND NOT EXISTS (SELECT 1 FROM message_rows m WHERE m.message_id = r.message_id
+		AND m.campaign_id = r.campaign_id AND m.row = r.row)`
+
+// rowOfMessageSQL finds the row that has message id ?: message_rows says which, and the row must still have it.
+const rowOfMessageSQL = `SELECT r.campaign_id, r.row, r.number FROM message_rows m
+	JOIN rows r ON r.campaign_id = m.campaign_id AND r.row = m.row AND r.message_id = m.message_id
+	WHERE m.message_id = ?`
+
+// openIDs runs before the journal's first write: it repairs what a crash of an earlier journal of the campaign
+// left out of message_rows, and marks the campaign as having ids pending.
+func (j *Journal) openIDs() error {
+	ctx := context.Background()
+	c := j.conn.conn
+	var pending bool
+	if err := c.QueryRowContext(ctx, `SELECT message_ids_pending FROM campaigns WHERE id = ?`, j.id).Scan(&pending); err != nil {
+		return fmt.Errorf("read the campaign: %w", err)
+	}
+	if pending {
+		if _, err := c.ExecContext(ctx, repairMessageRows, j.id); err != nil {
+			return fmt.Errorf("index the message ids an earlier run left out: %w", err)
+		}
+		if err := j.reconcileAside(time.Time{}); err != nil {
+			return err
+		}
+	}
+	if _, err := c.ExecContext(ctx, `UPDATE campaigns SET message_ids_pending = 1 WHERE id = ?`, j.id); err != nil {
+		return fmt.Errorf("mark the campaign's message ids pending: %w", err)
+	}
+	return nil
+}
+
+// keepID keeps a recorded message id for the next fold.
+func (j *Journal) keepID(id string, row int) {
+	if len(j.ids) == 0 {
+		j.idsSince = time.Now()
+	}
+	j.ids = append(j.ids, messageRow{id: id, row: row})
+}
+
+// foldDue reports whether the kept ids go to message_rows after batch: enough of them, kept long enough, or a
+// flush waits in batch.
+func (j *Journal) foldDue(batch []journalOp) bool {
+	if len(j.ids) == 0 {
+		return false
+	}
+	if len(j.ids) >= foldEvery || time.Since(j.idsSince) >= foldAfter {
+		return true
+	}
+	for i := range batch {
+		if batch[i].kind == opFlush {
+			return true
+		}
+	}
+	return false
+}
+
+// foldIDs writes the kept ids to message_rows, sorted, in one transaction, and when last is set clears the
+// campaign's message_ids_pending in it; then it ties the callbacks kept aside since the journal opened to their
+// rows.
+func (j *Journal) foldIDs(last bool) error {
+	if len(j.ids) == 0 && !last {
+		return nil
+	}
+	slices.SortFunc(j.ids, func(a, b messageRow) int { return strings.Compare(a.id, b.id) })
+	err := j.conn.transaction(func() error {
+		for _, m := range j.ids {
+			if _, err := j.conn.exec(stMessageRow, m.id, j.id, m.row); err != nil {
+				return fmt.Errorf("row %d: index message id: %w", m.row, err)
+			}
+		}
+		if last {
+			if _, err := j.conn.exec(stIDsDone, j.id); err != nil {
+				return fmt.Errorf("clear the campaign's pending message ids: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	folded := len(j.ids)
+	j.ids = j.ids[:0]
+	if folded == 0 {
+		return nil
+	}
+	return j.reconcileAside(j.opened)
+}
+
+// reconcileAside ties the callbacks kept aside since since to the rows that now have their message ids, when
+// any is kept aside.
+func (j *Journal) reconcileAside(since time.Time) error {
+	ctx := context.Background()
+	c := j.conn.conn
+	var aside bool
+	if err := c.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries WHERE campaign_id IS NULL)
+		OR EXISTS (SELECT 1 FROM inbound WHERE resolved = 0)`).Scan(&aside); err != nil {
+		return fmt.Errorf("look for callbacks kept aside: %w", err)
+	}
+	if !aside {
+		return nil
+	}
+	tx, err := c.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("reconcile callbacks: %w", err)
+	}
+	if err := reconcile(cbTx{j.s, tx}, since, time.Now()); err != nil {
+		tx.Rollback()
+		return fmt.Errorf("reconcile callbacks: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("reconcile callbacks: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,217 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"herald/campaign/status"
+	"herald/providers"
+)
+
+// pendingFlag reads the campaign's message_ids_pending.
+func pendingFlag(t *testing.T, s *Store, id int64) bool {
+	t.Helper()
+	var pending bool
+	if err := s.db.QueryRow(`SELECT message_ids_pending FROM campaigns WHERE id = ?`, id).Scan(&pending); err != nil {
+		t.Fatal(err)
+	}
+	return pending
+}
+
+// deliver records a delivered callback for messageID and returns how many were about no known row.
+func deliver(t *testing.T, s *Store, messageID string) int {
+	t.Helper()
+	res, err := s.RecordCallbacks(CallbackBatch{Profile: "p",
+		Deliveries: []providers.DeliveryEvent{delivery(messageID, providers.DeliveryDelivered, 3, "")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Unknown
+}
+
+// TestCallbackBeforeTheFoldIsTiedAtTheFold: a message id recorded by the journal is looked up only once
+// folded; a callback before that is kept aside and tied to its row by the fold (a flush), not lost.
+func TestCallbackBeforeTheFoldIsTiedAtTheFold(t *testing.T) {
+	s := newTestStore(t)
+	id := plan(t, s, testInfo("c", "fp"), readyRows(2))
+	j := s.OpenJournal(id, JournalOptions{})
+	defer j.Close()
+	if !pendingFlag(t, s, id) {
+		t.Fatal("a running journal's campaign is not marked as having ids pending")
+	}
+	if err := j.MarkInFlight(t.Context(), 1, 1); err != nil {
+		t.Fatal(err)
+	}
+	j.Record(Outcome{Row: 1, Status: status.Sent, MessageID: "m.1", Attempts: 1})
+	if unknown := deliver(t, s, "m.1"); unknown != 1 {
+		t.Fatalf("before the fold the callback found its row (unknown %d); the test no longer shows the fold", unknown)
+	}
+	if err := j.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]Delivery{1: {State: providers.DeliveryDelivered, Delivered: ts(3)}}
+	if got := deliveriesOf(t, s, id); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after the fold: %+v, want %+v", got, want)
+	}
+	if unknown := deliver(t, s, "m.1"); unknown != 0 {
+		t.Fatal("after the fold a callback does not find its row")
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if pendingFlag(t, s, id) {
+		t.Fatal("a closed journal left its campaign marked as having ids pending")
+	}
+}
+
+// TestIDsACrashLeftOutAreIndexed: rows whose ids a crashed journal never folded (their campaign still marked)
+// are found by Reconcile (an export) and by the next journal.
+func TestIDsACrashLeftOutAreIndexed(t *testing.T) {
+	s := newTestStore(t)
+	id := plan(t, s, testInfo("c", "fp"), readyRows(2))
+	crash := func(row int, messageID string) {
+		t.Helper()
+		if _, err := s.db.Exec(`UPDATE rows SET status = 'sent', message_id = ? WHERE campaign_id = ? AND row = ?`,
+			messageID, id, row); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.db.Exec(`UPDATE campaigns SET message_ids_pending = 1 WHERE id = ?`, id); err != nil {
+			t.Fatal(err)
+		}
+		if unknown := deliver(t, s, messageID); unknown != 1 {
+			t.Fatalf("%s found before any repair", messageID)
+		}
+	}
+	crash(1, "x.1")
+	if err := s.Reconcile(time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := deliveriesOf(t, s, id); got[1].State != providers.DeliveryDelivered {
+		t.Fatalf("after Reconcile row 1 has %+v", got[1])
+	}
+	crash(2, "x.2")
+	j := s.OpenJournal(id, JournalOptions{})
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := deliveriesOf(t, s, id); got[2].State != providers.DeliveryDelivered {
+		t.Fatalf("after the next journal row 2 has %+v", got[2])
+	}
+	if pendingFlag(t, s, id) {
+		t.Fatal("the campaign stays marked after a journal closed")
+	}
+}
+
+// TestMarkRunsRefuseOnlyTheRowNotReady: a batch's marks go by runs of rows; a run with a row that is not ready
+// refuses that row alone, and an outcome in the batch comes before the next mark of its row.
+func TestMarkRunsRefuseOnlyTheRowNotReady(t *testing.T) {
+	s := newTestStore(t)
+	id := plan(t, s, testInfo("c", "fp"), readyRows(7))
+	if _, err := s.db.Exec(`UPDATE rows SET status = 'sent' WHERE campaign_id = ? AND row = 3`, id); err != nil {
+		t.Fatal(err)
+	}
+	j := s.OpenJournal(id, JournalOptions{})
+	defer j.Close()
+	mark := func(row, attempt int) journalOp { return journalOp{kind: opMark, row: row, attempt: attempt} }
+	batch := []journalOp{mark(4, 1), mark(2, 1), mark(1, 1), mark(3, 1),
+		{kind: opRecord, row: 6, outcome: Outcome{Row: 6, Status: status.Ready, Attempts: 1, At: time.Now()}},
+		mark(5, 1), mark(6, 2), mark(7, 1)}
+	// The journal's goroutine is idle: nothing was queued.
+	if err := j.commit(batch); err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range batch {
+		if op.kind != opMark {
+			continue
+		}
+		if got := op.err != nil; got != (op.row == 3) {
+			t.Errorf("row %d: refused %v (%v)", op.row, got, op.err)
+		}
+	}
+	if err := batch[3].err; err == nil || !strings.Contains(err.Error(), "row 3 is sent") {
+		t.Errorf("row 3's refusal: %v", err)
+	}
+	want := map[int]string{1: "in_flight 1", 2: "in_flight 1", 3: "sent 0", 4: "in_flight 1", 5: "in_flight 1",
+		6: "in_flight 2", 7: "in_flight 1"}
+	for row, w := range want {
+		var st string
+		var attempts int
+		if err := s.db.QueryRow(`SELECT status, attempts FROM rows WHERE campaign_id = ? AND row = ?`, id, row).
+			Scan(&st, &attempts); err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprintf("%s %d", st, attempts); got != w {
+			t.Errorf("row %d: %s, want %s", row, got, w)
+		}
+	}
+}
+
+// TestMarkAnsweredOnlyOnceTheWALIsSynced: a mark is committed, then the WAL is synced, and only then answered.
+func TestMarkAnsweredOnlyOnceTheWALIsSynced(t *testing.T) {
+	s := newTestStore(t)
+	id := plan(t, s, testInfo("c", "fp"), readyRows(1))
+	entered, release := make(chan string, 1), make(chan struct{})
+	first := true
+	j := s.OpenJournal(id, JournalOptions{syncWAL: func() error {
+		if first {
+			first = false
+			entered <- otherConnStatusErr(s.path, id, 1)
+			<-release
+		}
+		return nil
+	}})
+	defer j.Close()
+	if j.syncer == nil {
+		t.Skip("this system's journal commits with synchronous=FULL: no syncer")
+	}
+	done := make(chan error, 1)
+	go func() { done <- j.MarkInFlight(t.Context(), 1, 1) }()
+	if st := <-entered; st != status.InFlight {
+		t.Fatalf("at the sync the row is %q, want it committed in flight", st)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("the mark was answered (%v) before the WAL was synced", err)
+	default:
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWALSyncFailureFailsTheMark: a mark whose sync fails is refused, and the journal stops.
+func TestWALSyncFailureFailsTheMark(t *testing.T) {
+	s := newTestStore(t)
+	id := plan(t, s, testInfo("c", "fp"), readyRows(2))
+	j := s.OpenJournal(id, JournalOptions{syncWAL: func() error { return errors.New("disk gone") }})
+	defer j.Close()
+	if j.syncer == nil {
+		t.Skip("this system's journal commits with synchronous=FULL: no syncer")
+	}
+	err := j.MarkInFlight(t.Context(), 1, 1)
+	if err == nil || !strings.Contains(err.Error(), "fsync") || !strings.Contains(err.Error(), "disk gone") {
+		t.Fatalf("mark: %v", err)
+	}
+	if err := j.MarkInFlight(t.Context(), 2, 1); err == nil {
+		t.Fatal("the journal goes on after a failed sync")
+	}
+}
+
+// otherConnStatusErr is otherConnStatus for another goroutine: an error becomes the returned text.
+func otherConnStatusErr(path string, id int64, row int) (st string) {
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		return err.Error()
+	}
+	defer db.Close()
+	if err := db.QueryRow(`SELECT status FROM rows WHERE campaign_id = ? AND row = ?`, id, row).Scan(&st); err != nil {
+		return err.Error()
+	}
+	return st
+}
