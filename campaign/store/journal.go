@@ -111,6 +111,8 @@ type Journal struct {
 	// commit (walsync.go); both nil when the connection commits with synchronous=FULL instead.
 	wal    *os.File
 	syncer *walSyncer
+	// syncing counts the groups handed to the syncer and not yet answered (awaitSync).
+	syncing int
 	// ids are the message ids recorded since the last fold, the first of them kept at idsSince; opened is when
 	// the journal opened (journal_ids.go). Only the journal's goroutine uses them after OpenJournal.
 	ids      []messageRow
@@ -300,7 +302,7 @@ func (j *Journal) run() {
 	for {
 		select {
 		case op := <-j.ops:
-			batch = j.gather(append(batch[:0], op), timer)
+			batch = j.awaitSync(j.gather(append(batch[:0], op), timer))
 		case <-j.closing:
 			batch = batch[:0]
 			for len(j.ops) > 0 {
@@ -316,6 +318,35 @@ func (j *Journal) run() {
 		}
 		j.apply(batch)
 	}
+}
+
+// awaitSync holds the batch while the syncer makes the previous group durable, adding the ops that come
+// meanwhile (up to MaxBatch writes): one fsync at a time, and the next commit takes all that came during it, as
+// large a group as under synchronous=FULL. Without a syncer it returns the batch as it is.
+func (j *Journal) awaitSync(batch []journalOp) []journalOp {
+	if j.syncer == nil {
+		return batch
+	}
+	writes := 0
+	for i := range batch {
+		writes += batch[i].writes()
+	}
+	for j.syncing > 0 {
+		ops := j.ops
+		if writes >= j.o.MaxBatch {
+			ops = nil // full: wait for the sync alone
+		}
+		select {
+		case <-j.syncer.synced:
+			j.syncing--
+		case op := <-ops:
+			batch = append(batch, op)
+			writes += op.writes()
+		case <-j.closing:
+			return batch
+		}
+	}
+	return batch
 }
 
 // gather adds ops to the batch until it holds MaxBatch writes or a flush, or Close is called, or MaxDelay has
@@ -380,6 +411,7 @@ func (j *Journal) apply(batch []journalOp) {
 			}
 		}
 		if len(waiters) > 0 {
+			j.syncing++
 			j.syncer.groups <- waiters
 		}
 		return

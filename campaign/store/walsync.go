@@ -34,8 +34,10 @@ import (
 type walSyncer struct {
 	// sync makes what was written to the WAL file durable: the file's fsync (tests replace it).
 	sync func() error
-	// groups carries the waiters of each committed group; closed by the journal when it stops.
+	// groups carries the waiters of each committed group; closed by the journal when it stops. synced gets one
+	// value for each group answered.
 	groups chan []journalWaiter
+	synced chan struct{}
 	// done is closed once the last group is answered and the final sync made.
 	done chan struct{}
 	// fail records a sync error as the journal's.
@@ -73,7 +75,8 @@ func openWALSync(c *journalConn) *os.File {
 
 // newWALSyncer starts a syncer calling sync; fail and err are the journal's.
 func newWALSyncer(sync func() error, fail func(error), err func() error) *walSyncer {
-	w := &walSyncer{sync: sync, groups: make(chan []journalWaiter, 64), done: make(chan struct{}), fail: fail, err: err}
+	w := &walSyncer{sync: sync, groups: make(chan []journalWaiter, 64), synced: make(chan struct{}, 64),
+		done: make(chan struct{}), fail: fail, err: err}
 	go w.run()
 	return w
 }
@@ -85,6 +88,7 @@ func (w *walSyncer) run() {
 	var pending []journalWaiter
 	for group := range w.groups {
 		pending = append(pending[:0], group...)
+		groups := 1
 	more:
 		for {
 			select {
@@ -93,11 +97,15 @@ func (w *walSyncer) run() {
 					break more
 				}
 				pending = append(pending, g...)
+				groups++
 			default:
 				break more
 			}
 		}
 		w.answer(pending)
+		for range groups {
+			w.synced <- struct{}{}
+		}
 	}
 	w.answer(nil)
 }
