@@ -21,7 +21,7 @@ import (
 
 const (
 	// foldEvery is how many kept ids make a fold.
-	foldEvery = 4096
+	foldEvery = 16384
 	// foldAfter is how long an id is kept before a fold at the latest.
 	foldAfter = time.Second
 )
