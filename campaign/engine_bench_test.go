@@ -187,6 +187,7 @@ type nopJournal struct{}
 
 func (nopJournal) MarkInFlight(context.Context, int, int) error         { return nil }
 func (nopJournal) MarkManyInFlight(context.Context, []store.Mark) error { return nil }
+func (nopJournal) Unmark(int, int)                                      {}
 func (nopJournal) Record(store.Outcome)                                 {}
 func (nopJournal) Flush(context.Context) error                          { return nil }
 func (nopJournal) Close() error                                         { return nil }

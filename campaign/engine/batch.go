@@ -41,6 +41,9 @@ type jobRow struct {
 	// why is the window's sentence (schedule.go).
 	sendAt time.Time
 	why    string
+	// premarked is set while the row is in flight in the store for its next attempt, marked ahead by the
+	// feeder (ahead.go).
+	premarked bool
 }
 
 // grouper gathers consecutive rows with identical messages into jobs of at most max rows. Only the feeder uses it.
@@ -86,6 +89,9 @@ func (g *grouper) flush() []job {
 
 // handLast gives the workers the group still being gathered when the rows run out.
 func (e *Engine) handLast() {
+	if e.ahead > 0 {
+		e.handBlock()
+	}
 	if e.group != nil {
 		for _, j := range e.group.flush() {
 			e.dispatch(j)
@@ -101,6 +107,7 @@ func (e *Engine) dispatch(j job) bool {
 	case e.jobs <- j:
 		return true
 	case <-e.stopCtx.Done():
+		e.unmark(j.rows)
 		e.release(j.rows)
 		e.jobDone()
 		return false

@@ -131,6 +131,10 @@ type Engine struct {
 	// feeder's rows into its requests.
 	batcher providers.Batcher
 	group   *grouper
+	// ahead is how many rows the feeder marks in flight at a time, 0 when workers mark their own; block holds
+	// the rows gathered for the next such mark (ahead.go). Only the feeder uses block.
+	ahead int
+	block []jobRow
 	// sched is the provider when it schedules and Options.Schedule is set; nil otherwise.
 	sched providers.Scheduler
 	// outstanding counts the jobs handed to the workers and not yet done; wake tells the feeder that it fell
@@ -144,6 +148,7 @@ type Engine struct {
 type Journal interface {
 	MarkInFlight(ctx context.Context, row, attempt int) error
 	MarkManyInFlight(ctx context.Context, marks []store.Mark) error
+	Unmark(row, attempts int)
 	Record(o store.Outcome)
 	Flush(ctx context.Context) error
 	Close() error
@@ -314,8 +319,12 @@ func (e *Engine) Run(ctx context.Context) (Snapshot, error) {
 	e.prog.event(EventStarted, started)
 
 	e.jobs = make(chan job, jobQueue)
-	if e.group != nil {
+	e.ahead = markAhead(e.opts.Rate, e.initialConcurrency(), e.group != nil)
+	switch {
+	case e.group != nil:
 		e.jobs = make(chan job, batchQueue) // each job may hold a whole batch of rows
+	case e.ahead > 0:
+		e.jobs = make(chan job, e.ahead) // one block marked ahead waits while the next is marked (ahead.go)
 	}
 	feedDone := make(chan error, 1)
 	e.grow(e.initialConcurrency())

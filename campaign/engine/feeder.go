@@ -26,6 +26,7 @@ type feedCursor struct {
 // row handed out can still come back deferred.
 func (e *Engine) feed() error {
 	defer close(e.jobs)
+	defer e.dropBlock()
 	var cur feedCursor
 	for {
 		took, err := e.feedPage(&cur)
@@ -154,6 +155,9 @@ func (e *Engine) hand(r store.Row, wasDeferred bool) bool {
 	}
 	if wasDeferred {
 		e.prog.waiting.Add(-1)
+	}
+	if e.ahead > 0 {
+		return e.queueAhead(jr)
 	}
 	if e.group == nil {
 		return e.dispatch(job{rows: []jobRow{jr}})

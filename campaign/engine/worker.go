@@ -21,9 +21,12 @@ func (e *Engine) work() {
 	defer e.workers.Done()
 	for j := range e.jobs {
 		if e.isStopped() {
+			// The rows stay ready, to be sent when the campaign is resumed. The worker goes on taking the jobs
+			// queued, until the feeder closes the queue, so that rows marked ahead are all given back.
+			e.unmark(j.rows)
 			e.release(j.rows)
 			e.jobDone()
-			return // the rows stay ready: they are sent when the campaign is resumed
+			continue
 		}
 		e.process(j)
 		e.jobDone()
@@ -43,6 +46,7 @@ func (e *Engine) process(j job) {
 	for len(rows) > 0 {
 		slot, ok := e.acquire(len(rows))
 		if !ok {
+			e.unmark(rows)
 			e.release(rows)
 			return
 		}
@@ -55,7 +59,9 @@ func (e *Engine) process(j job) {
 		n := int64(len(rows))
 		e.prog.inFlight.Add(n)
 		began := time.Now() // the latency that sizes the pool includes the wait for the in-flight record
-		if err := e.mark(rows); err != nil {
+		premarked := isPremarked(rows)
+		rows[0].premarked = false // a retry marks its own attempt
+		if err := e.markUnlessAhead(rows, premarked); err != nil {
 			e.prog.inFlight.Add(-n)
 			if !errors.Is(err, context.Canceled) {
 				e.Stop("state store failure: " + err.Error())
@@ -89,6 +95,7 @@ func (e *Engine) message(j job) (providers.Message, bool) {
 	r := j.rows[0]
 	rendered, p := e.binding.Render(r.fields)
 	if p != nil {
+		e.unmark(j.rows)
 		e.final(r, store.Outcome{Row: r.row, Status: status.Failed, Code: p.Code, Error: p.Reason, Attempts: r.attempts})
 		return providers.Message{}, false
 	}
@@ -123,6 +130,7 @@ func (e *Engine) heldAtSlot(rows []jobRow) []jobRow {
 		if keep == nil {
 			keep = append(make([]jobRow, 0, len(rows)), rows[:i]...)
 		}
+		e.unmark(rows[i : i+1])
 		e.hold(*r, h, false)
 		e.release([]jobRow{*r})
 		e.nudge()
@@ -150,6 +158,14 @@ func (e *Engine) leaving(rows []jobRow) {
 		}
 		rows[i].left = true
 	}
+}
+
+// markUnlessAhead records rows in flight (mark), unless the feeder marked them ahead for this attempt.
+func (e *Engine) markUnlessAhead(rows []jobRow, premarked bool) error {
+	if premarked {
+		return nil
+	}
+	return e.mark(rows)
 }
 
 // mark records rows in flight, each as its attempt number, in one commit.

@@ -62,6 +62,7 @@ const (
 	opMark journalOpKind = iota
 	opMarkMany
 	opRecord
+	opUnmark
 	opFlush
 )
 
@@ -118,8 +119,8 @@ type Journal struct {
 	ids      []messageRow
 	idsSince time.Time
 	opened   time.Time
-	// marks is markRuns' reused list of a batch's single marks.
-	marks []*journalOp
+	// marks and many are writeBatch's reused lists of a batch's single and many-row marks.
+	marks, many []*journalOp
 	// answers pools the channels marks and flushes are answered on.
 	answers  sync.Pool
 	mu       sync.Mutex
@@ -199,6 +200,15 @@ func (j *Journal) Record(o Outcome) {
 	}
 	if err := j.send(context.Background(), journalOp{kind: opRecord, row: o.Row, outcome: o}); err != nil {
 		j.fail(fmt.Errorf("row %d: outcome %s not recorded: %w", o.Row, o.Status, err))
+	}
+}
+
+// Unmark gives a row marked in flight back when no request for it left after all (rows marked ahead of their
+// send, and then stopped or held back): it is ready again, with attempts, its count before the mark. A row no
+// longer in flight is left alone. It returns at once unless the queue is full; a write error shows in Err.
+func (j *Journal) Unmark(row, attempts int) {
+	if err := j.send(context.Background(), journalOp{kind: opUnmark, row: row, attempt: attempts}); err != nil {
+		j.fail(fmt.Errorf("row %d: give back its in-flight mark: %w", row, err))
 	}
 }
 
@@ -455,83 +465,97 @@ func (j *Journal) commit(batch []journalOp) error {
 	return nil
 }
 
-// writeBatch makes the batch's writes within the journal's transaction: the outcomes first, then the marks.
-// That is the order they came in for any one row: a row's outcome is recorded only once its request left,
-// after the commit of its mark, so within a batch an outcome may follow a row's earlier mark (in an earlier
-// batch) and precede its next one, never the other way round.
+// writeBatch makes the batch's writes within the journal's transaction. The marks are gathered and made
+// together (markRuns, markMany) ahead of the outcomes that came after them, which keeps the order the ops
+// came in for any one row: a row's outcome is recorded only once its request left, after the commit of its
+// mark, so a mark and a later outcome of its row are never in one batch. A mark given back (Unmark) may follow
+// its mark in one batch (the wait for the mark ended first): the marks gathered so far are made before it.
 func (j *Journal) writeBatch(batch []journalOp) error {
 	now, sentAt := time.Now().UnixMilli(), j.o.Now().UnixMilli()
-	if err := j.writeOutcomes(batch); err != nil {
-		return err
-	}
-	if err := j.markRuns(batch, now, sentAt); err != nil {
-		return err
+	var scheduledUntil int64 // the latest send time of the batch's scheduled rows
+	marks, many := j.marks[:0], j.many[:0]
+	flush := func() error {
+		if err := j.markRuns(marks, now, sentAt); err != nil {
+			return err
+		}
+		for _, op := range many {
+			if err := j.markMany(op, now, sentAt); err != nil {
+				return err
+			}
+		}
+		marks, many = marks[:0], many[:0]
+		return nil
 	}
 	for i := range batch {
-		if batch[i].kind == opMarkMany {
-			if err := j.markMany(&batch[i], now, sentAt); err != nil {
+		op := &batch[i]
+		switch op.kind {
+		case opMark:
+			marks = append(marks, op)
+		case opMarkMany:
+			many = append(many, op)
+		case opUnmark:
+			if err := flush(); err != nil {
+				return err
+			}
+			if _, err := j.conn.exec(stUnmark, op.attempt, now, j.id, op.row); err != nil {
+				return fmt.Errorf("row %d: give back its in-flight mark: %w", op.row, err)
+			}
+		case opRecord:
+			if err := j.writeOutcome(op.outcome, &scheduledUntil); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
-}
-
-// writeOutcomes records the batch's outcomes within the journal's transaction.
-func (j *Journal) writeOutcomes(batch []journalOp) error {
-	c := j.conn
-	var scheduledUntil int64 // the latest send time of the batch's scheduled rows
-	for i := range batch {
-		op := &batch[i]
-		switch op.kind {
-		case opRecord:
-			o := op.outcome
-			var n int
-			var err error
-			switch {
-			case o.Status == status.Deferred:
-				n, err = c.exec(stDefer, o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
-					o.At.UnixMilli(), o.NotBefore.UnixMilli(), j.id, o.Row)
-			case !o.NotBefore.IsZero(): // sent, to go at NotBefore
-				at := o.NotBefore.UnixMilli()
-				scheduledUntil = max(scheduledUntil, at)
-				n, err = c.exec(stSchedule, o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
-					o.At.UnixMilli(), at, at, j.id, o.Row)
-			default:
-				n, err = c.exec(stRecord, o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
-					o.At.UnixMilli(), j.id, o.Row)
-			}
-			if err == nil && n == 0 {
-				err = errors.New("no such row")
-			}
-			if err != nil {
-				return fmt.Errorf("row %d: record %s: %w", o.Row, o.Status, err)
-			}
-			if o.MessageID != "" {
-				j.keepID(o.MessageID, o.Row)
-			}
-		}
+	if err := flush(); err != nil {
+		return err
 	}
+	j.marks, j.many = marks, many
 	if scheduledUntil > 0 {
-		if _, err := c.exec(stScheduledUntil, scheduledUntil, j.id); err != nil {
+		if _, err := j.conn.exec(stScheduledUntil, scheduledUntil, j.id); err != nil {
 			return fmt.Errorf("record the campaign's last scheduled time: %w", err)
 		}
 	}
 	return nil
 }
 
-// markRuns marks the batch's single rows in flight within the journal's transaction: sorted, each run of
-// consecutive rows with the same attempt number by one statement over that range of the primary key (one seek
-// instead of one a row: the feeder hands rows out in order, so a batch's marks are mostly such runs). A run in
-// which a row's status refuses the mark is undone and marked row by row, so that only that row is refused.
-func (j *Journal) markRuns(batch []journalOp, now, sentAt int64) error {
-	marks := j.marks[:0]
-	for i := range batch {
-		if batch[i].kind == opMark {
-			marks = append(marks, &batch[i])
-		}
+// writeOutcome records a row's outcome within the journal's transaction; a row sent to go later raises
+// *scheduledUntil to its time.
+func (j *Journal) writeOutcome(o Outcome, scheduledUntil *int64) error {
+	c := j.conn
+	var n int
+	var err error
+	switch {
+	case o.Status == status.Deferred:
+		n, err = c.exec(stDefer, o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
+			o.At.UnixMilli(), o.NotBefore.UnixMilli(), j.id, o.Row)
+	case !o.NotBefore.IsZero(): // sent, to go at NotBefore
+		at := o.NotBefore.UnixMilli()
+		*scheduledUntil = max(*scheduledUntil, at)
+		n, err = c.exec(stSchedule, o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
+			o.At.UnixMilli(), at, at, j.id, o.Row)
+	case o.Status == status.Sent && o.Code == "" && o.Error == "" && o.Class == "":
+		n, err = c.exec(stRecordSent, o.MessageID, o.Attempts, o.At.UnixMilli(), j.id, o.Row)
+	default:
+		n, err = c.exec(stRecord, o.Status, o.MessageID, o.Code, o.Error, o.Class, o.Attempts,
+			o.At.UnixMilli(), j.id, o.Row)
 	}
-	j.marks = marks
+	if err == nil && n == 0 {
+		err = errors.New("no such row")
+	}
+	if err != nil {
+		return fmt.Errorf("row %d: record %s: %w", o.Row, o.Status, err)
+	}
+	if o.MessageID != "" {
+		j.keepID(o.MessageID, o.Row)
+	}
+	return nil
+}
+
+// markRuns marks single rows in flight within the journal's transaction: sorted, each run of consecutive rows
+// with the same attempt number by one statement over that range of the primary key (one seek instead of one a
+// row: the feeder hands rows out in order, so a batch's marks are mostly such runs). A run in which a row's
+// status refuses the mark is undone and marked row by row, so that only that row is refused. It sorts marks.
+func (j *Journal) markRuns(marks []*journalOp, now, sentAt int64) error {
 	slices.SortFunc(marks, func(a, b *journalOp) int { return cmp.Compare(a.row, b.row) })
 	for start := 0; start < len(marks); {
 		end := start + 1
@@ -584,28 +608,55 @@ func (j *Journal) markRun(run []*journalOp, now, sentAt int64) error {
 
 // markMany marks op's rows in flight within the journal's transaction. A row its status refuses sets op.err
 // and undoes the op's other marks (a savepoint), so that the request leaves for all its rows or for none.
+// Runs of consecutive rows with one attempt number go by one statement each, as in markRuns.
 func (j *Journal) markMany(op *journalOp, now, sentAt int64) error {
 	c := j.conn
+	marks := slices.Clone(op.marks)
+	slices.SortFunc(marks, func(a, b Mark) int { return cmp.Compare(a.Row, b.Row) })
 	if _, err := c.exec(stSavepoint); err != nil {
-		return fmt.Errorf("mark %d rows in flight: %w", len(op.marks), err)
+		return fmt.Errorf("mark %d rows in flight: %w", len(marks), err)
 	}
-	for _, m := range op.marks {
-		n, err := c.exec(stMark, m.Attempt, now, sentAt, j.id, m.Row)
-		if err != nil {
-			return fmt.Errorf("row %d: mark in flight: %w", m.Row, err)
+	for start := 0; start < len(marks) && op.err == nil; {
+		end := start + 1
+		for end < len(marks) && marks[end].Row == marks[end-1].Row+1 && marks[end].Attempt == marks[start].Attempt {
+			end++
 		}
-		if n == 0 {
-			op.err = j.refusal(m.Row)
-			if _, err := c.exec(stRollbackTo); err != nil {
-				return fmt.Errorf("undo the marks of a refused batch: %w", err)
-			}
-			break
+		first, last := marks[start].Row, marks[end-1].Row
+		n, err := c.exec(stMarkRange, marks[start].Attempt, now, sentAt, j.id, first, last)
+		if err != nil {
+			return fmt.Errorf("rows %d-%d: mark in flight: %w", first, last, err)
+		}
+		if n != end-start {
+			op.err = j.firstRefused(marks[start:end])
+		}
+		start = end
+	}
+	if op.err != nil {
+		if _, err := c.exec(stRollbackTo); err != nil {
+			return fmt.Errorf("undo the marks of a refused batch: %w", err)
 		}
 	}
 	if _, err := c.exec(stRelease); err != nil {
-		return fmt.Errorf("mark %d rows in flight: %w", len(op.marks), err)
+		return fmt.Errorf("mark %d rows in flight: %w", len(marks), err)
 	}
 	return nil
+}
+
+// firstRefused says why the first of marks whose row could not be marked was refused: after a range statement
+// marked fewer rows than asked, the rows it marked are in flight with the mark's send time and attempt number.
+func (j *Journal) firstRefused(marks []Mark) error {
+	for _, m := range marks {
+		st, ok, err := j.conn.status(j.id, m.Row)
+		switch {
+		case err != nil:
+			return fmt.Errorf("row %d: read its status: %w", m.Row, err)
+		case !ok:
+			return fmt.Errorf("row %d is not in campaign %d", m.Row, j.id)
+		case st != status.InFlight:
+			return fmt.Errorf("row %d is %s, not ready: it is not sent again", m.Row, st)
+		}
+	}
+	return fmt.Errorf("rows %d-%d: fewer marked than asked", marks[0].Row, marks[len(marks)-1].Row)
 }
 
 // refusal says why a row could not be marked in flight.

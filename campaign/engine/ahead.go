@@ -1,0 +1,128 @@
+package engine
+
+import (
+	"math"
+
+	"herald/campaign/store"
+)
+
+// Marking ahead.
+//
+// A row is recorded in flight, and that record committed to disk, before its request leaves. Done by each
+// worker for its own row just before the request, that costs every message a hand-off to the journal and a
+// wait for a commit, during which the worker's connection sits idle: at high rates it was most of what the
+// state store cost. So when rows go one a request at a high rate, the feeder marks them in flight in blocks,
+// each block by one commit (consecutive rows: one statement), before it hands them to the workers; a worker
+// then sends a row marked ahead at once. A row marked ahead whose request does not leave after all (the run
+// stops, its guard holds it back at its slot, it no longer renders) is given back: ready again, with its count
+// of attempts as it was (store.Journal.Unmark).
+//
+// What it changes after a crash: the rows marked ahead and not yet sent are in flight in the store, so they
+// become unknown at the next start, like the rows whose requests were out. The jobs queue holds one block, so
+// at most two blocks and a row at each worker (waiting for the rate, or sending) are in flight at a time, where
+// without marking ahead only the rows whose requests were out were. So it is done only where the store's cost
+// matters, at 2,000 messages a second and more (below, a commit a message is little work): a block is at most
+// the concurrency and 10 ms of sending at the rate (20 rows at 2,000 a second; the concurrency when unlimited).
+
+const (
+	// aheadFrom is the least rate, in messages a second, at which rows are marked ahead.
+	aheadFrom = 2000
+	// aheadSending is how much sending, at the rate, one block marked ahead holds at most.
+	aheadSending = 0.01 // seconds
+)
+
+// markAhead is how many rows the feeder marks in flight at a time for a run at rate with conc workers; 0 when
+// each worker marks its own row (a block of fewer than 2 rows, or a provider that batches).
+func markAhead(rate float64, conc int, batching bool) int {
+	if batching {
+		return 0
+	}
+	k := conc
+	if !math.IsInf(rate, 1) {
+		if rate < aheadFrom {
+			return 0
+		}
+		k = min(k, int(rate*aheadSending))
+	}
+	if k < 2 {
+		return 0
+	}
+	return k
+}
+
+// MostInFlight is the most rows a run at rate with conc workers (one row a request) can have recorded in flight
+// at a time, and so the most that a crash can leave unknown: a row at each worker, a block marked ahead in the
+// jobs queue and the next block being marked.
+func MostInFlight(rate float64, conc int) int {
+	return conc + 2*markAhead(rate, conc, false)
+}
+
+// queueAhead adds a row to the block being gathered, and hands the block out once it is full; it returns false
+// once the run stops.
+func (e *Engine) queueAhead(r jobRow) bool {
+	e.block = append(e.block, r)
+	if len(e.block) < e.ahead {
+		return true
+	}
+	return e.handBlock()
+}
+
+// handBlock marks the gathered rows in flight, in one commit, and hands each to the workers. When one of them
+// is refused (it is not ready any more), none is marked and each goes as without marking ahead: its worker's
+// own mark names it. It returns false once the run stops; the rows not handed out are given back.
+func (e *Engine) handBlock() bool {
+	rows := e.block
+	e.block = make([]jobRow, 0, e.ahead)
+	if len(rows) == 0 {
+		return true
+	}
+	marks := make([]store.Mark, len(rows))
+	for i, r := range rows {
+		marks[i] = store.Mark{Row: r.row, Attempt: r.attempts + 1}
+	}
+	err := e.journal.MarkManyInFlight(e.stopCtx, marks)
+	if e.stopCtx.Err() != nil {
+		// Stopping: the marks may be committed still, after the wait for them ended. Unmark leaves a row that is
+		// not in flight alone, and comes after them.
+		for i := range rows {
+			rows[i].premarked = true
+		}
+		e.unmark(rows)
+		e.release(rows)
+		return false
+	}
+	for i := range rows {
+		rows[i].premarked = err == nil
+	}
+	for i := range rows {
+		if !e.dispatch(job{rows: rows[i : i+1 : i+1]}) {
+			e.unmark(rows[i+1:])
+			e.release(rows[i+1:])
+			return false
+		}
+	}
+	return true
+}
+
+// dropBlock gives back the places under the messaging limit of the rows gathered and never marked, when the
+// feeder stops.
+func (e *Engine) dropBlock() {
+	e.release(e.block)
+	e.block = nil
+}
+
+// unmark gives back the in-flight marks of the rows marked ahead whose request did not leave.
+func (e *Engine) unmark(rows []jobRow) {
+	for i := range rows {
+		if rows[i].premarked {
+			e.journal.Unmark(rows[i].row, rows[i].attempts)
+			rows[i].premarked = false
+		}
+	}
+}
+
+// isPremarked reports whether a job's request may leave without a mark of its own: its one row was marked
+// ahead for this attempt.
+func isPremarked(rows []jobRow) bool {
+	return len(rows) == 1 && rows[0].premarked
+}

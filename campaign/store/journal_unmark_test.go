@@ -1,0 +1,41 @@
+package store
+
+import (
+	"fmt"
+	"testing"
+
+	"herald/campaign/status"
+)
+
+// TestUnmarkAfterItsMarkInOneBatch: a mark given back in the batch of its mark (the wait for the mark ended
+// first) leaves the rows ready with their attempts as before; a row no longer in flight is left alone.
+func TestUnmarkAfterItsMarkInOneBatch(t *testing.T) {
+	s := newTestStore(t)
+	id := plan(t, s, testInfo("c", "fp"), readyRows(4))
+	j := s.OpenJournal(id, JournalOptions{})
+	defer j.Close()
+	if err := j.MarkInFlight(t.Context(), 4, 1); err != nil {
+		t.Fatal(err)
+	}
+	j.Record(Outcome{Row: 4, Status: status.Sent, MessageID: "m.4", Attempts: 1})
+	if err := j.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	batch := []journalOp{{kind: opMarkMany, marks: []Mark{{Row: 1, Attempt: 1}, {Row: 2, Attempt: 1}, {Row: 3, Attempt: 1}}},
+		{kind: opUnmark, row: 1}, {kind: opUnmark, row: 2}, {kind: opUnmark, row: 4}}
+	if err := j.commit(batch); err != nil { // the journal's goroutine is idle: nothing is queued
+		t.Fatal(err)
+	}
+	want := map[int]string{1: "ready 0", 2: "ready 0", 3: "in_flight 1", 4: "sent 1"}
+	for row, w := range want {
+		var st string
+		var attempts int
+		if err := s.db.QueryRow(`SELECT status, attempts FROM rows WHERE campaign_id = ? AND row = ?`, id, row).
+			Scan(&st, &attempts); err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprintf("%s %d", st, attempts); got != w {
+			t.Errorf("row %d: %s, want %s", row, got, w)
+		}
+	}
+}
