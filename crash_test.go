@@ -9,6 +9,7 @@ import (
 	"herald/campaign/engine"
 	"herald/campaign/status"
 	"herald/campaign/store"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -72,22 +73,29 @@ type logEntry struct {
 	Action string `json:"action"`
 }
 
-// TestCrashResumeExactlyOnce SIGKILLs `herald send` 10 times at random points of a 20,000-row campaign at 500
-// msgs/s (the first kill may land while the CSV is still being checked), reruns it to the end, and checks
-// through the sandbox's request log that every number was messaged exactly once, except rows reported unknown
-// (in flight at a kill), which were messaged at most once.
+// TestCrashResumeExactlyOnce SIGKILLs `herald send` at random points of a campaign (the first kill may land
+// while the CSV is still being checked), reruns it to the end, and checks through the sandbox's request log that
+// every number was messaged exactly once, except rows reported unknown (in flight at a kill), which were
+// messaged at most once: 10 kills of 20,000 rows at 500 msgs/s (each worker marks its own row), and 6 kills of
+// 40,000 rows at an unlimited rate (the feeder marks rows ahead in blocks).
 func TestCrashResumeExactlyOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the binary: skipped with -short")
 	}
 	bin := buildHerald(t)
+	t.Run("rate=500", func(t *testing.T) { crashResume(t, bin, "500", 500, 20000, 10) })
+	t.Run("rate=unlimited", func(t *testing.T) { crashResume(t, bin, "unlimited", math.Inf(1), 40000, 6) })
+}
+
+// crashResume is TestCrashResumeExactlyOnce for one rate (flag is --rate's text), rows and kills.
+func crashResume(t *testing.T, bin, flag string, rate float64, rows, kills int) {
 	dir := t.TempDir()
 	logPath := filepath.Join(dir, "requests.jsonl")
 	base, stopSandbox := startSandbox(t, bin, logPath, "--latency", "5ms", "--jitter", "10ms")
 
-	const rows, conc = 20000, 16
+	const conc = 16
 	// The rows in flight at a time: a request at each worker, and the rows marked ahead (campaign/engine/ahead.go).
-	mostInFlight := engine.MostInFlight(500, conc)
+	mostInFlight := engine.MostInFlight(rate, conc)
 	var csvb strings.Builder
 	csvb.WriteString("first_name,phone,code\n")
 	for i := 0; i < rows; i++ {
@@ -104,7 +112,7 @@ func TestCrashResumeExactlyOnce(t *testing.T) {
 `, base))
 	args := []string{"send", "--yes", "--csv", filepath.Join(dir, "r.csv"), "--template", filepath.Join(dir, "t.yaml"),
 		"--config", filepath.Join(dir, "config.yaml"), "--profile", "sb", "--state", filepath.Join(dir, "state.db"),
-		"--rate", "500", "--concurrency", fmt.Sprint(conc)}
+		"--rate", flag, "--concurrency", fmt.Sprint(conc)}
 
 	seed := uint64(time.Now().UnixNano())
 	if v := os.Getenv("HERALD_CRASH_SEED"); v != "" {
@@ -115,7 +123,6 @@ func TestCrashResumeExactlyOnce(t *testing.T) {
 	}
 	t.Logf("kill points from seed %d: HERALD_CRASH_SEED=%d replays them", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 7))
-	const kills = 10
 	for k := 0; k < kills; k++ {
 		cmd := exec.Command(bin, args...)
 		cmd.Dir = dir
@@ -128,8 +135,8 @@ func TestCrashResumeExactlyOnce(t *testing.T) {
 		_ = cmd.Wait()
 		// The rows left in flight by this kill become unknown at the next start: never more than can be in flight.
 		if n := inFlightAfterKill(t, filepath.Join(dir, "state.db"), "r-crash"); n > mostInFlight {
-			t.Errorf("kill %d left %d rows in flight, more than the %d that --concurrency %d and --rate 500 allow",
-				k+1, n, mostInFlight, conc)
+			t.Errorf("kill %d left %d rows in flight, more than the %d that --concurrency %d and --rate %s allow",
+				k+1, n, mostInFlight, conc, flag)
 		}
 	}
 	final := exec.Command(bin, args...)
