@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"herald/campaign/status"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -25,10 +24,9 @@ type JournalOptions struct {
 	Now func() time.Time
 
 	// beforeCommit and afterCommit, when set (tests), run around each commit; afterCommit gets the number of
-	// writes the transaction held. syncWAL, when set (tests), replaces the fsync of the WAL file (walsync.go).
+	// writes the transaction held.
 	beforeCommit func()
 	afterCommit  func(writes int)
-	syncWAL      func() error
 }
 
 // Outcome is what became of one request for a row.
@@ -108,12 +106,6 @@ type Journal struct {
 	close   sync.Once
 	// conn is the journal's own connection, nil when it could not be opened (Err says why).
 	conn *journalConn
-	// wal is the connection's WAL file and syncer the goroutine that fsyncs it and answers the waiters of each
-	// commit (walsync.go); both nil when the connection commits with synchronous=FULL instead.
-	wal    *os.File
-	syncer *walSyncer
-	// syncing counts the groups handed to the syncer and not yet answered (awaitSync).
-	syncing int
 	// ids are the message ids recorded since the last fold, the first of them kept at idsSince; opened is when
 	// the journal opened (journal_ids.go). Only the journal's goroutine uses them after OpenJournal.
 	ids      []messageRow
@@ -145,13 +137,6 @@ func (s *Store) OpenJournal(id int64, o JournalOptions) *Journal {
 	if conn != nil {
 		if err := j.openIDs(); err != nil {
 			j.fail(err)
-		}
-		if j.wal = openWALSync(conn); j.wal != nil {
-			sync := j.wal.Sync
-			if o.syncWAL != nil {
-				sync = o.syncWAL
-			}
-			j.syncer = newWALSyncer(sync, j.fail, j.Err)
 		}
 	}
 	go j.run()
@@ -229,9 +214,6 @@ func (j *Journal) Close() error {
 	j.close.Do(func() {
 		close(j.closing)
 		<-j.stopped
-		if j.wal != nil {
-			j.wal.Close()
-		}
 		if j.conn != nil {
 			j.conn.close()
 		}
@@ -297,22 +279,16 @@ func (j *Journal) wait(ctx context.Context, op journalOp) error {
 }
 
 // run is the journal's goroutine: it takes the first op, gathers more (see gather), and applies them in one
-// transaction. When it stops, the syncer makes its last fsync and answers what it holds first.
+// transaction.
 func (j *Journal) run() {
 	defer close(j.stopped)
-	if j.syncer != nil {
-		defer func() {
-			close(j.syncer.groups)
-			<-j.syncer.done
-		}()
-	}
 	timer := time.NewTimer(j.o.MaxDelay)
 	timer.Stop()
 	var batch []journalOp
 	for {
 		select {
 		case op := <-j.ops:
-			batch = j.awaitSync(j.gather(append(batch[:0], op), timer))
+			batch = j.gather(append(batch[:0], op), timer)
 		case <-j.closing:
 			batch = batch[:0]
 			for len(j.ops) > 0 {
@@ -328,35 +304,6 @@ func (j *Journal) run() {
 		}
 		j.apply(batch)
 	}
-}
-
-// awaitSync holds the batch while the syncer makes the previous group durable, adding the ops that come
-// meanwhile (up to MaxBatch writes): one fsync at a time, and the next commit takes all that came during it, as
-// large a group as under synchronous=FULL. Without a syncer it returns the batch as it is.
-func (j *Journal) awaitSync(batch []journalOp) []journalOp {
-	if j.syncer == nil {
-		return batch
-	}
-	writes := 0
-	for i := range batch {
-		writes += batch[i].writes()
-	}
-	for j.syncing > 0 {
-		ops := j.ops
-		if writes >= j.o.MaxBatch {
-			ops = nil // full: wait for the sync alone
-		}
-		select {
-		case <-j.syncer.synced:
-			j.syncing--
-		case op := <-ops:
-			batch = append(batch, op)
-			writes += op.writes()
-		case <-j.closing:
-			return batch
-		}
-	}
-	return batch
 }
 
 // gather adds ops to the batch until it holds MaxBatch writes or a flush, or Close is called, or MaxDelay has
@@ -400,8 +347,7 @@ func (j *Journal) gather(batch []journalOp, timer *time.Timer) []journalOp {
 	return batch
 }
 
-// apply commits the batch's writes in one transaction, then answers its waiters, through the syncer once the
-// commit is on disk when there is one.
+// apply commits the batch's writes in one transaction, then answers its waiters.
 func (j *Journal) apply(batch []journalOp) {
 	err := j.Err()
 	if err == nil {
@@ -412,19 +358,6 @@ func (j *Journal) apply(batch []journalOp) {
 			j.fail(err)
 			err = j.Err()
 		}
-	}
-	if err == nil && j.syncer != nil {
-		var waiters []journalWaiter
-		for i := range batch {
-			if batch[i].done != nil {
-				waiters = append(waiters, journalWaiter{done: batch[i].done, err: batch[i].err})
-			}
-		}
-		if len(waiters) > 0 {
-			j.syncing++
-			j.syncer.groups <- waiters
-		}
-		return
 	}
 	for i := range batch {
 		if batch[i].done == nil {

@@ -58,8 +58,7 @@ func BenchmarkPlan(b *testing.B) {
 // BenchmarkJournal measures MarkInFlight+Record pairs from 16, 64 and 256 concurrent callers:
 // go test -run '^$' -bench BenchmarkJournal -benchtime 50000x. Each pair records a message id of its own, random
 // as a provider's are (one id shared by every pair made the index of ids an append, and the journal look 40%
-// cheaper). The journal's connection commits with synchronous=NORMAL and fsyncs the WAL itself before it answers
-// (walsync.go), whatever the store's setting.
+// cheaper). Commits are synchronous=FULL, as in production.
 func BenchmarkJournal(b *testing.B) {
 	for _, callers := range []int{16, 64, 256} {
 		b.Run(fmt.Sprintf("callers=%d", callers), func(b *testing.B) {

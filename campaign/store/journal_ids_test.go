@@ -1,8 +1,6 @@
 package store
 
 import (
-	"database/sql"
-	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -149,69 +147,4 @@ func TestMarkRunsRefuseOnlyTheRowNotReady(t *testing.T) {
 			t.Errorf("row %d: %s, want %s", row, got, w)
 		}
 	}
-}
-
-// TestMarkAnsweredOnlyOnceTheWALIsSynced: a mark is committed, then the WAL is synced, and only then answered.
-func TestMarkAnsweredOnlyOnceTheWALIsSynced(t *testing.T) {
-	s := newTestStore(t)
-	id := plan(t, s, testInfo("c", "fp"), readyRows(1))
-	entered, release := make(chan string, 1), make(chan struct{})
-	first := true
-	j := s.OpenJournal(id, JournalOptions{syncWAL: func() error {
-		if first {
-			first = false
-			entered <- otherConnStatusErr(s.path, id, 1)
-			<-release
-		}
-		return nil
-	}})
-	defer j.Close()
-	if j.syncer == nil {
-		t.Skip("this system's journal commits with synchronous=FULL: no syncer")
-	}
-	done := make(chan error, 1)
-	go func() { done <- j.MarkInFlight(t.Context(), 1, 1) }()
-	if st := <-entered; st != status.InFlight {
-		t.Fatalf("at the sync the row is %q, want it committed in flight", st)
-	}
-	select {
-	case err := <-done:
-		t.Fatalf("the mark was answered (%v) before the WAL was synced", err)
-	default:
-	}
-	close(release)
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-}
-
-// TestWALSyncFailureFailsTheMark: a mark whose sync fails is refused, and the journal stops.
-func TestWALSyncFailureFailsTheMark(t *testing.T) {
-	s := newTestStore(t)
-	id := plan(t, s, testInfo("c", "fp"), readyRows(2))
-	j := s.OpenJournal(id, JournalOptions{syncWAL: func() error { return errors.New("disk gone") }})
-	defer j.Close()
-	if j.syncer == nil {
-		t.Skip("this system's journal commits with synchronous=FULL: no syncer")
-	}
-	err := j.MarkInFlight(t.Context(), 1, 1)
-	if err == nil || !strings.Contains(err.Error(), "fsync") || !strings.Contains(err.Error(), "disk gone") {
-		t.Fatalf("mark: %v", err)
-	}
-	if err := j.MarkInFlight(t.Context(), 2, 1); err == nil {
-		t.Fatal("the journal goes on after a failed sync")
-	}
-}
-
-// otherConnStatusErr is otherConnStatus for another goroutine: an error becomes the returned text.
-func otherConnStatusErr(path string, id int64, row int) (st string) {
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		return err.Error()
-	}
-	defer db.Close()
-	if err := db.QueryRow(`SELECT status FROM rows WHERE campaign_id = ? AND row = ?`, id, row).Scan(&st); err != nil {
-		return err.Error()
-	}
-	return st
 }

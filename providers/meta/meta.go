@@ -87,8 +87,9 @@ func (a *Adapter) Send(ctx context.Context, msg providers.Message) (providers.Re
 	return parseAnswer(ans, a.secret)
 }
 
-// requestSizeHint is the capacity a request body starts with: a template with a few parameters fits.
-const requestSizeHint = 512
+// requestSizeHint is the capacity a request body starts with: a template with a header, a few parameters and
+// a button fits (512 bytes grew once for most messages, copying the body).
+const requestSizeHint = 1024
 
 // Close closes the client's idle connections.
 func (a *Adapter) Close() error {
