@@ -1,7 +1,6 @@
 package store
 
 import (
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -136,15 +135,5 @@ func TestMarkRunsRefuseOnlyTheRowNotReady(t *testing.T) {
 	}
 	want := map[int]string{1: "in_flight 1", 2: "in_flight 1", 3: "sent 0", 4: "in_flight 1", 5: "in_flight 1",
 		6: "in_flight 2", 7: "in_flight 1"}
-	for row, w := range want {
-		var st string
-		var attempts int
-		if err := s.db.QueryRow(`SELECT status, attempts FROM rows WHERE campaign_id = ? AND row = ?`, id, row).
-			Scan(&st, &attempts); err != nil {
-			t.Fatal(err)
-		}
-		if got := fmt.Sprintf("%s %d", st, attempts); got != w {
-			t.Errorf("row %d: %s, want %s", row, got, w)
-		}
-	}
+	checkStatusAttempts(t, s, id, want)
 }

@@ -27,6 +27,12 @@ func TestUnmarkAfterItsMarkInOneBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[int]string{1: "ready 0", 2: "ready 0", 3: "in_flight 1", 4: "sent 1"}
+	checkStatusAttempts(t, s, id, want)
+}
+
+// checkStatusAttempts checks each row of want ("status attempts") against the store.
+func checkStatusAttempts(t *testing.T, s *Store, id int64, want map[int]string) {
+	t.Helper()
 	for row, w := range want {
 		var st string
 		var attempts int
