@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"time"
 
 	"herald/campaign/store"
 )
@@ -29,6 +30,10 @@ const (
 	aheadFrom = 2000
 	// aheadSending is how much sending, at the rate, one block marked ahead holds at most.
 	aheadSending = 0.01 // seconds
+	// aheadCommitDelay is how long the journal gathers writes before a commit when rows are marked ahead: no
+	// worker waits for those commits, so larger ones, with fewer pages written and fsyncs per message, cost
+	// nothing in latency (measured: 7% more messages a second at 16 and 64 in flight; 2 ms starved 16 workers).
+	aheadCommitDelay = 500 * time.Microsecond
 )
 
 // markAhead is how many rows the feeder marks in flight at a time for a run at rate with conc workers; 0 when
@@ -55,6 +60,16 @@ func markAhead(rate float64, conc int, batching bool) int {
 // jobs queue and the next block being marked.
 func MostInFlight(rate float64, conc int) int {
 	return conc + 2*markAhead(rate, conc, false)
+}
+
+// journalOptions are the options the engine opens its journal with: Options.JournalOptions, gathering writes
+// for aheadCommitDelay when rows are marked ahead (unless a delay is set).
+func (e *Engine) journalOptions() store.JournalOptions {
+	o := e.opts.JournalOptions
+	if e.ahead > 0 && o.MaxDelay == 0 {
+		o.MaxDelay = aheadCommitDelay
+	}
+	return o
 }
 
 // queueAhead adds a row to the block being gathered, and hands the block out once it is full; it returns false

@@ -305,9 +305,10 @@ func (e *Engine) Run(ctx context.Context) (Snapshot, error) {
 	}
 	e.mu.Unlock()
 
+	e.ahead = markAhead(e.opts.Rate, e.initialConcurrency(), e.group != nil)
 	e.journal = e.opts.Journal
 	if e.journal == nil {
-		e.journal = e.store.OpenJournal(e.info.ID, e.opts.JournalOptions)
+		e.journal = e.store.OpenJournal(e.info.ID, e.journalOptions())
 	}
 	if err := e.store.SetCampaignStatus(e.info.ID, status.Running, ""); err != nil {
 		return e.Snapshot(), err
@@ -319,7 +320,6 @@ func (e *Engine) Run(ctx context.Context) (Snapshot, error) {
 	e.prog.event(EventStarted, started)
 
 	e.jobs = make(chan job, jobQueue)
-	e.ahead = markAhead(e.opts.Rate, e.initialConcurrency(), e.group != nil)
 	switch {
 	case e.group != nil:
 		e.jobs = make(chan job, batchQueue) // each job may hold a whole batch of rows
