@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"herald/campaign/status"
 )
@@ -44,4 +45,26 @@ func checkStatusAttempts(t *testing.T, s *Store, id int64, want map[int]string) 
 			t.Errorf("row %d: %s, want %s", row, got, w)
 		}
 	}
+}
+
+// TestMarkEndsTheWaitForOutcomes: with a long MaxDelay, outcomes wait for more writes, but a mark (someone
+// waits for it) commits at once, the outcomes queued before it with it.
+func TestMarkEndsTheWaitForOutcomes(t *testing.T) {
+	s := newTestStore(t)
+	id := plan(t, s, testInfo("c", "fp"), readyRows(2))
+	j := s.OpenJournal(id, JournalOptions{MaxDelay: time.Hour})
+	defer j.Close()
+	j.Record(Outcome{Row: 1, Status: status.Failed, Code: "131026", Error: "not on WhatsApp", Class: "permanent",
+		Attempts: 1})
+	done := make(chan error, 1)
+	go func() { done <- j.MarkInFlight(t.Context(), 2, 1) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a mark waited for MaxDelay")
+	}
+	checkStatusAttempts(t, s, id, map[int]string{1: "failed 1", 2: "in_flight 1"})
 }
