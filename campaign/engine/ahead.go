@@ -137,9 +137,3 @@ func (e *Engine) unmark(rows []jobRow) {
 		}
 	}
 }
-
-// isPremarked reports whether a job's request may leave without a mark of its own: its one row was marked
-// ahead for this attempt.
-func isPremarked(rows []jobRow) bool {
-	return len(rows) == 1 && rows[0].premarked
-}

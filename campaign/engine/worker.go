@@ -59,9 +59,7 @@ func (e *Engine) process(j job) {
 		n := int64(len(rows))
 		e.prog.inFlight.Add(n)
 		began := time.Now() // the latency that sizes the pool includes the wait for the in-flight record
-		premarked := isPremarked(rows)
-		rows[0].premarked = false // a retry marks its own attempt
-		if err := e.markUnlessAhead(rows, premarked); err != nil {
+		if err := e.mark(rows); err != nil {
 			e.prog.inFlight.Add(-n)
 			if !errors.Is(err, context.Canceled) {
 				e.Stop("state store failure: " + err.Error())
@@ -160,17 +158,14 @@ func (e *Engine) leaving(rows []jobRow) {
 	}
 }
 
-// markUnlessAhead records rows in flight (mark), unless the feeder marked them ahead for this attempt.
-func (e *Engine) markUnlessAhead(rows []jobRow, premarked bool) error {
-	if premarked {
-		return nil
-	}
-	return e.mark(rows)
-}
-
-// mark records rows in flight, each as its attempt number, in one commit.
+// mark records rows in flight, each as its attempt number, in one commit. A row the feeder marked ahead is in
+// flight for this attempt already; a retry of it marks its own.
 func (e *Engine) mark(rows []jobRow) error {
 	if len(rows) == 1 {
+		if rows[0].premarked {
+			rows[0].premarked = false
+			return nil
+		}
 		return e.journal.MarkInFlight(e.sendCtx, rows[0].row, rows[0].attempts)
 	}
 	marks := make([]store.Mark, len(rows))

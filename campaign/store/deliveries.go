@@ -246,8 +246,7 @@ func campaignOfMessage(tx cbTx, messageID string) (sql.NullInt64, error) {
 func reconcile(tx cbTx, since, now time.Time) error {
 	if _, err := tx.exec(`UPDATE deliveries SET campaign_id = r.campaign_id, row = r.row,
 		recipient = CASE deliveries.recipient WHEN '' THEN r.number ELSE deliveries.recipient END
-		FROM message_rows m JOIN rows r ON r.campaign_id = m.campaign_id AND r.row = m.row
-			AND r.message_id = m.message_id
+		FROM `+messageRowsJoin+`
 		WHERE deliveries.campaign_id IS NULL AND deliveries.received_at >= ?
 		AND m.message_id = deliveries.message_id`, since.UnixMilli()); err != nil {
 		return fmt.Errorf("match delivery records to rows: %w", err)

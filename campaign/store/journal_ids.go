@@ -40,10 +40,12 @@ const repairMessageRows = `INSERT OR REPLACE INTO message_rows (message_id, camp
 	AND NOT EXISTS (SELECT 1 FROM message_rows m WHERE m.message_id = r.message_id
 		AND m.campaign_id = r.campaign_id AND m.row = r.row)`
 
-// rowOfMessageSQL finds the row that has message id ?: message_rows says which, and the row must still have it.
-const rowOfMessageSQL = `SELECT r.campaign_id, r.row, r.number FROM message_rows m
-	JOIN rows r ON r.campaign_id = m.campaign_id AND r.row = m.row AND r.message_id = m.message_id
-	WHERE m.message_id = ?`
+// messageRowsJoin pairs each id of message_rows (m) with its row (r), when the row still has the id.
+const messageRowsJoin = `message_rows m
+	JOIN rows r ON r.campaign_id = m.campaign_id AND r.row = m.row AND r.message_id = m.message_id`
+
+// rowOfMessageSQL finds the row that has message id ?.
+const rowOfMessageSQL = `SELECT r.campaign_id, r.row, r.number FROM ` + messageRowsJoin + ` WHERE m.message_id = ?`
 
 // openIDs runs before the journal's first write: it repairs what a crash of an earlier journal of the campaign
 // left out of message_rows, and marks the campaign as having ids pending.

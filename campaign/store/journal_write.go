@@ -98,8 +98,8 @@ func (j *Journal) writeOutcome(o Outcome, scheduledUntil *int64) error {
 
 // markRuns marks single rows in flight within the journal's transaction: sorted, each run of consecutive rows
 // with the same attempt number by one statement over that range of the primary key (one seek instead of one a
-// row: the feeder hands rows out in order, so a batch's marks are mostly such runs). A run in which a row's
-// status refuses the mark is undone and marked row by row, so that only that row is refused. It sorts marks.
+// row: the feeder hands rows out in order, so a batch's marks are mostly such runs); a row whose status refuses
+// the mark is refused alone. It sorts marks.
 func (j *Journal) markRuns(marks []*journalOp, now, sentAt int64) error {
 	slices.SortFunc(marks, func(a, b *journalOp) int { return cmp.Compare(a.row, b.row) })
 	return eachRun(len(marks), func(i int) (int, int) { return marks[i].row, marks[i].attempt },
@@ -127,38 +127,19 @@ func eachRun(n int, mark func(i int) (row, attempt int), fn func(start, end int)
 	return nil
 }
 
-// markRun marks a run of consecutive rows with one attempt number in flight (see markRuns).
+// markRun marks a run of consecutive rows with one attempt number in flight (see markRuns). The statement's
+// status check leaves a refused row as it was and marks the others: each refused row is named on its op.
 func (j *Journal) markRun(run []*journalOp, now, sentAt int64) error {
-	c := j.conn
-	if len(run) > 1 {
-		first, last := run[0].row, run[len(run)-1].row
-		if _, err := c.exec(stSavepoint); err != nil {
-			return fmt.Errorf("rows %d-%d: mark in flight: %w", first, last, err)
-		}
-		n, err := c.exec(stMarkRange, run[0].attempt, now, sentAt, j.id, first, last)
-		if err != nil {
-			return fmt.Errorf("rows %d-%d: mark in flight: %w", first, last, err)
-		}
-		if n != len(run) {
-			if _, err := c.exec(stRollbackTo); err != nil {
-				return fmt.Errorf("rows %d-%d: undo the marks of a run with a refused row: %w", first, last, err)
-			}
-		}
-		if _, err := c.exec(stRelease); err != nil {
-			return fmt.Errorf("rows %d-%d: mark in flight: %w", first, last, err)
-		}
-		if n == len(run) {
-			return nil
-		}
+	first, last := run[0].row, run[len(run)-1].row
+	n, err := j.conn.exec(stMarkRange, run[0].attempt, now, sentAt, j.id, first, last)
+	if err != nil {
+		return fmt.Errorf("rows %d-%d: mark in flight: %w", first, last, err)
+	}
+	if n == len(run) {
+		return nil
 	}
 	for _, op := range run {
-		n, err := c.exec(stMark, op.attempt, now, sentAt, j.id, op.row)
-		if err != nil {
-			return fmt.Errorf("row %d: mark in flight: %w", op.row, err)
-		}
-		if n == 0 {
-			op.err = j.refusal(op.row)
-		}
+		op.err = j.unmarked(op.row)
 	}
 	return nil
 }
@@ -202,31 +183,26 @@ func (j *Journal) markMany(op *journalOp, now, sentAt int64) error {
 	return nil
 }
 
-// firstRefused says why the first of marks whose row could not be marked was refused: after a range statement
-// marked fewer rows than asked, the rows it marked are in flight with the mark's send time and attempt number.
+// firstRefused says why the first of marks whose row a range statement did not mark was refused.
 func (j *Journal) firstRefused(marks []Mark) error {
 	for _, m := range marks {
-		st, ok, err := j.conn.status(j.id, m.Row)
-		switch {
-		case err != nil:
-			return fmt.Errorf("row %d: read its status: %w", m.Row, err)
-		case !ok:
-			return fmt.Errorf("row %d is not in campaign %d", m.Row, j.id)
-		case st != status.InFlight:
-			return fmt.Errorf("row %d is %s, not ready: it is not sent again", m.Row, st)
+		if err := j.unmarked(m.Row); err != nil {
+			return err
 		}
 	}
 	return fmt.Errorf("rows %d-%d: fewer marked than asked", marks[0].Row, marks[len(marks)-1].Row)
 }
 
-// refusal says why a row could not be marked in flight.
-func (j *Journal) refusal(row int) error {
-	status, ok, err := j.conn.status(j.id, row)
+// unmarked says why row is not in flight after its mark (its status refused it), nil when it is.
+func (j *Journal) unmarked(row int) error {
+	st, ok, err := j.conn.status(j.id, row)
 	switch {
 	case err != nil:
 		return fmt.Errorf("row %d: read its status: %w", row, err)
 	case !ok:
 		return fmt.Errorf("row %d is not in campaign %d", row, j.id)
+	case st != status.InFlight:
+		return fmt.Errorf("row %d is %s, not ready: it is not sent again", row, st)
 	}
-	return fmt.Errorf("row %d is %s, not ready: it is not sent again", row, status)
+	return nil
 }
