@@ -14,7 +14,6 @@ import (
 	"math"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -36,9 +35,6 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-// memoryLimit is the Go runtime's soft memory limit unless GOGC or GOMEMLIMIT is set.
-const memoryLimit = 72 << 20
-
 // Sample files a first run opens when no --csv and --template are given.
 const (
 	sampleCSV      = "sample.csv"
@@ -46,14 +42,7 @@ const (
 )
 
 func main() {
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		// herald's live heap is small except for the duplicate-number set while a file is checked. A soft limit
-		// instead of a faster collection rate: the collector works harder only as the heap nears it (a
-		// million-row check or send stays under 100 MB), and rarely while sending, whose heap is small (a
-		// million-row send used 18% less CPU than with GOGC=40, the setting before, and less memory). Files of
-		// well over a million rows go over it, and then cost more CPU to check rather than more memory.
-		debug.SetMemoryLimit(memoryLimit)
-	}
+	campaign.TuneRuntime()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

@@ -8,6 +8,7 @@ import (
 	"math"
 	"testing"
 
+	"herald/campaign"
 	"herald/campaign/engine"
 	"herald/providers"
 	"herald/providers/open"
@@ -21,6 +22,7 @@ import (
 //
 //	go test -run '^$' -bench Batch -benchtime 50000x -count 3 ./campaign/
 func BenchmarkBatch(b *testing.B) {
+	defer campaign.TuneRuntime()()
 	child := childSandbox(b, "")
 	defer child.Stop()
 	for _, batch := range []bool{true, false} {

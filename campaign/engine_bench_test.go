@@ -194,8 +194,10 @@ func (nopJournal) Close() error                                         { return
 
 // BenchmarkEngine sends b.N messages at an unlimited rate through the Meta adapter to the zero-latency sandbox
 // child, with and without the store, at several concurrencies. Metrics: msgs/s, herald's CPU ms per 10,000
-// messages, and the sandbox's.
+// messages, and the sandbox's. herald runs with its own runtime settings (campaign.TuneRuntime), as the command
+// does.
 func BenchmarkEngine(b *testing.B) {
+	defer campaign.TuneRuntime()()
 	child := childSandbox(b, "")
 	defer child.Stop()
 	for _, durable := range []bool{true, false} {
@@ -233,7 +235,8 @@ const bareSmallBody = `{"messaging_product":"whatsapp","recipient_type":"individ
 // template bodies to the same sandbox child and reading the answers, with nothing else. body=small posts one
 // minimal body every time; body=herald posts, prebuilt, the very bodies BenchmarkEngine's rows make (a header,
 // three body parameters, a URL button, the client reference), so that the sandbox does the same work for both and
-// the difference is herald's own.
+// the difference is herald's own. gc=go runs it with Go's default collector settings, as a bare client would;
+// gc=herald with herald's (campaign.TuneRuntime), which leaves only the code's difference.
 func BenchmarkBareClient(b *testing.B) {
 	child := childSandbox(b, "")
 	defer child.Stop()
@@ -243,10 +246,16 @@ func BenchmarkBareClient(b *testing.B) {
 		bodies := [][]byte{[]byte(bareSmallBody)}
 		bareClient(b, child, target, p.AccessToken.Reveal(), func(int) []byte { return bodies[0] })
 	})
-	b.Run("body=herald", func(b *testing.B) {
-		bodies := heraldBodies(b, b.N)
-		bareClient(b, child, target, p.AccessToken.Reveal(), func(i int) []byte { return bodies[i] })
-	})
+	for _, tuned := range []bool{false, true} {
+		name := map[bool]string{false: "body=herald/gc=go", true: "body=herald/gc=herald"}[tuned]
+		b.Run(name, func(b *testing.B) {
+			bodies := heraldBodies(b, b.N)
+			if tuned {
+				defer campaign.TuneRuntime()()
+			}
+			bareClient(b, child, target, p.AccessToken.Reveal(), func(i int) []byte { return bodies[i] })
+		})
+	}
 }
 
 // bareClient posts b.N bodies (body(i) for the i-th) to target from 64 workers and reports as BenchmarkEngine.
