@@ -47,6 +47,12 @@ func parseAnswer(ans providers.Answer, secret []byte) (providers.Receipt, error)
 	if len(secret) > 0 && bytes.Contains(ans.Body, secret) {
 		ans.Body = bytes.ReplaceAll(ans.Body, secret, []byte(redacted))
 	}
+	success := ans.Status >= 200 && ans.Status < 300
+	if success {
+		if id, ok := acceptedID(ans.Body); ok {
+			return providers.Receipt{MessageID: id}, nil
+		}
+	}
 	var body answerBody
 	if err := json.Unmarshal(ans.Body, &body); err != nil {
 		return providers.Receipt{}, providers.NotJSON(ans, err)
@@ -54,7 +60,6 @@ func parseAnswer(ans providers.Answer, secret []byte) (providers.Receipt, error)
 	if body.Error != nil {
 		return providers.Receipt{}, classify(ans, body.Error)
 	}
-	success := ans.Status >= 200 && ans.Status < 300
 	if success && len(body.Messages) > 0 && body.Messages[0].ID != "" {
 		return providers.Receipt{MessageID: body.Messages[0].ID}, nil
 	}

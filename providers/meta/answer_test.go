@@ -218,3 +218,18 @@ func TestLongProviderTextIsBounded(t *testing.T) {
 		t.Errorf("message is %d bytes long", n)
 	}
 }
+
+// TestAcceptedIDReadsTheCommonAnswer: the success answer Meta (and the sandbox) gives every accepted message is
+// read by the fast path; an answer that also carries an error object is left to the full decode.
+func TestAcceptedIDReadsTheCommonAnswer(t *testing.T) {
+	for body, want := range map[string]string{
+		okAnswer: "wamid.HBgLNDQ3OTExMTIzNDU2FQIAERgSQjk2",
+		`{"messaging_product":"whatsapp","contacts":[{"input":"+447400123456","wa_id":"447400123456"}],"messages":[{"id":"wamid.X","message_status":"accepted"}]}` + "\n": "wamid.X",
+		`{"messages":[{"id":"wamid.X"}],"error":{"code":100}}`: "",
+		`{"messages":[{"id":"wamid.\u0058"}]}`:                 "",
+	} {
+		if id, ok := acceptedID([]byte(body)); id != want || ok != (want != "") {
+			t.Errorf("acceptedID(%s) = %q, %v; want %q", body, id, ok, want)
+		}
+	}
+}

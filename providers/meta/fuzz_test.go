@@ -2,6 +2,7 @@ package meta
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"testing"
@@ -47,6 +48,49 @@ func FuzzParseAnswer(f *testing.F) {
 		}
 		if bytes.Contains([]byte(err.Error()), []byte(testToken)) {
 			t.Fatalf("error carries the token: %v", err)
+		}
+	})
+}
+
+// FuzzAcceptedIDAgreesWithJSON: wherever acceptedID reads an id, encoding/json decodes the same answer to the
+// same messages[0].id and no error object; so the fast path never takes an answer the full decode would not.
+func FuzzAcceptedIDAgreesWithJSON(f *testing.F) {
+	for _, seed := range []string{
+		okAnswer,
+		`{"messages":[{"id":"wamid.A"}]}`,
+		` { "messages" : [ { "message_status" : "accepted" , "id" : "wamid.B" } , {"id":"c"} ] } `,
+		`{"contacts":[{"input":"+1","wa_id":"1"}],"messages":[{"id":"x","nested":{"a":[1,{"b":"]}"}]}}],"n":-1.5e3,"t":true,"z":null}`,
+		`{"Messages":[{"ID":"upper"}]}`,
+		`{"messages":[{"id":"a"}],"messages":[{"id":"b"}]}`,
+		`{"messages":[{"id":"a"}],"ERROR":{"code":100}}`,
+		`{"messages":[{"id":"a\"b"}]}`,
+		`{"messages":[{"id":"\u0061"}]}`,
+		`{"messages":[{"i\u0064":"a"}]}`,
+		`{"messages":[{"id":"\xff"}]}`,
+		`{"messages":[{"id":""},{"id":"b"}]}`,
+		`{"messages":[{"id":"","id":"b"}]}`,
+		`{"messages":[{"id":"b","id":""}]}`,
+		`{"messages":[{"id":null}]}`,
+		`{"messages":[]}`,
+		`{"messages":{}}`,
+		`{"messages":[{"id":"a"}]`,
+		`[]`,
+		`{}`,
+		`"x"`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		id, ok := acceptedID(body)
+		if !ok {
+			return
+		}
+		var want answerBody
+		if err := json.Unmarshal(body, &want); err != nil {
+			t.Fatalf("acceptedID read %q from an answer encoding/json refuses: %v", id, err)
+		}
+		if want.Error != nil || len(want.Messages) == 0 || want.Messages[0].ID != id {
+			t.Fatalf("acceptedID read %q, encoding/json %+v", id, want)
 		}
 	})
 }
