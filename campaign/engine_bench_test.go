@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -454,4 +455,56 @@ func BenchmarkRateLearning(b *testing.B) {
 		b.ReportMetric(float64(snap.Sent)/elapsed.Seconds(), "msgs/s")
 		b.ReportMetric(float64(snap.Sent)/elapsed.Seconds()/50*100, "%-of-50/s")
 	}
+}
+
+// BenchmarkEngineCPU is herald's own CPU a message without a network: the Meta adapter's requests are answered
+// in the process by a transport that reads each body and returns Meta's success answer with an id of its own.
+// What it leaves out is the HTTP client and server, so its ns/op and allocations are the engine's, the
+// adapter's encoding and parsing and (store=true) the journal's, far steadier than the throughput benchmarks:
+//
+//	go test -run '^$' -bench EngineCPU -benchtime 30000x -count 3 ./campaign/
+func BenchmarkEngineCPU(b *testing.B) {
+	defer campaign.TuneRuntime()()
+	for _, durable := range []bool{true, false} {
+		b.Run(fmt.Sprintf("store=%v", durable), func(b *testing.B) {
+			profile := sandbox.Credentials()["meta"]
+			profile.Name = "bench"
+			sess := benchCampaign(b, b.N, profile)
+			adapter, err := meta.New(profile, &http.Client{Transport: &answerTransport{}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			eo := engine.Options{Rate: math.Inf(1), Concurrency: 64, StopOnPause: true}
+			if !durable {
+				eo.Journal = nopJournal{}
+			}
+			e := engine.New(sess.Store, sess.Info, sess.Input.Binding, adapter, eo)
+			debug.FreeOSMemory()
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu0 := cputime.Used(b)
+			snap, err := e.Run(context.Background())
+			cpu := cputime.Used(b) - cpu0
+			b.StopTimer()
+			b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-us/msg")
+			if err != nil || snap.Sent != int64(b.N) {
+				b.Fatalf("sent %d of %d: %v (%s)", snap.Sent, b.N, err, snap.Reason)
+			}
+		})
+	}
+}
+
+// answerTransport answers every request as Meta accepts a message, with a new id each time (scattered, as
+// Meta's are: ids in order would make the index of ids an append), after reading the body as a server would.
+type answerTransport struct{ n atomic.Int64 }
+
+func (a *answerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if _, err := io.Copy(io.Discard, req.Body); err != nil {
+		return nil, err
+	}
+	req.Body.Close()
+	id := "wamid.HBgM" + strconv.FormatUint(uint64(a.n.Add(1))*0x9E3779B97F4A7C15, 36) // in no order, as Meta's
+	body := `{"messaging_product":"whatsapp","contacts":[{"input":"447400123456","wa_id":"447400123456"}],"messages":[{"id":"` + id + `","message_status":"accepted"}]}`
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req}, nil
 }
