@@ -93,7 +93,7 @@ func applyDelivery(tx cbTx, profile string, d providers.DeliveryEvent, received 
 
 // rowOfMessage finds the campaign row that has a message id.
 func rowOfMessage(tx cbTx, messageID string) (campaign, row sql.NullInt64, number string, ok bool, err error) {
-	err = tx.queryRow(rowOfMessageSQL, messageID).Scan(&campaign, &row, &number)
+	err = tx.queryRow(rowOfMessageSQL, messageKey(messageID), messageID).Scan(&campaign, &row, &number)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return campaign, row, "", false, nil
@@ -248,7 +248,8 @@ func reconcile(tx cbTx, since, now time.Time) error {
 		recipient = CASE deliveries.recipient WHEN '' THEN r.number ELSE deliveries.recipient END
 		FROM `+messageRowsJoin+`
 		WHERE deliveries.campaign_id IS NULL AND deliveries.received_at >= ?
-		AND m.message_id = deliveries.message_id`, since.UnixMilli()); err != nil {
+		AND m.key = `+messageKeySQL+`(deliveries.message_id) AND r.message_id = deliveries.message_id`,
+		since.UnixMilli()); err != nil {
 		return fmt.Errorf("match delivery records to rows: %w", err)
 	}
 	old := now.Add(-asideLife).UnixMilli()
@@ -287,7 +288,7 @@ func reconcile(tx cbTx, since, now time.Time) error {
 	return nil
 }
 
-// repairPending puts into message_rows the ids that campaigns whose journal crashed (or still runs) have not
+// repairPending puts into message_keys the ids that campaigns whose journal crashed (or still runs) have not
 // folded yet, leaving the campaigns marked: a journal still running clears its own mark.
 func repairPending(tx *sql.Tx) error {
 	rows, err := tx.Query(`SELECT id FROM campaigns WHERE message_ids_pending = 1`)

@@ -69,7 +69,7 @@ var journalSQL = [journalStmts]string{
 	stSavepoint:      `SAVEPOINT mark_many`,
 	stRollbackTo:     `ROLLBACK TO mark_many`,
 	stRelease:        `RELEASE mark_many`,
-	stMessageRow:     `INSERT OR REPLACE INTO message_rows (message_id, campaign_id, row) VALUES (?, ?, ?)`,
+	stMessageRow:     `INSERT OR IGNORE INTO message_keys (key, campaign_id, row) VALUES (?, ?, ?)`,
 	stIDsDone:        `UPDATE campaigns SET message_ids_pending = 0 WHERE id = ?`,
 }
 

@@ -1,10 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -13,12 +13,12 @@ import (
 // Callbacks find their row by the provider's message id, which is random: an index of them takes each new id
 // at a page of its own, so writing it with each outcome cost a page written to the WAL per message. The journal
 // instead records the outcome (with its id) in the rows table at once, keeps the ids in memory, and writes
-// them to message_rows in sorted batches (a fold): every foldEvery ids, after foldAfter, at each flush and at
+// them to message_keys in sorted batches (a fold): every foldEvery ids, after foldAfter, at each flush and at
 // Close. Until its fold, a callback about a message does not find its row and is kept aside; the fold then
 // ties what was kept aside to the rows, so that nothing is lost, only later by a quarter of a second (a
 // provider's first callback about a message rarely comes sooner; the sandbox's come at once). The campaign's
 // message_ids_pending is set while the journal runs: after a crash, the next journal (or Reconcile) puts the
-// ids the rows hold but message_rows lacks into it.
+// ids the rows hold but message_keys lacks into it.
 
 const (
 	// foldEvery is how many kept ids make a fold.
@@ -27,28 +27,27 @@ const (
 	foldAfter = 250 * time.Millisecond
 )
 
-// messageRow is a message id and the row of the journal's campaign that has it.
+// messageRow is the key of a message id (messageKey) and the row of the journal's campaign that has the id.
 type messageRow struct {
-	id  string
+	key int64
 	row int
 }
 
-// repairMessageRows puts into message_rows the ids of campaign ?'s rows that it lacks, or that it has for
-// another row.
-const repairMessageRows = `INSERT OR REPLACE INTO message_rows (message_id, campaign_id, row)
-	SELECT r.message_id, r.campaign_id, r.row FROM rows r WHERE r.campaign_id = ? AND r.message_id <> ''
-	AND NOT EXISTS (SELECT 1 FROM message_rows m WHERE m.message_id = r.message_id
-		AND m.campaign_id = r.campaign_id AND m.row = r.row)`
+// repairMessageRows puts into message_keys the ids of campaign ?'s rows that it lacks.
+const repairMessageRows = `INSERT OR IGNORE INTO message_keys (key, campaign_id, row)
+	SELECT ` + messageKeySQL + `(r.message_id), r.campaign_id, r.row FROM rows r
+	WHERE r.campaign_id = ? AND r.message_id <> '' ORDER BY 1`
 
-// messageRowsJoin pairs each id of message_rows (m) with its row (r), when the row still has the id.
-const messageRowsJoin = `message_rows m
-	JOIN rows r ON r.campaign_id = m.campaign_id AND r.row = m.row AND r.message_id = m.message_id`
+// messageRowsJoin pairs each entry of message_keys (m) with its row (r); the statement using it matches both the
+// key and the row's own id.
+const messageRowsJoin = `message_keys m JOIN rows r ON r.campaign_id = m.campaign_id AND r.row = m.row`
 
-// rowOfMessageSQL finds the row that has message id ?.
-const rowOfMessageSQL = `SELECT r.campaign_id, r.row, r.number FROM ` + messageRowsJoin + ` WHERE m.message_id = ?`
+// rowOfMessageSQL finds the row that has a message id: bind its key (messageKey) and the id.
+const rowOfMessageSQL = `SELECT r.campaign_id, r.row, r.number FROM ` + messageRowsJoin + `
+	WHERE m.key = ? AND r.message_id = ?`
 
 // openIDs runs before the journal's first write: it repairs what a crash of an earlier journal of the campaign
-// left out of message_rows, and marks the campaign as having ids pending.
+// left out of message_keys, and marks the campaign as having ids pending.
 func (j *Journal) openIDs() error {
 	ctx := context.Background()
 	c := j.conn.conn
@@ -75,10 +74,10 @@ func (j *Journal) keepID(id string, row int) {
 	if len(j.ids) == 0 {
 		j.idsSince = time.Now()
 	}
-	j.ids = append(j.ids, messageRow{id: id, row: row})
+	j.ids = append(j.ids, messageRow{key: messageKey(id), row: row})
 }
 
-// foldDue reports whether the kept ids go to message_rows after batch: enough of them, kept long enough, or a
+// foldDue reports whether the kept ids go to message_keys after batch: enough of them, kept long enough, or a
 // flush waits in batch.
 func (j *Journal) foldDue(batch []journalOp) bool {
 	if len(j.ids) == 0 {
@@ -95,17 +94,17 @@ func (j *Journal) foldDue(batch []journalOp) bool {
 	return false
 }
 
-// foldIDs writes the kept ids to message_rows, sorted, in one transaction, and when last is set clears the
+// foldIDs writes the kept ids to message_keys, sorted, in one transaction, and when last is set clears the
 // campaign's message_ids_pending in it; then it ties the callbacks kept aside since the journal opened to their
 // rows.
 func (j *Journal) foldIDs(last bool) error {
 	if len(j.ids) == 0 && !last {
 		return nil
 	}
-	slices.SortFunc(j.ids, func(a, b messageRow) int { return strings.Compare(a.id, b.id) })
+	slices.SortFunc(j.ids, func(a, b messageRow) int { return cmp.Compare(a.key, b.key) })
 	err := j.conn.transaction(func() error {
 		for _, m := range j.ids {
-			if _, err := j.conn.exec(stMessageRow, m.id, j.id, m.row); err != nil {
+			if _, err := j.conn.exec(stMessageRow, m.key, j.id, m.row); err != nil {
 				return fmt.Errorf("row %d: index message id: %w", m.row, err)
 			}
 		}

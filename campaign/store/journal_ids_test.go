@@ -1,7 +1,9 @@
 package store
 
 import (
+	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -136,4 +138,57 @@ func TestMarkRunsRefuseOnlyTheRowNotReady(t *testing.T) {
 	want := map[int]string{1: "in_flight 1", 2: "in_flight 1", 3: "sent 0", 4: "in_flight 1", 5: "in_flight 1",
 		6: "in_flight 2", 7: "in_flight 1"}
 	checkStatusAttempts(t, s, id, want)
+}
+
+// TestIDsIndexedByTextAreKeyedByTheMigration: a file of the schema before message_keys, with its ids in
+// message_rows, opens migrated; a callback for an id it had indexed finds its row, and an entry whose row no
+// longer has the id finds nothing, as before.
+func TestIDsIndexedByTextAreKeyedByTheMigration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := plan(t, s, testInfo("c", "fp"), readyRows(2))
+	// The file as the schema before this one left it: ids in message_rows, keyed by their text.
+	if _, err := s.db.Exec(`UPDATE rows SET status = 'sent', message_id = 'wamid.OLD' WHERE campaign_id = ? AND row = 1;
+		DROP TABLE message_keys;
+		CREATE TABLE message_rows (message_id TEXT PRIMARY KEY, campaign_id INTEGER NOT NULL, row INTEGER NOT NULL) WITHOUT ROWID;
+		PRAGMA user_version = `+strconv.Itoa(len(migrations)-1), id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`INSERT INTO message_rows VALUES ('wamid.OLD', ?, 1), ('wamid.STALE', ?, 2)`, id, id); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if unknown := deliver(t, s, "wamid.OLD"); unknown != 0 {
+		t.Fatal("a callback for an id indexed before the migration found no row")
+	}
+	if got := deliveriesOf(t, s, id); got[1].State != providers.DeliveryDelivered {
+		t.Fatalf("row 1 has %+v", got[1])
+	}
+	if unknown := deliver(t, s, "wamid.STALE"); unknown != 1 {
+		t.Fatal("a callback for an id its row no longer has found a row")
+	}
+}
+
+// TestMessageKeyInSQLIsTheGoKey: the SQL function the store's own statements key ids with gives the key the
+// journal writes, for any text.
+func TestMessageKeyInSQLIsTheGoKey(t *testing.T) {
+	s := newTestStore(t)
+	for _, id := range []string{"", "wamid.HBgLNDQ3OTExMTIzNDU2FQIAERgSQjk2", "ü€\x00x", "1:447911123456"} {
+		var got int64
+		if err := s.db.QueryRow(`SELECT `+messageKeySQL+`(?)`, id).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != messageKey(id) {
+			t.Errorf("%q: SQL %d, Go %d", id, got, messageKey(id))
+		}
+	}
 }
