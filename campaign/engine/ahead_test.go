@@ -3,10 +3,13 @@ package engine
 import (
 	"context"
 	"math"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"herald/campaign/guards"
 	"herald/campaign/status"
@@ -134,5 +137,21 @@ func TestMarkAheadHeldAtSlot(t *testing.T) {
 		if want := 1 - row%2; n != want { // a number ends in its row's last digit: odd rows are held
 			t.Errorf("row %d: %d attempts, want %d", row, n, want)
 		}
+	}
+}
+
+// TestUnlimitedRateSkipsTheLimiter: at an unlimited rate, set at the start or by the pacer returning to it,
+// the limiter is rate.Inf, the value whose reservations cost nothing (rate.Limit(+Inf) is not it).
+func TestUnlimitedRateSkipsTheLimiter(t *testing.T) {
+	if got := limitOf(math.Inf(1)); got != rate.Inf {
+		t.Fatalf("limitOf(+Inf) = %v, want rate.Inf", got)
+	}
+	if got := limitOf(80); got != 80 {
+		t.Fatalf("limitOf(80) = %v", got)
+	}
+	l := rate.NewLimiter(limitOf(math.Inf(1)), Burst(math.Inf(1)))
+	e := &Engine{limiter: l}
+	if at, cancel := e.reserve(3); time.Since(at) > time.Second || reflect.ValueOf(cancel).Pointer() != reflect.ValueOf(noCancel).Pointer() {
+		t.Fatal("an unlimited rate reserved tokens")
 	}
 }

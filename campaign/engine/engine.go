@@ -185,13 +185,22 @@ func New(store *store.Store, info store.CampaignInfo, binding *template.Binding,
 		e.sched = s
 	}
 	e.prog = newProgress(info.Name, opts.Rate, time.Now())
-	e.limiter = rate.NewLimiter(rate.Limit(opts.Rate), Burst(opts.Rate))
+	e.limiter = rate.NewLimiter(limitOf(opts.Rate), Burst(opts.Rate))
 	e.pacer = newPacer(e.limiter, opts.Rate, e.prog, time.Now())
 	e.health = newHealth()
 	e.refBase = strconv.FormatInt(info.Created.Unix(), 36) + strconv.FormatInt(info.ID, 36)
 	e.resumeCh = make(chan struct{})
 	e.wake = make(chan struct{}, 1)
 	return e
+}
+
+// limitOf is the limiter's limit for a rate of r messages a second: rate.Inf for an unlimited rate (the
+// limiter's own infinity is the largest float, not +Inf, and only it skips the limiter's bookkeeping).
+func limitOf(r float64) rate.Limit {
+	if math.IsInf(r, 1) {
+		return rate.Inf
+	}
+	return rate.Limit(r)
 }
 
 // Burst is the limiter's bucket: about 2 ms worth of tokens, at least 1, so sleeps rounded up by the timer

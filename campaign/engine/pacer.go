@@ -126,7 +126,7 @@ func (p *pacer) restart(now time.Time) {
 // set changes the pace (p.mu held).
 func (p *pacer) set(now time.Time, next float64) {
 	p.current, p.lastChange = next, now
-	p.limiter.SetLimitAt(now, rate.Limit(next))
+	p.limiter.SetLimitAt(now, limitOf(next))
 	p.limiter.SetBurstAt(now, Burst(next))
 	p.prog.setTarget(next)
 }
