@@ -116,7 +116,7 @@ func Do(ctx context.Context, client *http.Client, req *http.Request) (Answer, er
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		return Answer{}, redirectError(req, resp)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
+	body, err := readAnswer(resp)
 	if err != nil {
 		return Answer{}, &Error{Class: ClassUnknown, Code: "truncated_answer", HTTPStatus: resp.StatusCode,
 			Message: fmt.Sprintf("reading the answer from %s (HTTP %d): %v", req.URL.Host, resp.StatusCode, err), Err: err}
@@ -128,6 +128,19 @@ func Do(ctx context.Context, client *http.Client, req *http.Request) (Answer, er
 			Message:    fmt.Sprintf("the answer from %s (HTTP %d) is larger than %d bytes", req.URL.Host, resp.StatusCode, MaxResponseBytes)}
 	}
 	return Answer{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+}
+
+// readAnswer reads resp's body, up to MaxResponseBytes and one byte more (so a longer body shows as longer). A
+// body of known length, as providers answer, is read into a buffer of its size.
+func readAnswer(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n >= 0 && n <= MaxResponseBytes {
+		body := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, body); err != nil {
+			return nil, err
+		}
+		return body, nil
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
 }
 
 func isTimeout(err error) bool {

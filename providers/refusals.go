@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 )
 
 // Requests to a provider go to the profile's host and nowhere else, over a connection herald can verify: a
@@ -17,8 +18,13 @@ import (
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // withoutRedirects returns a copy of client that refuses redirects, so that Do never follows one whatever client
-// an adapter was given. The copy shares client's transport and its connections.
+// an adapter was given. The copy shares client's transport and its connections. A client that already refuses
+// them (NewHTTPClient's, every adapter's own) is returned as it is: Do runs once a message.
 func withoutRedirects(client *http.Client) *http.Client {
+	if client.CheckRedirect != nil &&
+		reflect.ValueOf(client.CheckRedirect).Pointer() == reflect.ValueOf(refuseRedirect).Pointer() {
+		return client
+	}
 	c := *client
 	c.CheckRedirect = refuseRedirect
 	return &c
