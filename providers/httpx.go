@@ -131,9 +131,10 @@ func Do(ctx context.Context, client *http.Client, req *http.Request) (Answer, er
 }
 
 // readAnswer reads resp's body, up to MaxResponseBytes and one byte more (so a longer body shows as longer). A
-// body of known length, as providers answer, is read into a buffer of its size.
+// body of known length, as providers answer, is read into a buffer of its size. A length of 0 is read as
+// unknown: a RoundTripper may leave ContentLength unset on a response with a body.
 func readAnswer(resp *http.Response) ([]byte, error) {
-	if n := resp.ContentLength; n >= 0 && n <= MaxResponseBytes {
+	if n := resp.ContentLength; n > 0 && n <= MaxResponseBytes {
 		body := make([]byte, n)
 		if _, err := io.ReadFull(resp.Body, body); err != nil {
 			return nil, err
