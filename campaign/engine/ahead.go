@@ -23,8 +23,8 @@ import (
 // at most two blocks and a row at each worker (waiting for the rate, or sending) are in flight at a time, where
 // without marking ahead only the rows whose requests were out were. So it is done only where the store's cost
 // matters, at 2,000 messages a second and more (below, a commit a message is little work): a block is at most
-// 10 ms of sending at the rate (20 rows at 2,000 a second) and, when unlimited, the larger of the concurrency and
-// aheadRows.
+// 10 ms of sending at the rate (20 rows at 2,000 a second) and two rows a worker, up to aheadRows or the
+// concurrency if larger (unlimited at 16 in flight: 32 rows; at 64: 128; at 256: 256).
 
 const (
 	// aheadFrom is the least rate, in messages a second, at which rows are marked ahead.
@@ -37,11 +37,12 @@ const (
 	// (measured: 500 us, 7% more messages a second than none at 16 and 64 in flight; 5 ms, 4% more than 500 us,
 	// 5 alternations at 64).
 	aheadCommitDelay = 5 * time.Millisecond
-	// aheadRows is the least rows a block holds when the rate allows (unlimited, or 12,800 a second and more):
-	// a commit costs about the same whatever it holds (its fsync alone about 100 us of CPU on a small VM), so
-	// a block of the concurrency at 16 or 64 in flight made commits the store's largest cost. Measured against
-	// blocks of the concurrency, 3 alternations: 16 in flight 15,000-18,000 against 12,800-15,500 msgs/s, 64
-	// in flight 17,500-20,700 against 16,600-19,200. The price: a crash may leave a block more unknown.
+	// aheadRows bounds the blocks of two rows a worker: a commit costs about the same whatever it holds (its
+	// fsync alone about 100 us of CPU on a small VM), so blocks of one row a worker at 16 or 64 in flight made
+	// commits the store's largest cost. Measured against blocks of the concurrency, 3 alternations: 16 in
+	// flight 15,000-18,000 against 12,800-15,500 msgs/s, 64 in flight 17,500-20,700 against 16,600-19,200.
+	// The price: a crash may leave up to twice as many rows unknown (MostInFlight), so the blocks grow no
+	// further than this where the concurrency alone is large.
 	aheadRows = 128
 )
 
@@ -51,7 +52,10 @@ func markAhead(rate float64, conc int, batching bool) int {
 	if batching {
 		return 0
 	}
-	k := max(conc, aheadRows)
+	k := conc
+	if k < aheadRows {
+		k = min(2*conc, aheadRows)
+	}
 	if !math.IsInf(rate, 1) {
 		if rate < aheadFrom {
 			return 0

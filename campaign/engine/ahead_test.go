@@ -39,7 +39,8 @@ func TestMarkAheadOnlyAtHighRates(t *testing.T) {
 		want, most int
 	}{
 		{math.Inf(1), 64, false, 128, 320},
-		{math.Inf(1), 16, false, 128, 272},
+		{math.Inf(1), 16, false, 32, 80},
+		{math.Inf(1), 100, false, 128, 356},
 		{math.Inf(1), 256, false, 256, 768},
 		{math.Inf(1), 64, true, 0, 64},
 		{20000, 64, false, 128, 320},
