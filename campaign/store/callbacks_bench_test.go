@@ -29,18 +29,8 @@ func benchCallbacks(b *testing.B, callers int) {
 	defer s.Close()
 	// The messages the callbacks are about: b.N/3 rows sent, each getting sent, delivered and read.
 	messages := b.N/3 + 1
-	p, err := s.LoadRows(testInfo("c", "fp"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := benchRows(messages, p.Add); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := p.Finish(); err != nil {
-		b.Fatal(err)
-	}
-	c, _, _ := s.Campaign("c")
-	j := s.OpenJournal(c.ID, JournalOptions{})
+	id := planBenchRows(b, s, messages)
+	j := s.OpenJournal(id, JournalOptions{})
 	for row := 1; row <= messages; row++ {
 		j.Record(Outcome{Row: row, Status: "sent", MessageID: fmt.Sprintf("wamid.%d", row), Attempts: 1})
 	}

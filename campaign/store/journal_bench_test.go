@@ -29,6 +29,26 @@ func benchRows(n int, fn func(NewRow) error) error {
 	return nil
 }
 
+// planBenchRows plans n rows of benchRows into s as campaign "c" and returns its id.
+func planBenchRows(b *testing.B, s *Store, n int) int64 {
+	b.Helper()
+	p, err := s.LoadRows(testInfo("c", "fp"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := benchRows(n, p.Add); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := p.Finish(); err != nil {
+		b.Fatal(err)
+	}
+	c, _, err := s.Campaign("c")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c.ID
+}
+
 // BenchmarkPlan plans 1,000,000 rows per iteration: go test -run '^$' -bench BenchmarkPlan -benchtime 1x.
 func BenchmarkPlan(b *testing.B) {
 	const rows = 1_000_000
@@ -84,23 +104,10 @@ func benchJournal(b *testing.B, synchronous string, callers int) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	p, err := s.LoadRows(testInfo("c", "fp"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := benchRows(b.N, p.Add); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := p.Finish(); err != nil {
-		b.Fatal(err)
-	}
-	c, _, err := s.Campaign("c")
-	if err != nil {
-		b.Fatal(err)
-	}
+	id := planBenchRows(b, s, b.N)
 	ids := messageIDs(b.N)
 	var commits atomic.Int64
-	j := s.OpenJournal(c.ID, JournalOptions{afterCommit: func(int) { commits.Add(1) }})
+	j := s.OpenJournal(id, JournalOptions{afterCommit: func(int) { commits.Add(1) }})
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	cpu := cputime.Used(b)
@@ -136,25 +143,12 @@ func BenchmarkReadyRows(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	p, err := s.LoadRows(testInfo("c", "fp"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := benchRows(rows, p.Add); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := p.Finish(); err != nil {
-		b.Fatal(err)
-	}
-	c, _, err := s.Campaign("c")
-	if err != nil {
-		b.Fatal(err)
-	}
+	id := planBenchRows(b, s, rows)
 	b.ReportAllocs()
 	b.ResetTimer()
 	after, read := 0, 0
 	for read < b.N {
-		got, err := s.ReadyRows(c.ID, after, page)
+		got, err := s.ReadyRows(id, after, page)
 		if err != nil {
 			b.Fatal(err)
 		}
