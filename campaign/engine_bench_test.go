@@ -504,7 +504,8 @@ func (a *answerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	req.Body.Close()
 	id := "wamid.HBgM" + strconv.FormatUint(uint64(a.n.Add(1))*0x9E3779B97F4A7C15, 36) // in no order, as Meta's
-	body := `{"messaging_product":"whatsapp","contacts":[{"input":"447400123456","wa_id":"447400123456"}],"messages":[{"id":"` + id + `","message_status":"accepted"}]}`
+	body := `{"messaging_product":"whatsapp","contacts":[{"input":"447400123456","wa_id":"447400123456"}],` +
+		`"messages":[{"id":"` + id + `","message_status":"accepted"}]}`
 	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req}, nil
 }

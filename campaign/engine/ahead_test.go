@@ -155,7 +155,8 @@ func TestUnlimitedRateSkipsTheLimiter(t *testing.T) {
 	}
 	l := rate.NewLimiter(limitOf(math.Inf(1)), Burst(math.Inf(1)))
 	e := &Engine{limiter: l}
-	if at, cancel := e.reserve(3); time.Since(at) > time.Second || reflect.ValueOf(cancel).Pointer() != reflect.ValueOf(noCancel).Pointer() {
+	at, cancel := e.reserve(3)
+	if time.Since(at) > time.Second || reflect.ValueOf(cancel).Pointer() != reflect.ValueOf(noCancel).Pointer() {
 		t.Fatal("an unlimited rate reserved tokens")
 	}
 }
