@@ -462,7 +462,7 @@ func BenchmarkRateLearning(b *testing.B) {
 // What it leaves out is the HTTP client and server, so its ns/op and allocations are the engine's, the
 // adapter's encoding and parsing and (store=true) the journal's, far steadier than the throughput benchmarks:
 //
-//	go test -run '^$' -bench EngineCPU -benchtime 30000x -count 3 ./campaign/
+//	go test -run '^$' -bench EngineCPU -benchtime 200000x ./campaign/
 func BenchmarkEngineCPU(b *testing.B) {
 	defer campaign.TuneRuntime()()
 	for _, durable := range []bool{true, false} {
