@@ -115,8 +115,7 @@ func (e *Engine) handBlock() bool {
 		for i := range rows {
 			rows[i].premarked = true
 		}
-		e.unmark(rows)
-		e.release(rows)
+		e.giveBack(rows)
 		return false
 	}
 	for i := range rows {
@@ -124,8 +123,7 @@ func (e *Engine) handBlock() bool {
 	}
 	for i := range rows {
 		if !e.dispatch(job{rows: rows[i : i+1 : i+1]}) {
-			e.unmark(rows[i+1:])
-			e.release(rows[i+1:])
+			e.giveBack(rows[i+1:])
 			return false
 		}
 	}
@@ -137,6 +135,15 @@ func (e *Engine) handBlock() bool {
 func (e *Engine) dropBlock() {
 	e.release(e.block)
 	e.block = nil
+}
+
+// giveBack gives back what rows took for a request that does not leave after all: their marks made ahead
+// (unmark) and their places under the messaging limit (release). Where the row also gets an outcome (it no
+// longer renders, its guard holds it at its slot), unmark comes first, before the outcome, so that its count of
+// attempts is the one before the mark.
+func (e *Engine) giveBack(rows []jobRow) {
+	e.unmark(rows)
+	e.release(rows)
 }
 
 // unmark gives back the in-flight marks of the rows marked ahead whose request did not leave.

@@ -107,8 +107,7 @@ func (e *Engine) dispatch(j job) bool {
 	case e.jobs <- j:
 		return true
 	case <-e.stopCtx.Done():
-		e.unmark(j.rows)
-		e.release(j.rows)
+		e.giveBack(j.rows)
 		e.jobDone()
 		return false
 	}

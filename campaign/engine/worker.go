@@ -23,8 +23,7 @@ func (e *Engine) work() {
 		if e.isStopped() {
 			// The rows stay ready, to be sent when the campaign is resumed. The worker goes on taking the jobs
 			// queued, until the feeder closes the queue, so that rows marked ahead are all given back.
-			e.unmark(j.rows)
-			e.release(j.rows)
+			e.giveBack(j.rows)
 			e.jobDone()
 			continue
 		}
@@ -46,8 +45,7 @@ func (e *Engine) process(j job) {
 	for len(rows) > 0 {
 		slot, ok := e.acquire(len(rows))
 		if !ok {
-			e.unmark(rows)
-			e.release(rows)
+			e.giveBack(rows)
 			return
 		}
 		if rows = e.heldAtSlot(rows); len(rows) == 0 {

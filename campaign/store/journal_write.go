@@ -130,10 +130,9 @@ func eachRun(n int, mark func(i int) (row, attempt int), fn func(start, end int)
 // markRun marks a run of consecutive rows with one attempt number in flight (see markRuns). The statement's
 // status check leaves a refused row as it was and marks the others: each refused row is named on its op.
 func (j *Journal) markRun(run []*journalOp, now, sentAt int64) error {
-	first, last := run[0].row, run[len(run)-1].row
-	n, err := j.conn.exec(stMarkRange, run[0].attempt, now, sentAt, j.id, first, last)
+	n, err := j.markRange(run[0].row, run[len(run)-1].row, run[0].attempt, now, sentAt)
 	if err != nil {
-		return fmt.Errorf("rows %d-%d: mark in flight: %w", first, last, err)
+		return err
 	}
 	if n == len(run) {
 		return nil
@@ -142,6 +141,16 @@ func (j *Journal) markRun(run []*journalOp, now, sentAt int64) error {
 		op.err = j.unmarked(op.row)
 	}
 	return nil
+}
+
+// markRange marks the rows first to last in flight as attempt, each unless its status refuses it, and returns
+// how many it marked.
+func (j *Journal) markRange(first, last, attempt int, now, sentAt int64) (int, error) {
+	n, err := j.conn.exec(stMarkRange, attempt, now, sentAt, j.id, first, last)
+	if err != nil {
+		return 0, fmt.Errorf("rows %d-%d: mark in flight: %w", first, last, err)
+	}
+	return n, nil
 }
 
 // markMany marks op's rows in flight within the journal's transaction. A row its status refuses sets op.err
@@ -159,10 +168,9 @@ func (j *Journal) markMany(op *journalOp, now, sentAt int64) error {
 			if op.err != nil {
 				return nil // refused already: the savepoint undoes it all
 			}
-			first, last := marks[start].Row, marks[end-1].Row
-			n, err := c.exec(stMarkRange, marks[start].Attempt, now, sentAt, j.id, first, last)
+			n, err := j.markRange(marks[start].Row, marks[end-1].Row, marks[start].Attempt, now, sentAt)
 			if err != nil {
-				return fmt.Errorf("rows %d-%d: mark in flight: %w", first, last, err)
+				return err
 			}
 			if n != end-start {
 				op.err = j.firstRefused(marks[start:end])
