@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // journalCheckpoint is the journal connection's wal_autocheckpoint, in pages: the WAL grows to about 40 MB
@@ -39,6 +40,7 @@ const (
 	stRollbackTo
 	stRelease
 	stMessageRow
+	stMessageRows
 	stIDsDone
 	journalStmts
 )
@@ -70,7 +72,9 @@ var journalSQL = [journalStmts]string{
 	stRollbackTo:     `ROLLBACK TO mark_many`,
 	stRelease:        `RELEASE mark_many`,
 	stMessageRow:     `INSERT OR IGNORE INTO message_keys (key, campaign_id, row) VALUES (?, ?, ?)`,
-	stIDsDone:        `UPDATE campaigns SET message_ids_pending = 0 WHERE id = ?`,
+	stMessageRows: `INSERT OR IGNORE INTO message_keys (key, campaign_id, row) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", foldChunk), ", "),
+	stIDsDone: `UPDATE campaigns SET message_ids_pending = 0 WHERE id = ?`,
 }
 
 // journalConn is the journal's own connection to the state store, held for the journal's life, with every
@@ -194,6 +198,19 @@ func (c *journalConn) status(id int64, row int) (status string, ok bool, err err
 		return string(v), true, nil
 	}
 	return "", false, fmt.Errorf("status of type %T", dest[0])
+}
+
+// execMessageRows runs stMessageRows for foldChunk ids of campaign id within transaction's fn.
+func (c *journalConn) execMessageRows(id int64, ids []messageRow) error {
+	c.args = c.args[:0]
+	for i, m := range ids {
+		c.args = append(c.args,
+			driver.NamedValue{Ordinal: 3*i + 1, Value: m.key},
+			driver.NamedValue{Ordinal: 3*i + 2, Value: id},
+			driver.NamedValue{Ordinal: 3*i + 3, Value: int64(m.row)})
+	}
+	_, err := c.stmts[stMessageRows].(driver.StmtExecContext).ExecContext(context.Background(), c.args)
+	return err
 }
 
 // bind fills the reused argument slice with values; an int becomes the int64 the driver binds.

@@ -25,6 +25,9 @@ const (
 	foldEvery = 16384
 	// foldAfter is how long an id is kept before a fold at the latest.
 	foldAfter = 250 * time.Millisecond
+	// foldChunk is how many ids one statement of a fold inserts (stMessageRows): a statement of 64 rows costs
+	// 1.8-1.9 us an id against 2.5 for one of a row (sorted random keys into an index of 200,000).
+	foldChunk = 64
 )
 
 // messageRow is the key of a message id (messageKey) and the row of the journal's campaign that has the id.
@@ -103,7 +106,13 @@ func (j *Journal) foldIDs(last bool) error {
 	}
 	slices.SortFunc(j.ids, func(a, b messageRow) int { return cmp.Compare(a.key, b.key) })
 	err := j.conn.transaction(func() error {
-		for _, m := range j.ids {
+		ids := j.ids
+		for ; len(ids) >= foldChunk; ids = ids[foldChunk:] {
+			if err := j.conn.execMessageRows(j.id, ids[:foldChunk]); err != nil {
+				return fmt.Errorf("rows %d and %d more: index message ids: %w", ids[0].row, foldChunk-1, err)
+			}
+		}
+		for _, m := range ids {
 			if _, err := j.conn.exec(stMessageRow, m.key, j.id, m.row); err != nil {
 				return fmt.Errorf("row %d: index message id: %w", m.row, err)
 			}

@@ -192,3 +192,37 @@ func TestMessageKeyInSQLIsTheGoKey(t *testing.T) {
 		}
 	}
 }
+
+// TestAFoldOfManyIDsIndexesEveryOne: a fold writes its ids foldChunk to a statement and the rest one by one;
+// each id of a fold of two chunks and a remainder finds its row afterwards, and no other id does.
+func TestAFoldOfManyIDsIndexesEveryOne(t *testing.T) {
+	s := newTestStore(t)
+	n := 2*foldChunk + 22
+	id := plan(t, s, testInfo("c", "fp"), readyRows(n))
+	j := s.OpenJournal(id, JournalOptions{})
+	defer j.Close()
+	marks := make([]Mark, n)
+	for i := range marks {
+		marks[i] = Mark{Row: i + 1, Attempt: 1}
+	}
+	if err := j.MarkManyInFlight(t.Context(), marks); err != nil {
+		t.Fatal(err)
+	}
+	for row := 1; row <= n; row++ {
+		j.Record(Outcome{Row: row, Status: status.Sent, MessageID: "m." + strconv.Itoa(row), Attempts: 1})
+	}
+	if err := j.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for row := 1; row <= n; row++ {
+		if unknown := deliver(t, s, "m."+strconv.Itoa(row)); unknown != 0 {
+			t.Fatalf("row %d: its message id found no row after the fold", row)
+		}
+	}
+	if unknown := deliver(t, s, "m."+strconv.Itoa(n+1)); unknown != 1 {
+		t.Fatal("an id no row has found one")
+	}
+	if got := len(deliveriesOf(t, s, id)); got != n {
+		t.Fatalf("%d rows have a delivery, want %d", got, n)
+	}
+}
