@@ -221,29 +221,49 @@ func BenchmarkEngine(b *testing.B) {
 	for _, durable := range []bool{true, false} {
 		for _, conc := range []int{16, 64, 256} {
 			b.Run(fmt.Sprintf("store=%v/conc=%d", durable, conc), func(b *testing.B) {
-				profile := sandbox.Credentials()["meta"]
-				profile.Name, profile.BaseURL = "bench", child.URL
-				sess := benchCampaign(b, b.N, profile)
-				prov, err := open.Provider(profile, providers.ClientOptions{Concurrency: conc})
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer prov.Close()
-				eo := engine.Options{Rate: math.Inf(1), Concurrency: conc, StopOnPause: true}
-				if !durable {
-					eo.Journal = nopJournal{}
-				}
-				e := engine.New(sess.Store, sess.Info, sess.Input.Binding, prov, eo)
+				e, done := benchEngine(b, child, b.N, conc, durable)
+				defer done()
 				b.ResetTimer()
 				m := startMeter(b, child)
-				snap, err := e.Run(context.Background())
+				err := runBenchEngine(e, b.N)
 				m.report(b, b.N, "msgs/s")
-				if err != nil || snap.Sent != int64(b.N) {
-					b.Fatalf("sent %d of %d: %v (%s)", snap.Sent, b.N, err, snap.Reason)
+				if err != nil {
+					b.Fatal(err)
 				}
 			})
 		}
 	}
+}
+
+// benchEngine is an engine ready to send a fresh benchCampaign of n rows through the Meta adapter to the sandbox
+// child, at an unlimited rate with conc in flight, with or without the store; done closes its provider and
+// campaign (a benchmark that makes many frees each when it is done with it).
+func benchEngine(b *testing.B, child *sandboxChild, n, conc int, durable bool) (e *engine.Engine, done func()) {
+	profile := sandbox.Credentials()["meta"]
+	profile.Name, profile.BaseURL = "bench", child.URL
+	sess := benchCampaign(b, n, profile)
+	prov, err := open.Provider(profile, providers.ClientOptions{Concurrency: conc})
+	if err != nil {
+		b.Fatal(err)
+	}
+	eo := engine.Options{Rate: math.Inf(1), Concurrency: conc, StopOnPause: true}
+	if !durable {
+		eo.Journal = nopJournal{}
+	}
+	return engine.New(sess.Store, sess.Info, sess.Input.Binding, prov, eo), func() {
+		prov.Close()
+		sess.Close()
+		sess.Input.Close()
+	}
+}
+
+// runBenchEngine runs e and says so unless it sent all n rows.
+func runBenchEngine(e *engine.Engine, n int) error {
+	snap, err := e.Run(context.Background())
+	if err != nil || snap.Sent != int64(n) {
+		return fmt.Errorf("sent %d of %d: %v (%s)", snap.Sent, n, err, snap.Reason)
+	}
+	return nil
 }
 
 // bareSmallBody is a minimal Meta template request: one body parameter.
@@ -279,12 +299,23 @@ func BenchmarkBareClient(b *testing.B) {
 
 // bareClient posts b.N bodies (body(i) for the i-th) to target from 64 workers and reports as BenchmarkEngine.
 func bareClient(b *testing.B, child *sandboxChild, target, token string, body func(int) []byte) {
+	b.ResetTimer()
+	m := startMeter(b, child)
+	err := postAll(target, token, b.N, body)
+	m.report(b, b.N, "msgs/s")
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// postAll posts n bodies (body(i) for the i-th) to target from 64 workers of a client of their own, each reading
+// the whole answer, and returns the first error.
+func postAll(target, token string, n int, body func(int) []byte) error {
 	client := providers.NewHTTPClient(providers.ClientOptions{Concurrency: 64})
 	defer client.CloseIdleConnections()
 	jobs := make(chan []byte, 1024)
 	var wg sync.WaitGroup
-	b.ResetTimer()
-	m := startMeter(b, child)
+	var failed atomic.Pointer[error]
 	for w := 0; w < 64; w++ {
 		wg.Add(1)
 		go func() {
@@ -295,20 +326,23 @@ func bareClient(b *testing.B, child *sandboxChild, target, token string, body fu
 				req.Header.Set("Content-Type", "application/json")
 				resp, err := client.Do(req)
 				if err != nil {
-					b.Error(err)
-					return
+					failed.CompareAndSwap(nil, &err)
+					continue
 				}
 				_, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 			}
 		}()
 	}
-	for i := 0; i < b.N; i++ {
+	for i := 0; i < n; i++ {
 		jobs <- body(i)
 	}
 	close(jobs)
 	wg.Wait()
-	m.report(b, b.N, "msgs/s")
+	if err := failed.Load(); err != nil {
+		return *err
+	}
+	return nil
 }
 
 // heraldBodies returns the request bodies the Meta adapter makes for the n rows of a benchCampaign, as the
