@@ -23,10 +23,16 @@ type JournalOptions struct {
 	// messaging limit count from it); default time.Now. Tests give a fake clock.
 	Now func() time.Time
 
+	// durableWithin is how long a commit made with synchronous=NORMAL waits for a durable one at most
+	// (journal_durable.go); default durableWithin. Tests shorten it.
+	durableWithin time.Duration
+
 	// beforeCommit and afterCommit, when set (tests), run around each commit; afterCommit gets the number of
 	// writes the transaction held.
 	beforeCommit func()
 	afterCommit  func(writes int)
+	// synced, when set (tests), runs after each commit made only to make the ones before it durable.
+	synced func()
 }
 
 // Outcome is what became of one request for a row.
@@ -126,6 +132,9 @@ func (s *Store) OpenJournal(id int64, o JournalOptions) *Journal {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.durableWithin <= 0 {
+		o.durableWithin = durableWithin
 	}
 	j := &Journal{s: s, id: id, o: o, ops: make(chan journalOp, journalQueue), closing: make(chan struct{}),
 		stopped: make(chan struct{}), opened: time.Now()}
@@ -285,10 +294,19 @@ func (j *Journal) run() {
 	timer := time.NewTimer(j.o.MaxDelay)
 	timer.Stop()
 	var batch []journalOp
+	var syncDue <-chan time.Time // set while commits made with NORMAL wait for a durable one (journal_durable.go)
 	for {
 		select {
 		case op := <-j.ops:
 			batch = j.gather(append(batch[:0], op), timer)
+		case <-syncDue:
+			syncDue = nil
+			if j.Err() == nil {
+				if err := j.syncCommits(); err != nil {
+					j.fail(err)
+				}
+			}
+			continue
 		case <-j.closing:
 			batch = batch[:0]
 			for len(j.ops) > 0 {
@@ -296,13 +314,16 @@ func (j *Journal) run() {
 			}
 			j.apply(batch)
 			if j.Err() == nil {
-				if err := j.foldIDs(true); err != nil {
+				if err := j.foldIDs(true, true); err != nil {
 					j.fail(err)
 				}
 			}
 			return
 		}
 		j.apply(batch)
+		if syncDue == nil && j.conn != nil && j.conn.unsynced {
+			syncDue = time.After(j.o.durableWithin)
+		}
 	}
 }
 
@@ -354,7 +375,7 @@ func (j *Journal) apply(batch []journalOp) {
 	err := j.Err()
 	if err == nil {
 		if err = j.commit(batch); err == nil && j.foldDue(batch) {
-			err = j.foldIDs(false)
+			err = j.foldIDs(false, waits(batch))
 		}
 		if err != nil {
 			j.fail(err)
@@ -373,16 +394,31 @@ func (j *Journal) apply(batch []journalOp) {
 	}
 }
 
-// commit runs the batch's writes in one transaction; a mark the row's status refuses is set on its op.
+// waits reports whether someone waits for an op of batch (a mark, a flush).
+func waits(batch []journalOp) bool {
+	for i := range batch {
+		if batch[i].done != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// commit runs the batch's writes in one transaction, durable when someone waits for an op of the batch
+// (journal_durable.go); a mark the row's status refuses is set on its op. A flush that finds nothing to write
+// makes the commits before it durable.
 func (j *Journal) commit(batch []journalOp) error {
-	writes := 0
+	writes, waited := 0, waits(batch)
 	for i := range batch {
 		writes += batch[i].writes()
 	}
 	if writes == 0 {
+		if waited {
+			return j.syncCommits()
+		}
 		return nil
 	}
-	err := j.conn.transaction(func() error {
+	err := j.conn.transaction(waited, func() error {
 		if err := j.writeBatch(batch); err != nil {
 			return err
 		}

@@ -42,6 +42,7 @@ const (
 	stMessageRow
 	stMessageRows
 	stIDsDone
+	stTouch
 	journalStmts
 )
 
@@ -75,6 +76,8 @@ var journalSQL = [journalStmts]string{
 	stMessageRows: `INSERT OR IGNORE INTO message_keys (key, campaign_id, row) VALUES ` +
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", foldChunk), ", "),
 	stIDsDone: `UPDATE campaigns SET message_ids_pending = 0 WHERE id = ?`,
+	// stTouch rewrites the campaign's row as it is: a durable commit with nothing else to write.
+	stTouch: `UPDATE campaigns SET message_ids_pending = message_ids_pending WHERE id = ?`,
 }
 
 // journalConn is the journal's own connection to the state store, held for the journal's life, with every
@@ -87,6 +90,10 @@ type journalConn struct {
 	stmts [journalStmts]driver.Stmt
 	// args is reused by every statement: the driver copies the values it binds.
 	args []driver.NamedValue
+	// lazy is set when the store commits with synchronous=FULL: then the commits no one waits for run with
+	// NORMAL (journal_durable.go). normal is the connection's setting now; unsynced is set while a commit made
+	// with NORMAL is not yet followed by one made with FULL.
+	lazy, normal, unsynced bool
 }
 
 // openJournalConn takes a connection from s's pool for a journal and prepares its statements.
@@ -96,7 +103,7 @@ func openJournalConn(s *Store) (*journalConn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open a connection: %w", err)
 	}
-	c := &journalConn{store: s, conn: conn, args: make([]driver.NamedValue, 0, 11)}
+	c := &journalConn{store: s, conn: conn, args: make([]driver.NamedValue, 0, 11), lazy: s.synchronous == "FULL"}
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", journalCheckpoint)); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("set the checkpoint size: %w", err)
@@ -107,6 +114,9 @@ func openJournalConn(s *Store) (*journalConn, error) {
 			return fmt.Errorf("the SQLite driver's connection (%T) cannot prepare statements", dc)
 		}
 		for i, query := range journalSQL {
+			if query == "" {
+				return fmt.Errorf("journal statement %d has no text", i)
+			}
 			st, err := prep.PrepareContext(ctx, query)
 			if err != nil {
 				return fmt.Errorf("prepare %q: %w", query, err)
@@ -126,8 +136,10 @@ func openJournalConn(s *Store) (*journalConn, error) {
 	return c, nil
 }
 
-// close releases the statements and gives the connection back to the pool with SQLite's own checkpoint size.
+// close releases the statements and gives the connection back to the pool with the store's synchronous setting
+// and SQLite's own checkpoint size.
 func (c *journalConn) close() {
+	_ = c.setDurable(true)
 	_ = c.conn.Raw(func(any) error {
 		for i, st := range c.stmts {
 			if st != nil {
@@ -144,10 +156,14 @@ func (c *journalConn) close() {
 // errStoreClosed is the journal's error once its store was closed under it.
 var errStoreClosed = errors.New("the state store's database is closed")
 
-// transaction runs fn in one write transaction: committed when fn returns nil, rolled back otherwise.
-func (c *journalConn) transaction(fn func() error) error {
+// transaction runs fn in one write transaction: committed when fn returns nil, rolled back otherwise. A durable
+// one commits with the store's setting; another may commit with synchronous=NORMAL (journal_durable.go).
+func (c *journalConn) transaction(durable bool, fn func() error) error {
 	if c.store.closed.Load() {
 		return errStoreClosed
+	}
+	if err := c.setDurable(durable); err != nil {
+		return err
 	}
 	return c.conn.Raw(func(any) error {
 		if _, err := c.exec(stBegin); err != nil {
@@ -161,6 +177,7 @@ func (c *journalConn) transaction(fn func() error) error {
 			_, _ = c.exec(stRollback)
 			return fmt.Errorf("commit: %w", err)
 		}
+		c.unsynced = c.normal
 		return nil
 	})
 }

@@ -97,15 +97,15 @@ func (j *Journal) foldDue(batch []journalOp) bool {
 	return false
 }
 
-// foldIDs writes the kept ids to message_keys, sorted, in one transaction, and when last is set clears the
-// campaign's message_ids_pending in it; then it ties the callbacks kept aside since the journal opened to their
-// rows.
-func (j *Journal) foldIDs(last bool) error {
+// foldIDs writes the kept ids to message_keys, sorted, in one transaction, durable or not (journal_durable.go),
+// and when last is set clears the campaign's message_ids_pending in it; then it ties the callbacks kept aside
+// since the journal opened to their rows.
+func (j *Journal) foldIDs(last, durable bool) error {
 	if len(j.ids) == 0 && !last {
 		return nil
 	}
 	slices.SortFunc(j.ids, func(a, b messageRow) int { return cmp.Compare(a.key, b.key) })
-	err := j.conn.transaction(func() error {
+	err := j.conn.transaction(durable, func() error {
 		ids := j.ids
 		for ; len(ids) >= foldChunk; ids = ids[foldChunk:] {
 			if err := j.conn.execMessageRows(j.id, ids[:foldChunk]); err != nil {

@@ -19,6 +19,8 @@ import (
 type Store struct {
 	db   *sql.DB
 	path string
+	// synchronous is the setting its connections were opened with (storeOptions).
+	synchronous string
 	// stmts caches the callbacks' prepared statements by query (stmts.go).
 	stmts sync.Map
 	// closed is set by Close: a journal still open holds a connection of its own, and must fail rather than
@@ -65,7 +67,7 @@ func openStore(path string, o storeOptions) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("state store %s: %w", path, err)
 	}
-	return &Store{db: db, path: path}, nil
+	return &Store{db: db, path: path, synchronous: o.synchronous}, nil
 }
 
 // Close closes the store. Journals opened on it must be closed first.
