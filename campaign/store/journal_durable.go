@@ -13,8 +13,8 @@ import (
 // with synchronous=FULL (as herald's does), only the journal's commits that someone waits for (a mark, a
 // flush) and its last one at Close are made with FULL, whose fsync of the WAL makes every commit before them
 // durable too; the others (the outcomes gathered while the engine sends, the message ids' folds) are made with
-// NORMAL, which writes the WAL without an fsync. The fsyncs were the largest part of what the store costs a
-// message (BENCHMARKS.md); a commit no one waits for is not worth one.
+// NORMAL, which writes the WAL without an fsync. The fsyncs are the largest single part of what the store
+// costs a message (BENCHMARKS.md); a commit no one waits for is not worth one.
 //
 // When no durable commit follows for durableWithin (a pause, a wait for the send window), one is made for them.
 //
