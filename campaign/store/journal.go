@@ -320,8 +320,7 @@ func (j *Journal) run() {
 			}
 			return
 		}
-		j.apply(batch)
-		if syncDue == nil && j.conn != nil && j.conn.unsynced {
+		if unsynced := j.apply(batch); unsynced && syncDue == nil {
 			syncDue = time.After(j.o.durableWithin)
 		}
 	}
@@ -370,8 +369,10 @@ func (j *Journal) gather(batch []journalOp, timer *time.Timer) []journalOp {
 	return batch
 }
 
-// apply commits the batch's writes in one transaction, then answers its waiters.
-func (j *Journal) apply(batch []journalOp) {
+// apply commits the batch's writes in one transaction, then answers its waiters. It reports whether commits made
+// with NORMAL wait for a durable one (journal_durable.go), as it was before the answers: after them the journal's
+// state is not read until the next op (tests call commit then).
+func (j *Journal) apply(batch []journalOp) (unsynced bool) {
 	err := j.Err()
 	if err == nil {
 		if err = j.commit(batch); err == nil && j.foldDue(batch) {
@@ -382,6 +383,7 @@ func (j *Journal) apply(batch []journalOp) {
 			err = j.Err()
 		}
 	}
+	unsynced = j.conn != nil && j.conn.unsynced
 	for i := range batch {
 		if batch[i].done == nil {
 			continue
@@ -392,6 +394,7 @@ func (j *Journal) apply(batch []journalOp) {
 			batch[i].done <- batch[i].err
 		}
 	}
+	return unsynced
 }
 
 // waits reports whether someone waits for an op of batch (a mark, a flush).
