@@ -90,10 +90,9 @@ type journalConn struct {
 	stmts [journalStmts]driver.Stmt
 	// args is reused by every statement: the driver copies the values it binds.
 	args []driver.NamedValue
-	// lazy is set when the store commits with synchronous=FULL: then the commits no one waits for run with
-	// NORMAL (journal_durable.go). normal is the connection's setting now; unsynced is set while a commit made
-	// with NORMAL is not yet followed by one made with FULL.
-	lazy, normal, unsynced bool
+	// normal is set while the connection commits with synchronous=NORMAL (journal_durable.go); unsynced while a
+	// commit made with NORMAL is not yet followed by one made with FULL.
+	normal, unsynced bool
 }
 
 // openJournalConn takes a connection from s's pool for a journal and prepares its statements.
@@ -103,7 +102,7 @@ func openJournalConn(s *Store) (*journalConn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open a connection: %w", err)
 	}
-	c := &journalConn{store: s, conn: conn, args: make([]driver.NamedValue, 0, 11), lazy: s.synchronous == "FULL"}
+	c := &journalConn{store: s, conn: conn, args: make([]driver.NamedValue, 0, 11)}
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", journalCheckpoint)); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("set the checkpoint size: %w", err)

@@ -29,7 +29,7 @@ const durableWithin = time.Second
 // setDurable makes the next commits durable (the store's own setting) or not (NORMAL, when the store's setting
 // is FULL).
 func (c *journalConn) setDurable(durable bool) error {
-	normal := c.lazy && !durable
+	normal := c.store.synchronous == "FULL" && !durable
 	if normal == c.normal {
 		return nil
 	}

@@ -47,7 +47,8 @@ func TestOnlyCommitsSomeoneWaitsForAreDurable(t *testing.T) {
 	}
 }
 
-// TestAStoreNotFullKeepsItsSetting: a store opened with another setting than FULL commits everything with it.
+// TestAStoreNotFullKeepsItsSetting: a store opened with another setting than FULL commits everything with it,
+// outcomes no one waits for included.
 func TestAStoreNotFullKeepsItsSetting(t *testing.T) {
 	s, err := openStore(filepath.Join(t.TempDir(), "s.db"), storeOptions{synchronous: "NORMAL"})
 	if err != nil {
@@ -55,10 +56,17 @@ func TestAStoreNotFullKeepsItsSetting(t *testing.T) {
 	}
 	defer s.Close()
 	id := plan(t, s, testInfo("c", "fp"), readyRows(1))
-	j := s.OpenJournal(id, JournalOptions{})
+	normal := make(chan bool, 10)
+	var j *Journal
+	j = s.OpenJournal(id, JournalOptions{beforeCommit: func() { normal <- j.conn.normal }})
 	defer j.Close()
-	if j.conn.lazy {
-		t.Fatal("a journal on a NORMAL store switches settings")
+	if err := j.MarkInFlight(t.Context(), 1, 1); err != nil {
+		t.Fatal(err)
+	}
+	<-normal
+	j.Record(Outcome{Row: 1, Status: status.Sent, MessageID: "m.1", Attempts: 1})
+	if <-normal {
+		t.Fatal("a journal on a NORMAL store switched its setting for an outcome")
 	}
 }
 
